@@ -1,0 +1,80 @@
+"""The Typer app, the options every command shares, and the exit-code conventions.
+
+Exit codes: 0 success, 1 ran but found problems, 2 bad input or usage.
+Data goes to stdout; diagnostics and progress to stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+import typer
+
+from labnotes.locations import VaultNotFound, resolve_vault
+
+app = typer.Typer(
+    name="labnotes",
+    help="Your Obsidian lab notebook as a task / experiment graph: browse tasks and debugging "
+    "timelines, rerun the experiment behind a log entry, start tomorrow's note.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# One module per command group; each registers its commands on `app` when imported.
+COMMAND_MODULES = ("parse", "query", "edit", "run", "tui")
+
+VaultOption = typer.Option(
+    None,
+    "--vault",
+    help="Vault folder. Default: $LABNOTES_VAULT, else the current folder when it holds "
+    ".obsidian/ or .labnotes.yaml, else the bundled sample vault.",
+    show_default=False,
+)
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """A one-line error on stderr and the exit code (2 = bad input or usage)."""
+    typer.echo(f"labnotes: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"labnotes: warning: {message}", err=True)
+
+
+def vault_path(option: Optional[Path]) -> Path:
+    try:
+        return resolve_vault(option)
+    except VaultNotFound as exc:
+        fail(str(exc))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(f"labnotes.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"labnotes.cli.{name}":
+                raise
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("labnotes: interrupted", err=True)
+        sys.exit(130)

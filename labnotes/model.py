@@ -1,0 +1,185 @@
+"""The typed model of one parsed note.
+
+Everything downstream (vault index, graph, CLI, TUI, runner) reads these
+dataclasses; `Note.to_json()` is the shape documented in docs/parse-json.md.
+Lines are 1-based lines of the source file, columns 0-based character offsets
+into that line (a leading BOM is not counted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Heading:
+    line: int
+    level: int
+    text: str
+
+
+@dataclass(slots=True)
+class ListItem:
+    line: int
+    parent_line: int | None
+    # The character between the brackets, or None for a plain item.
+    task: str | None
+    text: str
+    section: list[str]
+    # Last line of the item with all its children: its body is line..end_line.
+    end_line: int
+    marker: str  # "-", "*", "+", "1.", "1)" ...
+    depth: int  # 0 for a top-level item
+    struck: bool = False
+
+
+@dataclass(slots=True)
+class Link:
+    line: int
+    col: int
+    original: str
+    target: str
+    heading: str | None
+    block: str | None
+    alias: str | None
+    embed: bool
+    kind: str  # "wiki" | "markdown" | "url"
+    size: str | None = None  # "100x145" on an embedded image
+
+
+@dataclass(slots=True)
+class Entry:
+    id: str
+    line: int
+    col: int
+    timestamp: str  # ISO YYYY-MM-DDTHH:MM
+    end: str | None  # for a time range (`8:00-9:00 盖章`), else None
+    weekday: str | None  # as written: 周二, 星期二, Tue
+    weekday_ok: bool  # False when the weekday contradicts the date
+    struck: bool
+    text: str  # the entry's own words, after the stamp and separator
+    parent_line: int | None  # the list item enclosing the entry's item
+    item_line: int | None  # the list item that holds the entry (None in a paragraph)
+    thread_line: int | None  # the task the entry works on: nearest task above it
+    end_line: int  # last line of the entry's body (item and children)
+    section: list[str]
+    highlights: list[str] = field(default_factory=list)  # findings marked in its text
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    type: str  # "empty" | "time" | "number" | "money" | "text"
+    value: Any = None
+    unit: str | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    line: int
+    header: list[str]
+    rows: list[list[Cell]]
+    section: list[str]
+
+
+@dataclass(slots=True)
+class Tag:
+    line: int
+    col: int
+    tag: str  # with the leading '#'
+
+
+@dataclass(slots=True)
+class Highlight:
+    line: int
+    col: int
+    text: str
+    color: str | None  # the CSS background of a <mark>, None for ==text==
+
+
+@dataclass(slots=True)
+class Strike:
+    line: int
+    col: int
+    text: str
+
+
+@dataclass(slots=True)
+class Field:
+    line: int
+    key: str
+    value: str
+
+
+@dataclass(slots=True)
+class BlockId:
+    line: int
+    id: str
+
+
+@dataclass(slots=True)
+class ParseWarning:
+    line: int
+    message: str
+
+
+@dataclass(slots=True)
+class Note:
+    path: str
+    date: str | None
+    frontmatter: dict[str, Any] | None
+    headings: list[Heading] = field(default_factory=list)
+    list_items: list[ListItem] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+    strikes: list[Strike] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    block_ids: list[BlockId] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    # The daily life table as {column header: typed value}; {} when the note has none.
+    metrics: dict[str, Any] = field(default_factory=dict)
+    line_count: int = 0
+
+    @property
+    def tasks(self) -> list[ListItem]:
+        return [i for i in self.list_items if i.task is not None]
+
+    def item_at(self, line: int) -> ListItem | None:
+        for item in self.list_items:
+            if item.line == line:
+                return item
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `labnotes parse --json` object (see docs/parse-json.md)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Note":
+        """Rebuild a Note from `to_json()` output (used by the vault cache)."""
+        tables = [
+            Table(t["line"], t["header"], [[Cell(**c) for c in row] for row in t["rows"]], t["section"])
+            for t in data.get("tables", [])
+        ]
+        return cls(
+            path=data["path"],
+            date=data.get("date"),
+            frontmatter=data.get("frontmatter"),
+            headings=[Heading(**h) for h in data.get("headings", [])],
+            list_items=[ListItem(**i) for i in data.get("list_items", [])],
+            links=[Link(**x) for x in data.get("links", [])],
+            entries=[Entry(**e) for e in data.get("entries", [])],
+            tables=tables,
+            tags=[Tag(**t) for t in data.get("tags", [])],
+            highlights=[Highlight(**h) for h in data.get("highlights", [])],
+            strikes=[Strike(**s) for s in data.get("strikes", [])],
+            fields=[Field(**f) for f in data.get("fields", [])],
+            block_ids=[BlockId(**b) for b in data.get("block_ids", [])],
+            warnings=[ParseWarning(**w) for w in data.get("warnings", [])],
+            metrics=data.get("metrics", {}),
+            line_count=data.get("line_count", 0),
+        )
