@@ -60,6 +60,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the labnotes version and exit.", is_eager=True),
+) -> None:
+    """labnotes: your Obsidian lab notebook as a task / experiment graph."""
+    if version:
+        from labnotes import __version__
+
+        typer.echo(f"labnotes {__version__}")
+        raise typer.Exit(0)
+
+
 def _register() -> None:
     for name in COMMAND_MODULES:
         try:

@@ -1,0 +1,112 @@
+"""The one table of timestamp formats that start a log entry.
+
+A format is a regex with named groups: Y M D (the day, optional when the note's day is
+known), h m (the time) and optionally eh em (the end of a time range). A vault extends the
+table through `timestamp_formats` in `.labnotes.yaml`; those are tried after the built-ins.
+After the stamp come an optional weekday and a separator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+BUILTIN_FORMATS: tuple[tuple[str, str], ...] = (
+    # 2024-12-03-22:05, 2024-12-05-9:50 (the seed's own form)
+    ("dash", r"(?P<Y>\d{4})-(?P<M>\d{1,2})-(?P<D>\d{1,2})-(?P<h>\d{1,2}):(?P<m>\d{2})"),
+    # 2024 年 12 月 1 日-21:57
+    ("cjk", r"(?P<Y>\d{4})\s*年\s*(?P<M>\d{1,2})\s*月\s*(?P<D>\d{1,2})\s*日\s*-?\s*(?P<h>\d{1,2}):(?P<m>\d{2})"),
+    # 2024-12-03 22:05, 2024-12-03T22:05
+    ("iso", r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})[T ](?P<h>\d{1,2}):(?P<m>\d{2})"),
+    # 8:00-9:00 盖章 (a schedule line: one entry with a start and an end)
+    ("range", r"(?P<h>\d{1,2}):(?P<m>\d{2})\s*[-–~～]\s*(?P<eh>\d{1,2}):(?P<em>\d{2})"),
+    # 22:05 in a note whose day is known
+    ("time", r"(?P<h>\d{1,2}):(?P<m>\d{2})"),
+)
+
+_WEEKDAYS = {
+    "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+}
+WEEKDAY_RE = (
+    r"(?:周|星期|礼拜)[一二三四五六日天]"
+    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?"
+)
+# After the stamp: optional weekday, then a separator or the end of the text. A colon before a
+# digit is not a separator, so "22:05:30" is not a stamp followed by "30".
+_TAIL = rf"(?:\s*(?P<weekday>{WEEKDAY_RE}))?(?P<sep>\s*[：，,]\s*|\s*:(?!\d)\s*|\s+-\s+|\s+|$)"
+
+
+def weekday_number(word: str) -> int | None:
+    """0 = Monday, for 周二 / 星期二 / Tue / Tuesday."""
+    word = word.strip().rstrip(".")
+    if word[:1] in "周星礼":
+        return _WEEKDAYS.get(word[-1])
+    return _WEEKDAYS.get(word[:3].lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    start: dt.datetime
+    end: dt.datetime | None
+    weekday: str | None
+    weekday_ok: bool
+    length: int  # characters consumed: stamp, weekday and separator
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class StampError:
+    message: str
+
+
+class TimestampFormats:
+    """The compiled table; `match(text, day)` reads a stamp at the start of text."""
+
+    def __init__(self, extra: tuple[str, ...] = ()) -> None:
+        self._has_custom = bool(extra)
+        table = list(BUILTIN_FORMATS) + [(f"custom{i}", f) for i, f in enumerate(extra)]
+        self._formats = [(name, re.compile(rf"(?:{pattern}){_TAIL}")) for name, pattern in table]
+
+    def match(self, text: str, day: dt.date | None) -> Stamp | StampError | None:
+        # Cheap pre-check: every built-in stamp starts with a digit.
+        if not text or (not text[0].isdigit() and not self._has_custom):
+            return None
+        for name, regex in self._formats:
+            m = regex.match(text)
+            if m is None:
+                continue
+            groups = m.groupdict()
+            if groups.get("Y") is None and day is None:
+                # A bare time means nothing without the note's day.
+                continue
+            if groups["sep"] == "" and m.end() < len(text):
+                continue
+            try:
+                if groups.get("Y") is not None:
+                    date = dt.date(int(groups["Y"]), int(groups["M"]), int(groups["D"]))
+                else:
+                    assert day is not None
+                    date = day
+                start = dt.datetime.combine(date, dt.time(int(groups["h"]), int(groups["m"])))
+                end = None
+                if groups.get("eh") is not None:
+                    end = dt.datetime.combine(date, dt.time(int(groups["eh"]), int(groups["em"])))
+            except ValueError:
+                return StampError(f"timestamp {m.group(0).strip()!r} is not a real date and time")
+            weekday = groups.get("weekday")
+            ok = True
+            if weekday:
+                ok = weekday_number(weekday) == start.weekday()
+            return Stamp(start, end, weekday, ok, m.end(), name)
+        return None
+
+
+@lru_cache(maxsize=16)
+def formats_for(extra: tuple[str, ...] = ()) -> TimestampFormats:
+    return TimestampFormats(extra)
+
+
+WEEKDAY_NAMES_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
