@@ -221,12 +221,9 @@ def _restamp(text: str, new: str, done_date: _dt.date | None) -> str:
 def _parser_agrees(data: bytes, path: Path, line: int) -> bool:
     # The regex finds the bracket; the parser knows whether the line is really a list item and not
     # inside a code block, front matter or an HTML block.
-    try:
-        from labnotes.parse import parse_note
-    except ImportError:  # TODO(edit): drop once labnotes.parse has landed
-        return True
+    from labnotes.parse import parse_note
 
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8-sig", errors="replace")
     item = parse_note(text, str(path)).item_at(line)
     return item is not None and item.task is not None
 
