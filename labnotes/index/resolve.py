@@ -1,0 +1,205 @@
+"""Link resolution as Obsidian does it, over the files the scan found (the disk is never read).
+
+A link path is matched, in order:
+1. as a path inside the vault — from the vault root, or from the note's folder when it starts
+   with `./` or `../`; `.md` may be left off;
+2. by file name, case-insensitively (`[[Note]]` is `Note.md`, `[[pic.png]]` is an attachment);
+   a path like `[[2024/Note]]` keeps the names whose path ends so. When names repeat, a file in
+   the linking note's own folder wins, then the shortest path (Obsidian's rule);
+3. by a front-matter alias.
+Anything else is unresolved, with the reason; nothing is guessed. A path that climbs out of the
+vault (`[[../../etc/passwd]]`) resolves to nothing, since only scanned files can match.
+
+`#Heading` matches a heading after Obsidian's normalisation (punctuation to spaces, spaces
+collapsed, case ignored); `#A#B` is heading B under heading A; `#^id` is a block id.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Protocol
+from urllib.parse import unquote
+
+NOTE_SUFFIX = ".md"
+
+
+class LinkLike(Protocol):
+    target: str
+    heading: str | None
+    block: str | None
+    kind: str
+
+
+class Anchors(Protocol):
+    """What resolution needs of a note besides its path: its aliases, headings and block ids."""
+
+    aliases: tuple[str, ...]
+    headings: tuple[tuple[int, int, str], ...]
+    blocks: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    rel: str | None  # the note or attachment the link reaches; None when it reaches nothing
+    heading_line: int | None = None
+    block_line: int | None = None
+    ok: bool = False
+    reason: str | None = None  # why not ok, in words
+    via: str | None = None  # "path", "name", "alias" or "self"
+
+    @property
+    def is_note(self) -> bool:
+        return self.rel is not None and self.rel.lower().endswith(NOTE_SUFFIX)
+
+
+# Obsidian's stripHeading: these characters count as spaces when a heading is matched.
+_HEADING_PUNCT = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]+")
+_SPACES = re.compile(r"\s+")
+
+
+def heading_key(text: str) -> str:
+    return _SPACES.sub(" ", _HEADING_PUNCT.sub(" ", text)).strip().casefold()
+
+
+def _slug(text: str) -> str:
+    # The GitHub-style anchor some Markdown links use: `[x](note.md#my-heading)`.
+    return re.sub(r"\s+", "-", heading_key(text))
+
+
+class Resolver:
+    def __init__(self, notes: Mapping[str, Anchors], attachments: Iterable[str]) -> None:
+        self._anchors = notes
+        self._by_path: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._by_alias: dict[str, list[str]] = {}
+        for rel in list(notes) + list(attachments):
+            self._by_path.setdefault(rel.casefold(), rel)
+            name = rel.rsplit("/", 1)[-1].casefold()
+            self._by_name.setdefault(name, []).append(rel)
+            if name.endswith(NOTE_SUFFIX):
+                self._by_name.setdefault(name[: -len(NOTE_SUFFIX)], []).append(rel)
+        for rel, anchors in notes.items():
+            for alias in anchors.aliases:
+                self._by_alias.setdefault(alias.casefold(), []).append(rel)
+
+    # -- the file --------------------------------------------------------------------------
+
+    def find_file(self, linkpath: str, from_rel: str) -> tuple[str | None, str | None, str]:
+        """(rel, how, reason): the file `linkpath` names, seen from note `from_rel`."""
+        path = linkpath.strip().replace("\\", "/")
+        if not path:
+            return from_rel, "self", ""
+        if re.match(r"^[A-Za-z]:/", path) or path.startswith("//") or path.startswith("~"):
+            return None, None, f"absolute path {linkpath!r} is outside the vault"
+        folder = posixpath.dirname(from_rel)
+        if path.startswith("./") or path.startswith("../"):
+            joined = posixpath.normpath(posixpath.join(folder, path))
+            if joined == ".." or joined.startswith("../"):
+                return None, None, f"{linkpath!r} points outside the vault"
+            hit = self._exact(joined)
+            return (hit, "path", "") if hit else (None, None, f"no file at {joined!r}")
+        path = path.lstrip("/")
+        if ".." in path.split("/"):
+            joined = posixpath.normpath(path)
+            if joined == ".." or joined.startswith("../"):
+                return None, None, f"{linkpath!r} points outside the vault"
+            path = joined
+        hit = self._exact(path)
+        if hit:
+            return hit, "path", ""
+        hit = self._by_file_name(path, folder)
+        if hit:
+            return hit, "name", ""
+        if "/" not in path:
+            owners = self._by_alias.get(path.casefold())
+            if owners:
+                return _closest(owners, folder), "alias", ""
+        return None, None, f"no note or attachment named {linkpath!r}"
+
+    def _exact(self, path: str) -> str | None:
+        key = path.casefold()
+        return self._by_path.get(key) or self._by_path.get(key + NOTE_SUFFIX)
+
+    def _by_file_name(self, path: str, folder: str) -> str | None:
+        key = path.casefold()
+        name = key.rsplit("/", 1)[-1]
+        candidates = self._by_name.get(name)
+        if not candidates:
+            return None
+        if "/" in key:
+            tail = "/" + key
+            candidates = [
+                c for c in candidates
+                if c.casefold().endswith(tail) or c.casefold().endswith(tail + NOTE_SUFFIX)
+            ]  # fmt: skip
+            if not candidates:
+                return None
+        return _closest(candidates, folder)
+
+    # -- the place in it ---------------------------------------------------------------------
+
+    def resolve(self, link: LinkLike, from_rel: str) -> Resolution:
+        target = link.target or ""
+        if is_external(link):
+            return Resolution(None, ok=False, reason="external URL")
+        heading, block = link.heading, link.block
+        if link.kind == "markdown" and "%" in target:
+            target = unquote(target)
+        rel, how, reason = self.find_file(target, from_rel)
+        if rel is None:
+            return Resolution(None, ok=False, reason=reason)
+        if not heading and not block:
+            return Resolution(rel, ok=True, via=how)
+        anchors = self._anchors.get(rel)
+        if anchors is None:
+            return Resolution(rel, ok=False, via=how, reason=f"{rel} is not a note; it has no headings or blocks")
+        if block:
+            block_key = block.lstrip("^").strip().casefold()
+            for line, bid in anchors.blocks:
+                if bid.casefold() == block_key:
+                    return Resolution(rel, block_line=line, ok=True, via=how)
+            return Resolution(rel, ok=False, via=how, reason=f"no block ^{block_key} in {rel}")
+        text = unquote(heading) if link.kind == "markdown" and "%" in heading else heading
+        line = find_heading(anchors.headings, text, slug=link.kind == "markdown")
+        if line is None:
+            return Resolution(rel, ok=False, via=how, reason=f"no heading {text!r} in {rel}")
+        return Resolution(rel, heading_line=line, ok=True, via=how)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def is_external(link: LinkLike) -> bool:
+    """A URL (`https://…`, `mailto:…`, `obsidian://…`), not a file of the vault."""
+    return link.kind == "url" or bool(_SCHEME.match(link.target or ""))
+
+
+def find_heading(headings: Iterable[tuple[int, int, str]], subpath: str, *, slug: bool = False) -> int | None:
+    """The line of the heading `subpath` names (`A#B`: B under A), first match in the note."""
+    parts = [heading_key(p) for p in subpath.split("#") if p.strip()]
+    if not parts:
+        return None
+    chain: list[tuple[int, str]] = []  # open headings above the current one: (level, key)
+    for line, level, text in headings:
+        while chain and chain[-1][0] >= level:
+            chain.pop()
+        key = heading_key(text)
+        if key == parts[-1] or (slug and _slug(text) == parts[-1].replace(" ", "-")):
+            if _in_order(parts[:-1], [k for _, k in chain]):
+                return line
+        chain.append((level, key))
+    return None
+
+
+def _in_order(wanted: list[str], above: list[str]) -> bool:
+    # Obsidian's `#A#B` needs A somewhere above B, not necessarily its direct parent.
+    it = iter(above)
+    return all(any(w == a for a in it) for w in wanted)
+
+
+def _closest(candidates: list[str], folder: str) -> str:
+    here = [c for c in candidates if posixpath.dirname(c) == folder]
+    return min(here or candidates, key=lambda c: (len(c), c))
+
