@@ -1,0 +1,100 @@
+"""Odd input never stops a parse: no traceback, no hang, no executed code; positions stay in the file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from labnotes.parse import NoteError, parse_note, read_note
+
+# Text built from the characters that matter to the parser, so hypothesis hits real constructs.
+_ALPHABET = st.sampled_from(list("abc 中文\t\n\r-*+1.)[]x!#|^~=`$:：，<>/\\_") + ["\ufeff", "[[", "]]", "~~", "==", "- [ ] ", "2024-12-03-22:05 周二：", "22:05 ", "<mark style=\"background: #FF5582A6;\">", "</mark>", "---\n", "```\n", "| a | b |\n| - | - |\n"])
+notes = st.lists(_ALPHABET, max_size=80).map("".join)
+
+
+def _source_lines(text: str) -> list[str]:
+    text = text.lstrip("\ufeff") if text.startswith("\ufeff") else text
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes)
+def test_any_text_parses_and_every_position_lies_inside_the_file(text):
+    note = parse_note(text, "2024-12-03.md")
+    lines = _source_lines(text)
+    positioned = [*note.links, *note.tags, *note.entries, *note.highlights, *note.strikes]
+    for thing in positioned:
+        assert 1 <= thing.line <= len(lines)
+        assert 0 <= thing.col <= len(lines[thing.line - 1])
+    for thing in [*note.headings, *note.list_items, *note.tables, *note.warnings, *note.fields, *note.block_ids]:
+        assert 1 <= thing.line <= len(lines)
+    for link in note.links:
+        assert lines[link.line - 1][link.col :].startswith(link.original.split("\n")[0])
+    note.to_json()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_unicode_never_raises(text):
+    parse_note(text, "x.md").to_json()
+
+
+def test_5000_nested_list_levels_warns_and_returns():
+    text = "".join("  " * i + "- level\n" for i in range(5000)) + "\n# After\n"
+    start = time.perf_counter()
+    note = parse_note(text, "deep.md")
+    assert time.perf_counter() - start < 30
+    assert note.warnings
+    assert "nested" in note.warnings[0].message
+
+
+def test_unbalanced_markup_parses():
+    note = parse_note("~~open ==open <mark>open [[open ![[ `open $open\n- [ ] still a task\n", "x.md")
+    assert [t.text for t in note.tasks] == ["still a task"]
+
+
+def test_20_mb_note_parses(tmp_path):
+    seedish = "- [ ] task [[link]] #tag\n\t- 2024-12-03-22:05 周二：entry\n" * 1
+    path = tmp_path / "big.md"
+    path.write_text(seedish * (20_000_000 // len(seedish.encode())), encoding="utf-8")
+    note = read_note(path)
+    assert len(note.tasks) > 100_000
+
+
+def test_not_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "latin.md"
+    path.write_bytes("line one\ncaf\xe9\n".encode("latin-1"))
+    try:
+        read_note(path)
+    except NoteError as exc:
+        assert str(exc).startswith(f"{path}:2: not UTF-8")
+    else:
+        raise AssertionError("expected NoteError")
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "image.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    try:
+        read_note(path)
+    except NoteError as exc:
+        assert "binary" in str(exc)
+    else:
+        raise AssertionError("expected NoteError")
+
+
+def test_parser_imports_no_textual_torch_or_git():
+    code = (
+        "import sys; import labnotes.parse, labnotes.model, labnotes.config;"
+        "from labnotes.parse import read_note; read_note(sys.argv[1]);"
+        "bad = [m for m in ('textual', 'torch', 'git', 'networkx') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    from tests.conftest import SEED
+
+    result = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
