@@ -25,6 +25,7 @@ class NoteFacts:
     open_tasks: int
     entries: int
     warnings: tuple[tuple[int, str], ...]
+    metrics: dict[str, Any]  # the life-table row; values kept to what marshal can store
 
     @classmethod
     def of(cls, note: Note) -> "NoteFacts":
@@ -42,12 +43,13 @@ class NoteFacts:
             open_tasks=sum(1 for t in tasks if t == OPEN),
             entries=len(note.entries),
             warnings=tuple((w.line, w.message) for w in note.warnings),
+            metrics={str(k): _plain(v) for k, v in note.metrics.items()},
         )
 
     def to_tuple(self) -> tuple[Any, ...]:
         return (
             self.day, self.aliases, self.headings, self.blocks, self.links,
-            self.tasks, self.open_tasks, self.entries, self.warnings,
+            self.tasks, self.open_tasks, self.entries, self.warnings, self.metrics,
         )  # fmt: skip
 
     @classmethod
@@ -56,6 +58,10 @@ class NoteFacts:
 
     def link_objects(self) -> list[Link]:
         return [Link(*t) for t in self.links]
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
 def aliases_of(frontmatter: dict[str, Any] | None) -> tuple[str, ...]:

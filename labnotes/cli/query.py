@@ -1,0 +1,339 @@
+"""Commands over the whole vault: index, tasks, timeline, links, backlinks, metrics, check, graph.
+
+Everything heavy (the index, networkx, rich) is imported inside the commands: `labnotes --help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import typer
+
+from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, vault_path, warn
+
+if TYPE_CHECKING:
+    from labnotes.index import VaultIndex
+
+# A cold index of at least this many notes shows a progress bar (on a terminal).
+PROGRESS_MIN = 200
+# Past this many, warnings are counted rather than listed.
+MAX_WARNINGS = 10
+
+SinceOption = typer.Option(None, "--since", help="Only from this day on (YYYY-MM-DD).", show_default=False)
+UntilOption = typer.Option(None, "--until", help="Only up to this day (YYYY-MM-DD).", show_default=False)
+GrepOption = typer.Option(None, "--grep", help="Only text matching this (a case-insensitive regex).", show_default=False)
+NoteFilter = typer.Option(None, "--note", help="Only this note (name, vault path or file).", show_default=False)
+
+
+def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A progress callback that opens a rich bar on stderr once a large parse starts."""
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if total < PROGRESS_MIN or not sys.stderr.isatty():
+                state["bar"] = None
+            else:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                bar = Progress(
+                    TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True,
+                )  # fmt: skip
+                bar.start()
+                state["bar"], state["task"] = bar, bar.add_task("notes", total=total)
+        if state["bar"] is not None:
+            state["bar"].update(state["task"], completed=done)
+
+    def close() -> None:
+        if state.get("bar") is not None:
+            state["bar"].stop()
+
+    return update, close
+
+
+def open_index(vault: Optional[Path], *, rebuild: bool = False, quiet: bool = False) -> "VaultIndex":
+    """The index of the vault the options name; config errors end the command (exit 2)."""
+    from labnotes.config import ConfigError
+    from labnotes.index import build_index
+
+    root = vault_path(vault)
+    update, close = _progress_bar()
+    try:
+        idx = build_index(root, use_cache=not rebuild, progress=update)
+    except ConfigError as exc:
+        fail(str(exc))
+    finally:
+        close()
+    if not quiet:
+        report_problems(idx)
+    return idx
+
+
+def report_problems(idx: "VaultIndex") -> None:
+    for p in idx.problems[:MAX_WARNINGS]:
+        warn(str(p))
+    if len(idx.problems) > MAX_WARNINGS:
+        warn(f"… and {len(idx.problems) - MAX_WARNINGS} more (`labnotes index --json` counts them, `labnotes check` lists the ones that matter)")
+
+
+def _query(call: Callable[[], Any]) -> Any:
+    from labnotes.queries import QueryError
+
+    try:
+        return call()
+    except QueryError as exc:
+        fail(str(exc))
+
+
+def _duration(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    sign = "-" if minutes < 0 else "+"
+    minutes = abs(minutes)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {mins:02d}m"
+    return f"{sign}{mins}m"
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- index ------------------------------------------------------------------------------------
+
+
+@app.command()
+def index(
+    vault: Optional[Path] = VaultOption,
+    json: bool = JsonOption,
+    rebuild: bool = typer.Option(False, "--rebuild", help="Ignore the cache and parse every note again."),
+) -> None:
+    """Build or refresh the vault index and print what it holds."""
+    from labnotes.index import summary
+
+    idx = open_index(vault, rebuild=rebuild, quiet=json)
+    counts = summary(idx)
+    if json:
+        print_json(counts)
+        return
+    typer.echo(
+        f"{counts['notes']} notes · {counts['tasks']} tasks ({counts['open_tasks']} open) · "
+        f"{counts['entries']} entries · {counts['links']} links ({counts['unresolved_links']} unresolved) · "
+        f"{counts['warnings']} warnings"
+    )
+    typer.echo(f"{counts['parsed']} parsed in {counts['seconds']:.2f} s  ({counts['vault']})")
+
+
+# -- tasks ------------------------------------------------------------------------------------
+
+
+@app.command()
+def tasks(
+    vault: Optional[Path] = VaultOption,
+    status: Optional[str] = typer.Option(
+        None, "--status", help="open, done, cancelled, in-progress, any, or the character between the brackets.",
+        show_default=False,
+    ),  # fmt: skip
+    section: Optional[str] = typer.Option(None, "--section", help="Only tasks under a heading containing this.", show_default=False),
+    note: Optional[str] = NoteFilter,
+    since: Optional[str] = SinceOption,
+    until: Optional[str] = UntilOption,
+    grep: Optional[str] = GrepOption,
+    json: bool = JsonOption,
+) -> None:
+    """Tasks across the vault, as trees under their note and section."""
+    from labnotes import queries
+
+    idx = open_index(vault)
+    rows = _query(lambda: queries.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep))
+    if json:
+        print_json([asdict(r) for r in rows])
+        return
+    last_note, last_section = None, None
+    for r in rows:
+        if r.note != last_note:
+            typer.echo(f"{r.note}" + (f"  ({r.day})" if r.day else ""))
+            last_note, last_section = r.note, None
+        if r.section != last_section:
+            typer.echo(f"  {' › '.join(r.section) or '(no heading)'}")
+            last_section = r.section
+        typer.echo(f"    {'  ' * r.depth}[{r.status}] {_short(r.text)}  :{r.line}")
+    typer.echo(f"{len(rows)} tasks", err=True)
+
+
+# -- timeline ---------------------------------------------------------------------------------
+
+
+@app.command()
+def timeline(
+    vault: Optional[Path] = VaultOption,
+    thread: Optional[str] = typer.Option(None, "--thread", help="Only threads whose task (or a task above it) matches this.", show_default=False),
+    grep: Optional[str] = GrepOption,
+    since: Optional[str] = SinceOption,
+    note: Optional[str] = NoteFilter,
+    json: bool = JsonOption,
+) -> None:
+    """Log entries in time order, grouped by the task they work on, with the time between them."""
+    from labnotes import queries
+
+    idx = open_index(vault)
+    threads = _query(lambda: queries.timeline(idx, thread=thread, grep=grep, since=since, note=note))
+    if json:
+        print_json([{**asdict(t), "minutes": t.minutes} for t in threads])
+        return
+    for t in threads:
+        title = " › ".join([*t.path, t.title])
+        status = f"[{t.status}] " if t.status else ""
+        span = f", over {_duration(t.minutes).lstrip('+')}" if t.minutes else ""
+        typer.echo(f"{t.note}:{t.line or ''}  {status}{_short(title, 100)}  ({len(t.entries)} entries{span})")
+        for e in t.entries:
+            marks = ("✗ rejected " if e.rejected else "") + ("★ finding " if e.findings else "")
+            if not e.weekday_ok:
+                marks += "⚠ weekday "
+            when = e.timestamp.replace("T", " ")
+            typer.echo(f"  {when} {e.weekday or ''}  {_duration(e.minutes_since_previous):>8}  {marks}{_short(e.text, 80)}  :{e.line}")
+        typer.echo("")
+    typer.echo(f"{sum(len(t.entries) for t in threads)} entries in {len(threads)} threads", err=True)
+
+
+# -- links ------------------------------------------------------------------------------------
+
+
+def _print_links(rows: list[Any]) -> None:
+    for r in rows:
+        if r.external:
+            where = "(external)"
+        elif r.ok:
+            anchor = f":{r.heading_line or r.block_line}" if (r.heading_line or r.block_line) else ""
+            where = f"→ {r.resolved}{anchor}"
+        else:
+            where = f"✗ {r.reason}"
+        typer.echo(f"{r.note}:{r.line}  {_short(r.original, 70)}  {where}")
+
+
+@app.command()
+def links(
+    vault: Optional[Path] = VaultOption,
+    unresolved: bool = typer.Option(False, "--unresolved", help="Only links into the vault that reach nothing, or a missing heading or block."),
+    note: Optional[str] = NoteFilter,
+    json: bool = JsonOption,
+) -> None:
+    """Every link in the vault and what it resolves to."""
+    from labnotes import queries
+
+    idx = open_index(vault)
+    rows = _query(lambda: queries.links(idx, unresolved=unresolved, note=note))
+    if json:
+        print_json([asdict(r) for r in rows])
+    else:
+        _print_links(rows)
+        typer.echo(f"{len(rows)} links", err=True)
+
+
+@app.command()
+def backlinks(
+    note: str = typer.Argument(..., help="The note: its name, vault path or file.", show_default=False),
+    vault: Optional[Path] = VaultOption,
+    json: bool = JsonOption,
+) -> None:
+    """The links that reach a note."""
+    from labnotes import queries
+
+    idx = open_index(vault)
+    rows = _query(lambda: queries.backlinks(idx, note))
+    if json:
+        print_json([asdict(r) for r in rows])
+    else:
+        _print_links(rows)
+        typer.echo(f"{len(rows)} backlinks", err=True)
+
+
+# -- metrics ----------------------------------------------------------------------------------
+
+
+@app.command()
+def metrics(
+    vault: Optional[Path] = VaultOption,
+    fmt: str = typer.Option("csv", "--format", help="csv or json."),
+    since: Optional[str] = SinceOption,
+    until: Optional[str] = UntilOption,
+    json: bool = typer.Option(False, "--json", help="The same as --format json."),
+) -> None:
+    """The daily life tables (sleep, weight, exercise, money …) as a time series."""
+    import csv
+
+    from labnotes import queries
+
+    if fmt not in ("csv", "json"):
+        fail(f"--format: expected csv or json, got {fmt!r}")
+    idx = open_index(vault)
+    columns, rows = _query(lambda: queries.metrics(idx, since=since, until=until))
+    if json or fmt == "json":
+        print_json(rows)
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+@app.command()
+def check(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> None:
+    """Unresolved links and anchors, wrong weekdays, entries out of order, repeated entry ids.
+
+    Exit 1 when it finds any.
+    """
+    from labnotes import queries
+
+    idx = open_index(vault, quiet=True)
+    found = queries.check(idx)
+    if json:
+        print_json([asdict(f) for f in found])
+    else:
+        for f in found:
+            typer.echo(f"{f.note}:{f.line}: {f.kind}: {f.message}")
+        typer.echo(f"{len(found)} problems in {len(idx.notes)} notes", err=True)
+    if found:
+        raise typer.Exit(1)
+
+
+# -- graph ------------------------------------------------------------------------------------
+
+
+@app.command()
+def graph(
+    vault: Optional[Path] = VaultOption,
+    fmt: str = typer.Option("json", "--format", help="json, graphml, mermaid or dot."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout.", show_default=False),
+) -> None:
+    """The task / experiment graph: notes, sections, tasks, entries, experiments and their links."""
+    from labnotes.index.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        fail(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    idx = open_index(vault)
+    g = idx.graph
+    for problem in g.graph.get("problems", []):
+        warn(problem)
+    text = export(g, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    typer.echo(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges → {output}", err=True)
