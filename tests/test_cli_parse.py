@@ -51,3 +51,24 @@ def test_warnings_go_to_stderr_with_file_and_line(tmp_path):
     assert result.returncode == 0
     assert f"{path}:1: warning: weekday 周三 does not match 2024-12-03 (周二)" in result.stderr
     json.loads(result.stdout)
+
+
+def test_a_note_inside_a_vault_uses_the_vaults_timestamp_formats(tmp_path):
+    (tmp_path / ".labnotes.yaml").write_text(
+        "timestamp_formats:\n  - '(?P<D>\\d{1,2})/(?P<M>\\d{1,2})/(?P<Y>\\d{4}) (?P<h>\\d{1,2})h(?P<m>\\d{2})'\n", encoding="utf-8"
+    )
+    note = tmp_path / "Diary" / "log.md"
+    note.parent.mkdir()
+    note.write_text("- 3/12/2024 22h05 custom stamp\n", encoding="utf-8")
+    result = labnotes("parse", str(note), "--json")
+    assert result.returncode == 0, result.stderr
+    assert [e["timestamp"] for e in json.loads(result.stdout)["entries"]] == ["2024-12-03T22:05"]
+
+
+def test_a_bad_vault_config_is_a_one_line_error(tmp_path):
+    (tmp_path / ".labnotes.yaml").write_text("colour: blue\n", encoding="utf-8")
+    note = tmp_path / "n.md"
+    note.write_text("x\n", encoding="utf-8")
+    result = labnotes("parse", str(note))
+    assert result.returncode == 2
+    assert "unknown key 'colour'" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
 
 from labnotes.cli.app import JsonOption, app, fail, print_json
 from labnotes.model import Note
+
+_HTML = re.compile(r"<[^>]+>")
+
+
+def _plain(text: str) -> str:
+    return _HTML.sub("", text)
+
+
+def _vault_config(note: Path):
+    """The settings of the vault the note sits in, if any (extra timestamp formats, daily pattern)."""
+    from labnotes.config import CONFIG_NAME, ConfigError, load_config
+
+    for folder in note.resolve().parents:
+        if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
+            try:
+                return load_config(folder)
+            except ConfigError as exc:
+                fail(str(exc))
+    return None
 
 
 def _outline(note: Note) -> str:
@@ -38,9 +58,9 @@ def _outline(note: Note) -> str:
         indent = "  " * (level + (item.depth if item else 0))
         if entry is not None:
             mark = "✗ " if entry.struck else ""
-            label = f"{mark}⏱ {entry.timestamp.replace('T', ' ')}  {entry.text[:70]}"
+            label = f"{mark}⏱ {entry.timestamp.replace('T', ' ')}  {_plain(entry.text)[:70]}"
         elif item is not None and item.task is not None:
-            label = f"[{item.task}] {item.text[:80]}"
+            label = f"[{item.task}] {_plain(item.text)[:80]}"
         else:
             continue
         events.append((line, f"{indent}{label}  :{line}"))
@@ -64,7 +84,7 @@ def parse(
     from labnotes.parse import NoteError, read_note
 
     try:
-        parsed = read_note(note)
+        parsed = read_note(note, config=_vault_config(note))
     except NoteError as exc:
         fail(str(exc))
     if json:
