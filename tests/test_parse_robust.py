@@ -49,7 +49,7 @@ def test_5000_nested_list_levels_warns_and_returns():
     note = parse_note(text, "deep.md")
     assert time.perf_counter() - start < 30
     assert note.warnings
-    assert "nested" in note.warnings[0].message
+    assert "nested" in note.warnings[0].message and note.warnings[0].line == 60
 
 
 def test_unbalanced_markup_parses():

@@ -233,8 +233,9 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig)
         i += 1
 
     if deepest >= MAX_NESTING // 2 - 2 or (tokens and _dropped_tail(tokens, src)):
+        deepest_line = max((i.line for i in note.list_items if i.depth == deepest), default=1)
         warnings.append(
-            ParseWarning(_last_mapped_line(tokens) + 1, f"lists nested deeper than about {MAX_NESTING // 2} levels; the rest of the note was not read")
+            ParseWarning(deepest_line, f"lists nested deeper than {deepest + 1} levels; the rest of the note was not read")
         )
 
     note.headings = headings
@@ -419,13 +420,6 @@ def _metrics(note: Note, config: VaultConfig) -> dict[str, Any]:
                         values[header] = cell.value
             return values
     return {}
-
-
-def _last_mapped_line(tokens: list[Any]) -> int:
-    for tok in reversed(tokens):
-        if tok.map:
-            return tok.map[1]
-    return 0
 
 
 def _dropped_tail(tokens: list[Any], src: list[str]) -> bool:
