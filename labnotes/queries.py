@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from labnotes.index import VaultIndex
-from labnotes.index.resolve import is_external
+from labnotes.index.resolve import is_checked, is_external
 from labnotes.model import Entry, ListItem, Note
 
 STATUS_NAMES = {"open": " ", "todo": " ", "done": "x", "cancelled": "-", "canceled": "-", "in-progress": "/"}
@@ -56,7 +56,7 @@ def select_notes(
             raise QueryError(f"no note {note!r} in the vault")
         rels = [rel]
     else:
-        rels = list(idx.notes)
+        rels = idx.content_notes()
     if since or until:
         kept = []
         for rel in rels:
@@ -171,6 +171,8 @@ class Thread:
     path: list[str]  # the texts of the tasks above it, outermost first
     status: str | None
     entries: list[TimelineEntry] = field(default_factory=list)
+    depth: int = 0  # threads above it in the task tree (a sub-task's thread is nested in its task's)
+    parent_line: int | None = None  # the line of that enclosing thread's task
 
     @property
     def minutes(self) -> int:
@@ -212,12 +214,38 @@ def timeline(
             if t is None:
                 t = threads[key] = _thread(rel, n, items, e.thread_line)
             t.entries.append(_timeline_entry(rel, e))
-    out = [t for t in threads.values() if thread_match is None or any(map(thread_match, [t.title, *t.path]))]
-    for t in out:
+    kept = {k: t for k, t in threads.items() if thread_match is None or any(map(thread_match, [t.title, *t.path]))}
+    for t in kept.values():
         t.entries.sort(key=lambda x: (x.timestamp, x.line))
         for prev, cur in zip(t.entries, t.entries[1:]):
             cur.minutes_since_previous = _minutes(prev.timestamp, cur.timestamp)
-    out.sort(key=lambda t: (t.entries[0].timestamp, t.note, t.line or 0))
+    return _as_tree(idx, kept)
+
+
+def _as_tree(idx: VaultIndex, threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
+    """Threads depth-first: each followed by the threads of the tasks under it, by first entry."""
+    children: dict[tuple[str, int | None] | None, list[Thread]] = {}
+    for (rel, line), t in threads.items():
+        parent_key = None
+        if line is not None:
+            items = {i.line: i for i in idx.notes[rel].list_items}
+            up = _task_above(items, items[line].parent_line)
+            while up is not None and (rel, up.line) not in threads:
+                up = _task_above(items, up.parent_line)
+            if up is not None:
+                parent_key = (rel, up.line)
+                t.parent_line = up.line
+        children.setdefault(parent_key, []).append(t)
+    out: list[Thread] = []
+
+    def walk(key: tuple[str, int | None] | None, depth: int) -> None:
+        for t in sorted(children.get(key, []), key=lambda t: (t.entries[0].timestamp, t.note, t.line or 0)):
+            t.depth = depth
+            out.append(t)
+            if t.line is not None:
+                walk((t.note, t.line), depth + 1)
+
+    walk(None, 0)
     return out
 
 
@@ -268,7 +296,7 @@ def _rows(idx: VaultIndex, keep: Callable[[str, Any, Any], bool]) -> list[LinkRo
             LinkRow(
                 rel, link.line, link.col, link.original, link.target, link.heading, link.block, link.embed,
                 link.kind, is_external(link), res.ok, res.rel, res.heading_line, res.block_line,
-                None if is_external(link) else res.reason,
+                res.reason if is_checked(link) else None,
             )
         )  # fmt: skip
     return out
@@ -283,7 +311,7 @@ def links(idx: VaultIndex, *, unresolved: bool = False, note: str | None = None)
             raise QueryError(f"no note {note!r} in the vault")
     return _rows(
         idx,
-        lambda rel, link, res: (only is None or rel == only) and (not unresolved or (not res.ok and not is_external(link))),
+        lambda rel, link, res: (only is None or rel == only) and (not unresolved or (not res.ok and is_checked(link))),
     )
 
 
@@ -327,12 +355,12 @@ class Finding:
 def check(idx: VaultIndex) -> list[Finding]:
     found: list[Finding] = []
     for rel, link, res in idx.links():
-        if res.ok or is_external(link):
+        if res.ok or not is_checked(link) or rel == idx.template:
             continue
         kind = "unresolved-anchor" if res.rel is not None else "unresolved-link"
         found.append(Finding(kind, rel, link.line, f"{link.original}: {res.reason}"))
     seen: dict[str, tuple[str, int]] = {}
-    for rel in idx.notes:
+    for rel in idx.content_notes():
         if not idx.facts[rel].entries:
             continue
         entries = idx.notes[rel].entries

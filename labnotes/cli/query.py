@@ -193,16 +193,19 @@ def timeline(
         print_json([{**asdict(t), "minutes": t.minutes} for t in threads])
         return
     for t in threads:
-        title = " › ".join([*t.path, t.title])
+        pad = "  " * t.depth
         status = f"[{t.status}] " if t.status else ""
         span = f", over {_duration(t.minutes).lstrip('+')}" if t.minutes else ""
-        typer.echo(f"{t.note}:{t.line or ''}  {status}{_short(title, 100)}  ({len(t.entries)} entries{span})")
+        where = f"{t.note}:{t.line}" if t.line else t.note
+        typer.echo(f"{pad}{status}{_short(t.title, 80)}  ({len(t.entries)} entries{span})  {where}")
+        if t.path and t.depth == 0:
+            typer.echo(f"{pad}  under: {_short(' › '.join(t.path), 90)}")
         for e in t.entries:
             marks = ("✗ rejected " if e.rejected else "") + ("★ finding " if e.findings else "")
             if not e.weekday_ok:
                 marks += "⚠ weekday "
             when = e.timestamp.replace("T", " ")
-            typer.echo(f"  {when} {e.weekday or ''}  {_duration(e.minutes_since_previous):>8}  {marks}{_short(e.text, 80)}  :{e.line}")
+            typer.echo(f"{pad}  {when} {e.weekday or '':<3} {_duration(e.minutes_since_previous):>8}  {marks}{_short(e.text, 80)}  :{e.line}")
         typer.echo("")
     typer.echo(f"{sum(len(t.entries) for t in threads)} entries in {len(threads)} threads", err=True)
 

@@ -22,7 +22,7 @@ import bisect
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from labnotes.index.resolve import is_external
+from labnotes.index.resolve import is_checked
 
 if TYPE_CHECKING:
     import networkx
@@ -114,7 +114,7 @@ def _add_note(g: "networkx.MultiDiGraph", idx: "VaultIndex", rel: str) -> None:
 
 def _add_links(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
     for rel, link, res in idx.links():
-        if is_external(link):
+        if not is_checked(link):
             continue
         if res.rel is None:
             target = f"unresolved:{link.target}"

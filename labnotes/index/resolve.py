@@ -144,6 +144,8 @@ class Resolver:
         target = link.target or ""
         if is_external(link):
             return Resolution(None, ok=False, reason="external URL")
+        if is_placeholder(link):
+            return Resolution(None, ok=False, reason="template placeholder")
         heading, block = link.heading, link.block
         if link.kind == "markdown" and "%" in target:
             target = unquote(target)
@@ -174,6 +176,16 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 def is_external(link: LinkLike) -> bool:
     """A URL (`https://…`, `mailto:…`, `obsidian://…`), not a file of the vault."""
     return link.kind == "url" or bool(_SCHEME.match(link.target or ""))
+
+
+def is_placeholder(link: LinkLike) -> bool:
+    """`[[{{yesterday}}]]` in a template: filled in when a note is made from it, not a link yet."""
+    return "{{" in (link.target or "")
+
+
+def is_checked(link: LinkLike) -> bool:
+    """A link into the vault, one that must resolve: not a URL, not a template placeholder."""
+    return not is_external(link) and not is_placeholder(link)
 
 
 def find_heading(headings: Iterable[tuple[int, int, str]], subpath: str, *, slug: bool = False) -> int | None:

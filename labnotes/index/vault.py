@@ -23,7 +23,7 @@ from labnotes.config import VaultConfig, load_config
 from labnotes.index import cache as cachemod
 from labnotes.index.facts import NoteFacts
 from labnotes.index.parsing import Job, parse_all, parse_one
-from labnotes.index.resolve import LinkLike, Resolution, Resolver, is_external
+from labnotes.index.resolve import LinkLike, Resolution, Resolver, is_checked
 from labnotes.index.scan import scan_vault
 from labnotes.model import Entry, Link, Note
 
@@ -141,6 +141,15 @@ class VaultIndex:
     def daily_notes(self) -> list[tuple[dt.date, str]]:
         days = [(day, rel) for rel in self.facts if (day := self.note_day(rel)) is not None]
         return sorted(days)
+
+    @cached_property
+    def template(self) -> str | None:
+        """The daily template's vault path, when the vault has it: queries leave it out."""
+        return self.find_note(self.config.template)
+
+    def content_notes(self) -> list[str]:
+        """Every note but the template: what tasks, timelines and checks are about."""
+        return [rel for rel in self.notes if rel != self.template]
 
     # -- entries -----------------------------------------------------------------------------
 
@@ -320,7 +329,7 @@ def build_index(
 
 def summary(idx: VaultIndex) -> dict[str, Any]:
     """The counts `labnotes index` prints."""
-    links = [r for _, link, r in idx.links() if not is_external(link)]
+    links = [r for _, link, r in idx.links() if is_checked(link)]
     return {
         "vault": str(idx.vault),
         "notes": len(idx.facts),
