@@ -50,7 +50,8 @@ def append_record(record: dict[str, Any], path: Path | None = None) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         # A crash mid-write leaves a line with no newline: start on a fresh line, or this
-        # record would be glued to the broken one and lost with it.
+        # record would be glued to the broken one and lost with it. (Racing another writer, this
+        # can add a blank line; readers skip those.)
         if os.fstat(fd).st_size and not _ends_with_newline(path):
             line = "\n" + line
         data = line.encode("utf-8")
