@@ -1,0 +1,150 @@
+"""The command line every experiment shares, determinism, and the JSON result line.
+
+    python -m experiments.<id> [--device auto|cpu|cuda] [--quick] [--seed N] [--out FILE]
+
+Bad input (unknown device, CUDA where there is none, a negative or non-integer seed) is one
+line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+# cuBLAS reads this when CUDA starts; it must be set before the first CUDA call.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+
+import torch  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Options:
+    device: torch.device
+    device_name: str  # "cpu" or the CUDA device's name
+    quick: bool
+    seed: int
+    out: Path | None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + message
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+    if value < 0 or value >= 2**32:
+        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer below 2**32, got {text!r}")
+    return value
+
+
+def parse_options(exp_id: str, description: str, argv: Sequence[str] | None = None) -> Options:
+    p = _Parser(prog=f"python -m experiments.{exp_id}", description=description)
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto: the GPU when there is one")
+    p.add_argument("--quick", action="store_true", help="small sizes, for CI on a CPU")
+    p.add_argument("--seed", type=_seed, default=0, help="one seed for inputs, weights and everything else")
+    p.add_argument("--out", type=Path, default=None, help="also write the JSON result to this file")
+    a = p.parse_args(argv)
+    if a.device == "cuda" and not torch.cuda.is_available():
+        p.error("--device cuda: CUDA is not available on this machine (torch.cuda.is_available() is False)")
+    use_cuda = a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available())
+    device = torch.device("cuda" if use_cuda else "cpu")
+    name = torch.cuda.get_device_name(device) if use_cuda else "cpu"
+    return Options(device, name, a.quick, a.seed, a.out)
+
+
+def make_deterministic(seed: int) -> None:
+    """One seed for everything; no nondeterministic kernels, no TF32 shortcuts on CUDA."""
+    torch.manual_seed(seed)
+    # warn_only: a kernel without a deterministic version warns instead of stopping the run;
+    # the library avoids the ones it knows (reflect-pad and adaptive-pool backward).
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+
+
+def jsonable(value: Any) -> Any:
+    """Floats to 6 significant digits; inf and nan as the strings "inf", "-inf", "nan"."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return float(f"{value:.6g}")
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, torch.Tensor):
+        return jsonable(value.tolist())
+    raise TypeError(f"cannot put {type(value).__name__} in the result")
+
+
+Measure = Callable[[Options], dict]
+
+
+def result_record(exp_id: str, opts: Options, figures: dict, seconds: float) -> dict:
+    """The JSON line: the contract fields first, then the experiment's figures."""
+    figures = dict(figures)
+    reproduced = figures.pop("reproduced")
+    if not isinstance(reproduced, bool):
+        raise TypeError("an experiment's 'reproduced' must be a bool computed from its figures")
+    return jsonable(
+        {
+            "id": exp_id,
+            "reproduced": reproduced,
+            "device": opts.device_name,
+            "torch": torch.__version__,
+            "cuda": torch.version.cuda if opts.device.type == "cuda" else None,
+            "seed": opts.seed,
+            "quick": opts.quick,
+            "seconds": round(seconds, 3),
+            **figures,
+        }
+    )
+
+
+def run_measure(exp_id: str, measure: Measure, opts: Options) -> dict:
+    """Run one experiment in this process and return its record (what tests call)."""
+    make_deterministic(opts.seed)
+    start = time.perf_counter()
+    figures = measure(opts)
+    return result_record(exp_id, opts, figures, time.perf_counter() - start)
+
+
+def main(exp_id: str, description: str, measure: Measure, argv: Sequence[str] | None = None) -> int:
+    opts = parse_options(exp_id, description, argv)
+    record = run_measure(exp_id, measure, opts)
+    line = json.dumps(record, ensure_ascii=False)
+    if opts.out is not None:
+        opts.out.parent.mkdir(parents=True, exist_ok=True)
+        opts.out.write_text(line + "\n", encoding="utf-8")
+    print(f"reproduced: {record['reproduced']}  ({record['seconds']} s on {record['device']})")
+    print(line, flush=True)
+    return 0
+
+
+def options(device: str = "cpu", quick: bool = True, seed: int = 0) -> Options:
+    """Options for calling an experiment from Python (tests, notebooks)."""
+    return Options(torch.device(device), "cpu" if device == "cpu" else torch.cuda.get_device_name(), quick, seed, None)
+
+
+def say(*lines: str) -> None:
+    """The human summary: plain lines on stdout, before the JSON line."""
+    for line in lines:
+        print(line)
+    sys.stdout.flush()
