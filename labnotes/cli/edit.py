@@ -1,0 +1,126 @@
+"""`labnotes new [DATE]` (the next daily note from the template) and `labnotes toggle NOTE:LINE`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from labnotes.cli.app import VaultOption, app, fail, vault_path
+
+
+def _config(vault: Path):
+    from labnotes.config import ConfigError, load_config
+
+    try:
+        return load_config(vault)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def new(
+    date: Optional[str] = typer.Argument(
+        None, help="The note's day: today (default), tomorrow, yesterday, +N, -N or YYYY-MM-DD.", show_default=False
+    ),
+    vault: Optional[Path] = VaultOption,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the note on stdout instead of writing it."),
+) -> None:
+    """Write the daily note for DATE from the vault's template, with the open tasks of the most
+    recent earlier daily note carried over. An existing note is never overwritten (exit 1)."""
+    from labnotes.edit import create_new
+    from labnotes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
+    from labnotes.parse import NoteError
+
+    root = vault_path(vault)
+    config = _config(root)
+    try:
+        day = parse_when(date, dt.date.today())
+    except ValueError as exc:
+        fail(str(exc))
+    rel = daily_note_path(config, day)
+    if (root / rel).exists():
+        fail(f"{rel.as_posix()} exists; not overwritten", 1)
+    try:
+        note = make_note(root, day, config)
+    except (TemplateMissing, NoteError) as exc:
+        fail(str(exc))
+    target = root / note.path
+    if note.carried:
+        typer.echo(f"carried {len(note.carried)} open task(s) from {note.source}", err=True)
+    if dry_run:
+        typer.echo(note.text, nl=False)
+        return
+    try:
+        create_new(target, note.text.encode("utf-8"))
+    except FileExistsError:
+        fail(f"{note.path.as_posix()} exists; not overwritten", 1)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    typer.echo(str(target))
+
+
+def _split_target(target: str) -> tuple[str, int]:
+    name, sep, line = target.rpartition(":")
+    if not sep or not name or not line.strip().isdigit():
+        fail(f"expected NOTE:LINE (e.g. Diary/2024/2024-12-01.md:28), got {target!r}")
+    return name, int(line)
+
+
+def _find_note(name: str, vault: Optional[Path]) -> Path:
+    given = Path(name).expanduser()
+    if given.is_file():
+        return given
+    root = vault_path(vault)
+    for candidate in (root / name, root / f"{name}.md"):
+        if candidate.is_file():
+            return candidate
+    if given.is_dir():
+        fail(f"{name}: is a folder, not a note")
+    from labnotes.index import build_index
+
+    rel = build_index(root).find_note(name)
+    if rel is None:
+        fail(f"{name}: no such note")
+    return root / rel
+
+
+def _vault_of(note: Path, vault: Optional[Path]) -> Path | None:
+    """The vault whose settings apply: --vault, else the nearest folder above the note that is a vault."""
+    from labnotes.config import CONFIG_NAME
+
+    if vault is not None:
+        return vault_path(vault)
+    for folder in note.resolve().parents:
+        if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
+            return folder
+    return None
+
+
+@app.command()
+def toggle(
+    target: str = typer.Argument(..., metavar="NOTE:LINE", help="The note (path or name) and the task's 1-based line."),
+    to: Optional[str] = typer.Option(None, "--to", help="Set this status character instead of flipping open/done."),
+    vault: Optional[Path] = VaultOption,
+) -> None:
+    """Flip the task on LINE of NOTE between open and done (or set --to CHAR). Only that line
+    changes; the note is written atomically and not at all if it changed meanwhile (exit 1)."""
+    from labnotes.config import VaultConfig
+    from labnotes.edit import EditError, NoteChanged, toggle as toggle_task
+
+    name, line = _split_target(target)
+    path = _find_note(name, vault)
+    home = _vault_of(path, vault)
+    config = _config(home) if home is not None else VaultConfig()
+    done_date = dt.date.today() if config.done_date else None
+    try:
+        result = toggle_task(path, line, to, done_date=done_date)
+    except NoteChanged as exc:
+        fail(str(exc), 1)
+    except EditError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror or exc}")
+    typer.echo(f"{name}:{line}: {result.after.strip()}")

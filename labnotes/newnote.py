@@ -1,0 +1,362 @@
+"""The next daily note: the vault's template filled in, with the unfinished tasks of the most
+recent earlier daily note carried over.
+
+`carry_over()` is pure (previous note + its text + rendered template + config → new text), so every
+rule can be tested on strings. The rules:
+
+- an open task (any status but done `x`/`X`, cancelled `-` and forwarded `>`) is carried into the
+  same section (heading path) of the new note, with a link back to the note it came from:
+  ` ([[2024-12-01]])`, replacing the link an earlier carry added, so the links form a chain;
+- only tasks with no task above them are carried on their own; an open task under a done task
+  stays (its parent is finished), and so does one inside a log entry under an open task;
+- an open task's open sub-tasks (directly under it) come with it; its log entries, plain items,
+  done sub-tasks and continuation lines stay where they were;
+- not carried: empty placeholders (`1. [ ] `), struck-out tasks, a task the template already
+  holds, and a second task with the same text (each is carried once);
+- `carry_over: false` turns it off; `carry_sections: [科研, 工作]` limits it to tasks under those
+  headings (at any level).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from labnotes.config import VaultConfig
+from labnotes.model import ListItem, Note
+from labnotes.template import daily_name, fill_date_fields
+
+CLOSED = frozenset("xX->")
+
+# The link a carry appends, at the end of a task line.
+_BACKLINK_RE = re.compile(r"[ \t]*\(\[\[[^\]\n]+\]\]\)[ \t]*$")
+_MARKER_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<rest>.*)$", re.S)
+_WORDS_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    section: tuple[str, ...]
+    text: str  # the task's words as the parser read them
+    line: int  # its line in the previous note
+    subtasks: int  # open sub-tasks that came with it
+
+
+# --- dates and places ---------------------------------------------------------------------------
+
+
+def parse_when(text: str | None, today: dt.date) -> dt.date:
+    """`today` (default), `tomorrow`, `yesterday`, `+N` / `-N` days, or `YYYY-MM-DD`.
+    ValueError with a one-line message otherwise."""
+    word = (text or "today").strip().lower()
+    named = {"today": 0, "tomorrow": 1, "yesterday": -1}
+    if word in named:
+        return today + dt.timedelta(days=named[word])
+    if re.fullmatch(r"[+-]\d{1,5}", word):
+        return today + dt.timedelta(days=int(word))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+        try:
+            return dt.date.fromisoformat(word)
+        except ValueError:
+            raise ValueError(f"not a real date: {text}") from None
+    raise ValueError(f"bad date {text!r}: use today, tomorrow, yesterday, +N, -N or YYYY-MM-DD")
+
+
+def daily_note_path(config: VaultConfig, day: dt.date) -> Path:
+    """Vault-relative path of `day`'s daily note (`daily_folder` / `daily_name`.md)."""
+    folder = fill_date_fields(config.daily_folder, day).strip("/")
+    name = f"{daily_name(config, day)}.md"
+    return Path(folder, name) if folder else Path(name)
+
+
+def previous_daily_note(vault: Path, day: dt.date, *, use_cache: bool = True) -> tuple[dt.date, str] | None:
+    """(day, vault-relative path) of the most recent daily note before `day`, or None."""
+    from labnotes.index import build_index
+
+    earlier = [(d, rel) for d, rel in build_index(vault, use_cache=use_cache).daily_notes() if d < day]
+    return earlier[-1] if earlier else None
+
+
+# --- carry-over (pure) ---------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return _WORDS_RE.sub(" ", _BACKLINK_RE.sub("", text)).strip()
+
+
+def _is_open(item: ListItem) -> bool:
+    return item.task is not None and item.task not in CLOSED and not item.struck and bool(_norm(item.text))
+
+
+def _has_task_above(item: ListItem, by_line: dict[int, ListItem]) -> bool:
+    parent = by_line.get(item.parent_line) if item.parent_line else None
+    while parent is not None:
+        if parent.task is not None:
+            return True
+        parent = by_line.get(parent.parent_line) if parent.parent_line else None
+    return False
+
+
+def _eol(text: str) -> str:
+    m = re.search(r"\r\n|\r|\n", text)
+    return m.group(0) if m else "\n"
+
+
+def _ordered(marker: str) -> bool:
+    return marker[:1].isdigit()
+
+
+def _set_marker(line: str, marker: str, indent: str | None = None) -> str:
+    """`line` with its list marker replaced (and its indentation, when `indent` is given)."""
+    m = _MARKER_RE.match(line)
+    if not m:
+        return line
+    return (m.group("indent") if indent is None else indent) + marker + m.group("rest")
+
+
+def _marker_like(style: str, number: int) -> str:
+    return f"{number}{style[-1]}" if _ordered(style) else style
+
+
+@dataclass(slots=True)
+class _Block:
+    root: ListItem
+    lines: list[str]  # the root line first (marker to be numbered), then its sub-tasks, no eol
+    subtasks: int
+
+
+def _block(root: ListItem, prev_lines: list[str], children: dict[int, list[ListItem]], link: str) -> _Block:
+    first = _BACKLINK_RE.sub("", prev_lines[root.line - 1]).rstrip(" \t") + f" ([[{link}]])"
+    root_indent = _MARKER_RE.match(first).group("indent")  # type: ignore[union-attr]
+    lines = [first]
+    count = 0
+
+    def walk(parent: ListItem) -> None:
+        nonlocal count
+        kids = [k for k in children.get(parent.line, []) if _is_open(k)]
+        for n, kid in enumerate(kids, start=1):
+            raw = prev_lines[kid.line - 1]
+            rel_indent = raw[len(root_indent):] if raw.startswith(root_indent) else raw
+            indent = _MARKER_RE.match(rel_indent).group("indent")  # type: ignore[union-attr]
+            # Sub-lists are renumbered: the done and plain siblings that stayed behind leave gaps.
+            lines.append(_set_marker(rel_indent, _marker_like(kid.marker, n), indent))
+            count += 1
+            walk(kid)
+
+    walk(root)
+    lines[0] = lines[0][len(root_indent):]
+    return _Block(root, lines, count)
+
+
+def _heading_paths(note: Note) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(line, level, heading path) of every heading, in order."""
+    out, stack = [], []  # stack of (level, text)
+    for h in note.headings:
+        while stack and stack[-1][0] >= h.level:
+            stack.pop()
+        stack.append((h.level, h.text))
+        out.append((h.line, h.level, tuple(t for _, t in stack)))
+    return out
+
+
+def carry_over(
+    previous: Note,
+    previous_text: str,
+    template_text: str,
+    config: VaultConfig | None = None,
+    *,
+    link: str | None = None,
+) -> tuple[str, list[Carried]]:
+    """The new note's text: `template_text` (already rendered) with `previous`'s open tasks added.
+
+    `link` is the link target written after each carried task (default: the previous note's file
+    stem). Returns the text and what was carried, in the previous note's order.
+    """
+    from labnotes.parse import parse_note
+
+    config = config or VaultConfig()
+    if not config.carry_over:
+        return template_text, []
+    link = link or Path(previous.path).stem
+    prev_lines = previous_text.splitlines()
+    template = parse_note(template_text, "template.md", config=config)
+    held = {_norm(t.text) for t in template.tasks}
+    by_line = {i.line: i for i in previous.list_items}
+    children: dict[int, list[ListItem]] = {}
+    for item in previous.list_items:
+        if item.parent_line is not None:
+            children.setdefault(item.parent_line, []).append(item)
+
+    wanted = set(config.carry_sections) if config.carry_sections is not None else None
+    seen: set[str] = set()
+    blocks: dict[tuple[str, ...], list[_Block]] = {}
+    carried: list[Carried] = []
+    for item in previous.list_items:
+        key = _norm(item.text)
+        if not _is_open(item) or _has_task_above(item, by_line) or key in held or key in seen:
+            continue
+        if wanted is not None and not wanted.intersection(item.section):
+            continue
+        seen.add(key)
+        block = _block(item, prev_lines, children, link)
+        blocks.setdefault(tuple(item.section), []).append(block)
+        carried.append(Carried(tuple(item.section), item.text, item.line, block.subtasks))
+    if not blocks:
+        return template_text, []
+    return _place(template_text, template, blocks), carried
+
+
+def _place(template_text: str, template: Note, blocks: dict[tuple[str, ...], list[_Block]]) -> str:
+    eol = _eol(template_text)
+    lines = template_text.splitlines()
+    ends_with_eol = template_text.endswith(("\n", "\r"))
+    headings = _heading_paths(template)
+    body_start = _body_start(lines)
+    edits: list[tuple[int, list[str]]] = []  # (insert after this 0-based index + 1, lines)
+    missing: list[tuple[tuple[str, ...], list[_Block]]] = []
+
+    for section, section_blocks in blocks.items():
+        where = _section_range(section, headings, len(lines), template, body_start)
+        if where is None:
+            missing.append((section, section_blocks))
+            continue
+        first, last = where  # 1-based lines after the heading .. before the next heading
+        top = [i for i in template.list_items if first <= i.line <= last and i.parent_line is None]
+        filled = [i for i in top if not (i.task is not None and not i.text.strip())]
+        if filled:
+            after = filled[-1].end_line
+        elif top:
+            after = top[0].line - 1
+        else:
+            after = None
+        style = top[0].marker if top else section_blocks[0].root.marker
+        new_lines: list[str] = []
+        # Number the whole top-level list again: template items after the insertion move down.
+        start = int(top[0].marker[:-1]) if top and _ordered(top[0].marker) else 1
+        before = [i for i in top if after is not None and i.line <= after]
+        n = start + len(before) - 1
+        for block in section_blocks:
+            n += 1
+            new_lines.append(_set_marker(block.lines[0], _marker_like(style, n)))
+            new_lines.extend(block.lines[1:])
+        for item in top:
+            if after is not None and item.line > after and _ordered(item.marker):
+                n += 1
+                lines[item.line - 1] = _set_marker(lines[item.line - 1], _marker_like(item.marker, n))
+        if after is None:
+            # A section without a list: the tasks go right under the heading, set off by blank lines.
+            at = first - 1
+            pad_after = [""] if at < len(lines) and lines[at].strip() else []
+            edits.append((at, ["", *new_lines, *pad_after]))
+        else:
+            edits.append((after, new_lines))
+
+    for at, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        lines[at:at] = new
+
+    for section, section_blocks in missing:
+        # The section is not in the template: add its headings at the end, in the previous note's order.
+        while lines and not lines[-1].strip():
+            lines.pop()
+        for level, text in enumerate(section, start=1):
+            lines += ["", f"{'#' * level} {text}"]
+        lines.append("")
+        for n, block in enumerate(section_blocks, start=1):
+            lines.append(_set_marker(block.lines[0], _marker_like(block.root.marker, n)))
+            lines.extend(block.lines[1:])
+        lines.append("")
+    out = eol.join(lines)
+    return out + eol if ends_with_eol or missing else out
+
+
+def _body_start(lines: list[str]) -> int:
+    """1-based first line after the front matter block (1 when there is none)."""
+    if lines and lines[0].strip() == "---":
+        for k in range(1, len(lines)):
+            if lines[k].strip() in ("---", "..."):
+                return k + 2
+    return 1
+
+
+def _section_range(
+    section: tuple[str, ...],
+    headings: list[tuple[int, int, tuple[str, ...]]],
+    line_count: int,
+    template: Note,
+    body_start: int,
+) -> tuple[int, int] | None:
+    """1-based first and last line of the section's own text (up to the next heading), or None."""
+    if not section:
+        # Tasks above the first heading: after the front matter, before the first heading.
+        first_heading = headings[0][0] if headings else line_count + 1
+        return body_start, first_heading - 1
+    match = next((k for k, (_, _, path) in enumerate(headings) if path == section), None)
+    if match is None:
+        match = next((k for k, (_, _, path) in enumerate(headings) if path[-1] == section[-1]), None)
+    if match is None:
+        return None
+    start = headings[match][0] + 1
+    end = headings[match + 1][0] - 1 if match + 1 < len(headings) else line_count
+    return start, end
+
+
+# --- the whole job ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewNote:
+    path: Path  # vault-relative
+    text: str
+    source: str | None  # vault-relative path of the note the tasks came from
+    carried: list[Carried]
+
+
+class TemplateMissing(Exception):
+    pass
+
+
+def make_note(
+    vault: Path,
+    day: dt.date,
+    config: VaultConfig,
+    *,
+    now: dt.datetime | None = None,
+    use_cache: bool = True,
+) -> NewNote:
+    """The daily note for `day` as it would be written (nothing is written here)."""
+    from labnotes.parse import parse_note, read_text
+    from labnotes.template import render
+
+    rel = daily_note_path(config, day)
+    template_path = vault / config.template
+    if not template_path.is_file():
+        raise TemplateMissing(f"template not found: {config.template} (set `template:` in .labnotes.yaml)")
+    # newline="" keeps the template's own line endings (CRLF stays CRLF).
+    with open(template_path, encoding="utf-8-sig", newline="") as fh:
+        template_text = fh.read()
+    text = render(template_text, day=day, now=now, title=rel.stem, config=config)
+    if not config.carry_over:
+        return NewNote(rel, text, None, [])
+    found = previous_daily_note(vault, day, use_cache=use_cache)
+    if found is None:
+        return NewNote(rel, text, None, [])
+    _, prev_rel = found
+    prev_text = read_text(vault / prev_rel)
+    previous = parse_note(prev_text, prev_rel, config=config)
+    text, carried = carry_over(previous, prev_text, text, config)
+    return NewNote(rel, text, prev_rel, carried)
+
+
+__all__ = [
+    "CLOSED",
+    "Carried",
+    "NewNote",
+    "TemplateMissing",
+    "carry_over",
+    "daily_note_path",
+    "make_note",
+    "parse_when",
+    "previous_daily_note",
+]
