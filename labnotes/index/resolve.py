@@ -63,11 +63,6 @@ def heading_key(text: str) -> str:
     return _SPACES.sub(" ", _HEADING_PUNCT.sub(" ", text)).strip().casefold()
 
 
-def _slug(text: str) -> str:
-    # The GitHub-style anchor some Markdown links use: `[x](note.md#my-heading)`.
-    return re.sub(r"\s+", "-", heading_key(text))
-
-
 class Resolver:
     def __init__(self, notes: Mapping[str, Anchors], attachments: Iterable[str]) -> None:
         self._anchors = notes
@@ -83,6 +78,10 @@ class Resolver:
         for rel, anchors in notes.items():
             for alias in anchors.aliases:
                 self._by_alias.setdefault(alias.casefold(), []).append(rel)
+        # Many links repeat (the same note, the same heading): each is worked out once.
+        self._files: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
+        self._headings: dict[str, list[tuple[int, int, str]]] = {}
+        self._resolved: dict[tuple, Resolution] = {}
 
     # -- the file --------------------------------------------------------------------------
 
@@ -91,9 +90,15 @@ class Resolver:
         path = linkpath.strip().replace("\\", "/")
         if not path:
             return from_rel, "self", ""
+        key = (path, posixpath.dirname(from_rel))
+        found = self._files.get(key)
+        if found is None:
+            found = self._files[key] = self._find_file(path, linkpath, key[1])
+        return found
+
+    def _find_file(self, path: str, linkpath: str, folder: str) -> tuple[str | None, str | None, str]:
         if re.match(r"^[A-Za-z]:/", path) or path.startswith("//") or path.startswith("~"):
             return None, None, f"absolute path {linkpath!r} is outside the vault"
-        folder = posixpath.dirname(from_rel)
         if path.startswith("./") or path.startswith("../"):
             joined = posixpath.normpath(posixpath.join(folder, path))
             if joined == ".." or joined.startswith("../"):
@@ -142,6 +147,14 @@ class Resolver:
 
     def resolve(self, link: LinkLike, from_rel: str) -> Resolution:
         target = link.target or ""
+        # A link means the same from every note of a folder (a bare #heading: of its own note).
+        key = (link.kind, target, link.heading, link.block, from_rel if not target.strip() else posixpath.dirname(from_rel))
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(link, target, from_rel)
+        return found
+
+    def _resolve(self, link: LinkLike, target: str, from_rel: str) -> Resolution:
         if is_external(link):
             return Resolution(None, ok=False, reason="external URL")
         if is_placeholder(link):
@@ -164,7 +177,10 @@ class Resolver:
                     return Resolution(rel, block_line=line, ok=True, via=how)
             return Resolution(rel, ok=False, via=how, reason=f"no block ^{block_key} in {rel}")
         text = unquote(heading) if link.kind == "markdown" and "%" in heading else heading
-        line = find_heading(anchors.headings, text, slug=link.kind == "markdown")
+        keyed = self._headings.get(rel)
+        if keyed is None:
+            keyed = self._headings[rel] = [(line, level, heading_key(t)) for line, level, t in anchors.headings]
+        line = find_heading(keyed, text, slug=link.kind == "markdown", keyed=True)
         if line is None:
             return Resolution(rel, ok=False, via=how, reason=f"no heading {text!r} in {rel}")
         return Resolution(rel, heading_line=line, ok=True, via=how)
@@ -188,17 +204,24 @@ def is_checked(link: LinkLike) -> bool:
     return not is_external(link) and not is_placeholder(link)
 
 
-def find_heading(headings: Iterable[tuple[int, int, str]], subpath: str, *, slug: bool = False) -> int | None:
-    """The line of the heading `subpath` names (`A#B`: B under A), first match in the note."""
+def find_heading(
+    headings: Iterable[tuple[int, int, str]], subpath: str, *, slug: bool = False, keyed: bool = False
+) -> int | None:
+    """The line of the heading `subpath` names (`A#B`: B under A), first match in the note.
+
+    `headings` are (line, level, text), or (line, level, heading_key(text)) when `keyed`.
+    """
     parts = [heading_key(p) for p in subpath.split("#") if p.strip()]
     if not parts:
         return None
+    wanted = parts[-1]
+    wanted_slug = wanted.replace(" ", "-")
     chain: list[tuple[int, str]] = []  # open headings above the current one: (level, key)
     for line, level, text in headings:
         while chain and chain[-1][0] >= level:
             chain.pop()
-        key = heading_key(text)
-        if key == parts[-1] or (slug and _slug(text) == parts[-1].replace(" ", "-")):
+        key = text if keyed else heading_key(text)
+        if key == wanted or (slug and key.replace(" ", "-") == wanted_slug):
             if _in_order(parts[:-1], [k for _, k in chain]):
                 return line
         chain.append((level, key))
