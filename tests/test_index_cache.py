@@ -166,3 +166,12 @@ def test_a_cold_index_over_a_process_pool_matches_the_in_process_one(tmp_path, m
     pooled = build_index(vault, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1] == (6, 6)
     assert {r: pooled.notes[r].to_json() for r in pooled.notes} == {r: alone.notes[r].to_json() for r in alone.notes}
+
+
+def test_a_note_that_keeps_failing_does_not_rewrite_the_cache_each_run(tmp_path):
+    vault = make_notes(tmp_path / "v")
+    (vault / "binary.md").write_bytes(b"\x00 not a note")
+    build_index(vault)
+    again = build_index(vault)
+    assert not again.stats.cache_written
+    assert [p.rel for p in again.problems] == ["binary.md"]

@@ -265,13 +265,17 @@ def build_index(
     problems = [Problem(p.rel, 0, p.message) for p in scan.problems]
     stats = IndexStats(cache_path=cachemod.cache_file(root) if use_cache else None)
 
+    fp = fingerprint()
     cached: cachemod.CacheFile | None = None
     if use_cache:
         try:
-            cached = cachemod.load(stats.cache_path, fingerprint())
+            cached = cachemod.load(stats.cache_path, fp)
         except cachemod.CacheError as exc:
             problems.append(Problem("", 0, f"{exc}; rebuilding it"))
-    old = cached.records if cached is not None and cached.config_key == config_key else {}
+    if cached is not None and cached.config_key != config_key:
+        cached.close()
+        cached = None
+    old = cached.records if cached is not None else {}
 
     records: dict[str, cachemod.Record] = {}
     jobs: list[Job] = []
@@ -284,11 +288,15 @@ def build_index(
 
     blobs: dict[str, bytes] = {}
     loaded: dict[str, Note] = {}
+    # Only a real change rewrites the cache: a file that fails to read is retried, not recorded.
+    dirty = cached is None or bool(old.keys() - scan.notes.keys())
     for res in parse_all(str(root), jobs, config, progress):
         stats.hashed += 1
         if res.error is not None:
             problems.append(Problem(res.rel, res.error_line, res.error))
-        elif res.unchanged:
+            continue
+        dirty = True
+        if res.unchanged:
             rec = old[res.rel]
             records[res.rel] = cachemod.Record(res.size, res.mtime_ns, rec.digest, rec.facts, rec.offset, rec.length)
         else:
@@ -300,12 +308,11 @@ def build_index(
 
     order = sorted(records)
     records = {rel: records[rel] for rel in order}
-    source = cached if old else None
-    if use_cache and (jobs or old.keys() != records.keys()):
+    if use_cache and dirty:
         try:
             cachemod.save(
-                stats.cache_path, fingerprint(), config_key, records,
-                lambda rel, rec: blobs[rel] if rel in blobs else source.blob(rec),
+                stats.cache_path, fp, config_key, records,
+                lambda rel, rec: blobs[rel] if rel in blobs else cached.blob(rec),
             )  # fmt: skip
             stats.cache_written = True
         except (OSError, cachemod.CacheError) as exc:
@@ -322,7 +329,7 @@ def build_index(
             problems.append(Problem(rel, res.error_line, res.error or "cannot read the note"))
         return res.note
 
-    store = NoteStore(order, loaded, blobs, source, records, reparse)
+    store = NoteStore(order, loaded, blobs, cached, records, reparse)
     stats.seconds = time.perf_counter() - started
     return VaultIndex(root, config, store, facts, sorted(scan.attachments), problems, stats)
 
