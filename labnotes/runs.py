@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -154,15 +155,21 @@ class Comparison:
         }
 
 
-# What says *where and with what* a result was made rather than *what it found*.
-_NOT_FIGURES = {"id", "device", "torch", "seed", "quick"}
+# What says where, with what and how fast a result was made rather than what it found: a
+# leaf whose last key is one of these is not a figure (wall time differs on every run).
+_NOT_FIGURES = {"id", "device", "torch", "cuda", "cudnn", "seed", "quick",
+                "seconds", "elapsed", "duration", "duration_s", "wall_s", "time_s"}
+
+
+def _is_figure(path: str) -> bool:
+    return re.split(r"[.\[]", path)[-1] not in _NOT_FIGURES
 
 
 def compare_runs(old: dict[str, Any], new: dict[str, Any], rel_tol: float = REL_TOL,
                  abs_tol: float = ABS_TOL) -> Comparison:
     """Which figures of `new`'s result moved since `old`'s, leaf by leaf."""
-    a = {k: v for k, v in flatten(old.get("result") or {}).items() if k not in _NOT_FIGURES}
-    b = {k: v for k, v in flatten(new.get("result") or {}).items() if k not in _NOT_FIGURES}
+    a = {k: v for k, v in flatten(old.get("result") or {}).items() if _is_figure(k)}
+    b = {k: v for k, v in flatten(new.get("result") or {}).items() if _is_figure(k)}
     cmp = Comparison(run=new.get("run_id", "?"), previous=old.get("run_id", "?"))
     cmp.added = sorted(b.keys() - a.keys())
     cmp.removed = sorted(a.keys() - b.keys())

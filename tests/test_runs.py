@@ -104,6 +104,12 @@ def test_drifted_figures_say_old_new_and_relative_change():
     assert cmp["added"] == ["extra"] and cmp["removed"] == []
 
 
+def test_timings_and_versions_are_not_figures():
+    old = record("a", seconds=1.5, torch="2.11.0", cuda="13.0", encoder={"seconds": 0.2, "max": 1.0})
+    new = record("b", seconds=9.0, torch="2.13.0", cuda=None, encoder={"seconds": 0.9, "max": 1.0})
+    assert compare_runs(old, new).same
+
+
 def test_a_nan_where_there_was_a_number_is_drift():
     cmp = compare_runs(record("a", loss=0.5), record("b", loss=float("nan")))
     [drift] = cmp.drifted
