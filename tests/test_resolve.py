@@ -163,3 +163,13 @@ def test_heading_key_is_obsidians_strip_heading():
     assert heading_key("根据以上推理, 可以得出结论") == heading_key("根据以上推理 可以得出结论")
     assert heading_key("**Bold** Title") == "bold title"
     assert find_heading([(3, 1, "A"), (4, 2, "B"), (7, 1, "C"), (8, 2, "B")], "C#B") == 8
+
+
+def test_a_real_file_beside_the_vault_is_still_out_of_reach(tmp_path):
+    (tmp_path / "secret.md").write_text("# Secret\n", encoding="utf-8")
+    vault = make_vault(tmp_path / "vault", {"in.md": "[[../secret]] [[../secret.md#Secret]] [x](../secret.md)\n"})
+    idx = build_index(vault)
+    rows = idx.links()
+    assert len(rows) == 3
+    assert all(not r.ok and r.rel is None and "outside the vault" in r.reason for _, _, r in rows)
+    assert list(idx.notes) == ["in.md"]
