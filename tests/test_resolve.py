@@ -155,8 +155,11 @@ def test_what_does_not_resolve_is_reported_not_guessed(idx):
 
 
 def test_urls_are_external_not_unresolved(idx):
-    r = idx.resolve(md("https://arxiv.org/abs/2407.05848"), "Note.md")
-    assert (r.ok, r.reason) == (False, "external URL")
+    for link in (md("https://arxiv.org/abs/2407.05848"), md("mailto:me@example.org"), wiki("https://example.org")):
+        r = idx.resolve(link, "Note.md")
+        assert (r.ok, r.reason) == (False, "external URL")
+    # A colon alone does not make a wiki link a URL.
+    assert "no note" in idx.resolve(wiki("Meeting: notes"), "Note.md").reason
 
 
 def test_heading_key_is_obsidians_strip_heading():

@@ -190,8 +190,16 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 def is_external(link: LinkLike) -> bool:
-    """A URL (`https://…`, `mailto:…`, `obsidian://…`), not a file of the vault."""
-    return link.kind == "url" or bool(_SCHEME.match(link.target or ""))
+    """A URL (`https://…`, `mailto:…`, `obsidian://…`), not a file of the vault.
+
+    In a wiki link only `scheme://` counts: `[[Meeting: notes]]` is a (broken) note name.
+    """
+    target = link.target or ""
+    if link.kind == "url":
+        return True
+    if link.kind == "wiki":
+        return "://" in target and bool(_SCHEME.match(target))
+    return bool(_SCHEME.match(target))
 
 
 def is_placeholder(link: LinkLike) -> bool:
