@@ -248,8 +248,13 @@ def _place(template_text: str, template: Note, blocks: dict[tuple[str, ...], lis
         if after is None:
             # A section without a list: the tasks go right under the heading, set off by blank lines.
             at = first - 1
-            pad_after = [""] if at < len(lines) and lines[at].strip() else []
-            edits.append((at, ["", *new_lines, *pad_after]))
+            if at < len(lines) and not lines[at].strip():
+                at += 1  # keep the heading's blank line above the list
+            else:
+                new_lines.insert(0, "")
+            if at < len(lines) and lines[at].strip():
+                new_lines.append("")
+            edits.append((at, new_lines))
         else:
             edits.append((after, new_lines))
 

@@ -162,6 +162,7 @@ def render(
 
     def var(m: re.Match[str]) -> str:
         name, offset, fmt = m.group("name"), m.group("offset"), m.group("fmt")
+        fmt = fmt.strip() if fmt is not None else None  # `{{ date : YYYY }}` as Obsidian reads it
         key = name.lower()
         if key == "date":
             when = shift(day, offset) if offset else day

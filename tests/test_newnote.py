@@ -1,0 +1,278 @@
+"""Carry-over into the next daily note: each rule on a small previous note and template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from labnotes.config import VaultConfig
+from labnotes.newnote import carry_over, daily_note_path, make_note, parse_when, previous_daily_note
+from labnotes.parse import parse_note
+
+PREVIOUS = """\
+---
+
+---
+# 今日计划
+
+1. [ ] 看看待研究
+
+## 科研
+
+1. [ ] 现在神经网络拥有什么组件
+2. [x] 阅读小波卷积文章
+3. [ ] 思考小波卷积与部分卷积如何结合
+4. [-] 缩小学习率再训练
+5. [ ] 修改 PartialOct 的 ratio
+	1. 2024-12-01-10:00 周日：ratio 最大到 64
+	2. [ ] 单独测试 PartialConv2d
+		1. [ ] 与 nn.Conv2d 比较输出
+	3. [x] 打印 sum_mask
+		1. [ ] 看看 in_mask 的通道数
+	4. 排查计划：
+		1. [ ] 逐层加 forward hook
+6. [x] 修复 mask 的 Normalize
+	1. [ ] 检查 soft mask 是否二值化
+7. [ ] 思考小波卷积与部分卷积如何结合
+8. [ ] ~~把网络加深为 3 层~~
+9. [/] 准备修改综述论文 ([[2024-11-30]])
+10. [ ] 
+
+## 学业
+
+1. [ ] 
+
+## 工作
+
+1. [ ] 准备扬州会议报销工作
+"""
+
+TEMPLATE = """\
+---
+
+---
+# 今日计划
+
+1. [ ] 看看待研究
+
+## 科研
+
+1. [ ] 现在神经网络拥有什么组件
+
+## 学业
+
+1. [ ] 
+2. [ ] 
+
+## 工作
+
+1. [ ] 
+
+# 今日趣事
+
+"""
+
+# The facts: open top-level tasks move to their section with a link back; open sub-tasks come
+# along (renumbered, since the log entry and the done sub-task stay behind); done, cancelled,
+# struck, empty, duplicate and template tasks do not; an in-progress task keeps its status and its
+# old carry link is replaced by one to this note.
+EXPECTED = """\
+---
+
+---
+# 今日计划
+
+1. [ ] 看看待研究
+
+## 科研
+
+1. [ ] 现在神经网络拥有什么组件
+2. [ ] 思考小波卷积与部分卷积如何结合 ([[2024-12-01]])
+3. [ ] 修改 PartialOct 的 ratio ([[2024-12-01]])
+	1. [ ] 单独测试 PartialConv2d
+		1. [ ] 与 nn.Conv2d 比较输出
+4. [/] 准备修改综述论文 ([[2024-12-01]])
+
+## 学业
+
+1. [ ] 
+2. [ ] 
+
+## 工作
+
+1. [ ] 准备扬州会议报销工作 ([[2024-12-01]])
+2. [ ] 
+
+# 今日趣事
+
+"""
+
+
+def carry(previous: str = PREVIOUS, template: str = TEMPLATE, config: VaultConfig | None = None):
+    note = parse_note(previous, "Diary/2024/2024-12-01.md")
+    return carry_over(note, previous, template, config)
+
+
+def test_the_rules_on_one_note() -> None:
+    text, carried = carry()
+    assert text == EXPECTED
+    assert [(c.section, c.text, c.line, c.subtasks) for c in carried] == [
+        (("今日计划", "科研"), "思考小波卷积与部分卷积如何结合", 12, 0),
+        (("今日计划", "科研"), "修改 PartialOct 的 ratio", 14, 2),
+        (("今日计划", "科研"), "准备修改综述论文 ([[2024-11-30]])", 26, 0),
+        (("今日计划", "工作"), "准备扬州会议报销工作", 35, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "left_behind",
+    [
+        "阅读小波卷积文章",  # done
+        "缩小学习率再训练",  # cancelled
+        "把网络加深为 3 层",  # struck out
+        "看看 in_mask 的通道数",  # under a done sub-task
+        "逐层加 forward hook",  # inside a log entry, not a sub-task
+        "检查 soft mask 是否二值化",  # its parent is done
+        "ratio 最大到 64",  # a log entry stays where it was
+        "2024-11-30",  # the old carry link is replaced
+    ],
+)
+def test_left_behind(left_behind: str) -> None:
+    assert left_behind not in carry()[0]
+
+
+def test_each_task_is_carried_once_and_template_tasks_are_not_repeated() -> None:
+    text = carry()[0]
+    assert text.count("思考小波卷积与部分卷积如何结合") == 1
+    assert text.count("看看待研究") == 1
+    assert text.count("现在神经网络拥有什么组件") == 1
+
+
+def test_carry_over_off_gives_the_template_as_is() -> None:
+    assert carry(config=VaultConfig(carry_over=False)) == (TEMPLATE, [])
+
+
+def test_carry_sections_limits_the_sections() -> None:
+    text, carried = carry(config=VaultConfig(carry_sections=("工作",)))
+    assert [c.text for c in carried] == ["准备扬州会议报销工作"]
+    assert "思考小波卷积" not in text
+
+
+def test_nothing_open_gives_the_template_as_is() -> None:
+    assert carry(previous="# 今日计划\n\n1. [x] done\n") == (TEMPLATE, [])
+
+
+def test_a_section_the_template_lacks_is_added_at_the_end() -> None:
+    previous = "# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他\n"
+    text, _ = carry(previous=previous)
+    assert text.endswith("# 今日趣事\n\n# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他 ([[2024-12-01]])\n\n")
+
+
+def test_a_section_without_a_list_gets_one_under_its_heading() -> None:
+    template = "# 今日计划\n\n## 科研\n\n## 工作\n"
+    previous = "# 今日计划\n\n## 科研\n\n- [ ] 写代码\n"
+    assert carry(previous=previous, template=template)[0] == (
+        "# 今日计划\n\n## 科研\n\n- [ ] 写代码 ([[2024-12-01]])\n\n## 工作\n"
+    )
+
+
+def test_a_bullet_list_in_the_template_keeps_its_bullets() -> None:
+    template = "## 科研\n\n- [ ] 读论文\n"
+    previous = "## 科研\n\n3. [ ] 写代码\n"
+    assert carry(previous=previous, template=template)[0] == "## 科研\n\n- [ ] 读论文\n- [ ] 写代码 ([[2024-12-01]])\n"
+
+
+def test_tasks_above_any_heading_go_above_the_first_heading() -> None:
+    template = "---\n\n---\n# 今日生活\n"
+    previous = "- [ ] 给导师回邮件\n# 今日生活\n"
+    assert carry(previous=previous, template=template)[0] == (
+        "---\n\n---\n\n- [ ] 给导师回邮件 ([[2024-12-01]])\n\n# 今日生活\n"
+    )
+
+
+def test_crlf_template_gets_crlf_lines() -> None:
+    template = TEMPLATE.replace("\n", "\r\n")
+    text, _ = carry(template=template)
+    assert text == EXPECTED.replace("\n", "\r\n")
+
+
+def test_space_indented_sub_tasks_keep_their_relative_indent() -> None:
+    previous = "## 科研\n\n- [ ] 写代码\n    - [ ] 写测试\n"
+    template = "## 科研\n\n"
+    text, _ = carry(previous=previous, template=template)
+    assert "- [ ] 写代码 ([[2024-12-01]])\n    - [ ] 写测试\n" in text
+
+
+# --- dates and places ------------------------------------------------------------------------------
+
+TODAY = dt.date(2024, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("given", "day"),
+    [
+        (None, TODAY),
+        ("today", TODAY),
+        ("tomorrow", dt.date(2024, 12, 7)),
+        ("Yesterday", dt.date(2024, 12, 5)),
+        ("+3", dt.date(2024, 12, 9)),
+        ("-6", dt.date(2024, 11, 30)),
+        ("2024-12-31", dt.date(2024, 12, 31)),
+    ],
+)
+def test_parse_when(given: str | None, day: dt.date) -> None:
+    assert parse_when(given, TODAY) == day
+
+
+@pytest.mark.parametrize("given", ["2024-02-30", "next week", "12/06", "+", "2024-1-1"])
+def test_parse_when_refuses(given: str) -> None:
+    with pytest.raises(ValueError):
+        parse_when(given, TODAY)
+
+
+def test_daily_note_path_follows_the_config() -> None:
+    assert daily_note_path(VaultConfig(), dt.date(2025, 1, 1)) == Path("Diary/2025/2025-01-01.md")
+    custom = VaultConfig(daily_folder="日记/{YYYY}/{MM}", daily_name="{YYYY}{MM}{DD}")
+    assert daily_note_path(custom, dt.date(2024, 12, 2)) == Path("日记/2024/12/20241202.md")
+    assert daily_note_path(VaultConfig(daily_folder="/"), dt.date(2024, 12, 2)) == Path("2024-12-02.md")
+
+
+# --- the whole note, from a vault on disk ----------------------------------------------------------
+
+
+@pytest.fixture
+def year_end_vault(tmp_path: Path) -> Path:
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "Template").mkdir()
+    (tmp_path / "Template" / "Daily.md").write_text(
+        "[[{{yesterday}}]] {{date}} {{weekday}} [[{{tomorrow}}]]\n\n## 科研\n\n", encoding="utf-8"
+    )
+    old = tmp_path / "Diary" / "2024"
+    old.mkdir(parents=True)
+    (old / "2024-12-30.md").write_text("## 科研\n\n- [ ] 旧任务\n", encoding="utf-8")
+    (old / "2024-12-31.md").write_text("## 科研\n\n- [ ] 写年终总结\n- [x] 跑步\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_new_years_day_lands_in_next_years_folder_with_last_years_tasks(year_end_vault: Path) -> None:
+    note = make_note(year_end_vault, dt.date(2025, 1, 1), VaultConfig(), now=dt.datetime(2025, 1, 1, 8))
+    assert note.path == Path("Diary/2025/2025-01-01.md")
+    assert note.source == "Diary/2024/2024-12-31.md"
+    assert note.text == "[[2024-12-31]] 2025-01-01 周三 [[2025-01-02]]\n\n## 科研\n\n- [ ] 写年终总结 ([[2024-12-31]])\n"
+
+
+def test_the_most_recent_earlier_note_is_the_source_even_with_gaps(year_end_vault: Path) -> None:
+    assert previous_daily_note(year_end_vault, dt.date(2025, 1, 9), use_cache=False) == (
+        dt.date(2024, 12, 31),
+        "Diary/2024/2024-12-31.md",
+    )
+    assert previous_daily_note(year_end_vault, dt.date(2024, 12, 31), use_cache=False)[1] == "Diary/2024/2024-12-30.md"
+    assert previous_daily_note(year_end_vault, dt.date(2024, 12, 30), use_cache=False) is None
+
+
+def test_no_earlier_note_gives_the_template_alone(year_end_vault: Path) -> None:
+    note = make_note(year_end_vault, dt.date(2024, 1, 1), VaultConfig())
+    assert note.source is None and note.carried == []
+    assert note.text == "[[2023-12-31]] 2024-01-01 周一 [[2024-01-02]]\n\n## 科研\n\n"
