@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
 import os
 import pickle
 import re
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from labnotes.config import VaultConfig
 from labnotes.index.facts import NoteFacts
 from labnotes.index.scan import is_inside
 from labnotes.model import Note
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 # Below these a pool costs more (fork, pickling back) than it saves.
 POOL_MIN_FILES = 16
@@ -114,6 +115,12 @@ def parse_all(
             if progress:
                 progress(done, total)
         return
+    # Imported here: a warm start parses nothing and should not pay for them. The parser is
+    # imported before the fork so that every worker starts with it.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    import labnotes.parse  # noqa: F401
+
     workers = os.cpu_count() or 2
     # Small chunks balance the load and keep the progress bar moving; large ones pickle less.
     size = max(4, math.ceil(total / (workers * 8)))
@@ -132,7 +139,9 @@ def parse_all(
                 progress(done, total)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> "multiprocessing.context.BaseContext":
+    import multiprocessing
+
     # fork starts workers in milliseconds with the parser already imported; it is unsafe only
     # when other threads run (a TUI worker, say), and then forkserver does the job.
     methods = multiprocessing.get_all_start_methods()
