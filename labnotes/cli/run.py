@@ -185,6 +185,7 @@ def rerun_command(
         if annotate:
             refused += _annotate(record, snaps, index)
         if record["interrupted"]:
+            warn(f"interrupted; recorded as run {record['run_id']}")
             break  # Ctrl-C means stop, not "go on with the next experiment"
     if json_out:
         print_json(records[0] if len(records) == 1 else records)
@@ -299,7 +300,10 @@ class _Progress:
 def _print_record(record: dict[str, Any], log: Path) -> None:
     git = record.get("git") or {}
     if git.get("available"):
-        dirty = f", dirty: {len((git.get('diff') or '').splitlines())} diff lines" if git.get("dirty") else ""
+        dirty = ""
+        if git.get("dirty"):
+            changed = len((git.get("diff") or "").splitlines())
+            dirty = f", dirty: {changed} diff lines, {len(git.get('untracked') or [])} untracked files"
         code = f"{(git.get('commit') or 'no commit')[:12]} on {git.get('branch') or 'detached HEAD'}{dirty}"
     else:
         code = git.get("error") or "unknown"
