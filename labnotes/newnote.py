@@ -32,7 +32,9 @@ CLOSED = frozenset("xX->")
 
 # The link a carry appends, at the end of a task line.
 _BACKLINK_RE = re.compile(r"[ \t]*\(\[\[[^\]\n]+\]\]\)[ \t]*$")
-_MARKER_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<rest>.*)$", re.S)
+# The indent takes block-quote / callout prefixes too, so a task carried out of a callout becomes a
+# plain list item of the new note.
+_MARKER_RE = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<rest>.*)$", re.S)
 _WORDS_RE = re.compile(r"\s+")
 
 
@@ -127,26 +129,42 @@ class _Block:
     subtasks: int
 
 
-def _block(root: ListItem, prev_lines: list[str], children: dict[int, list[ListItem]], link: str) -> _Block:
-    first = _BACKLINK_RE.sub("", prev_lines[root.line - 1]).rstrip(" \t") + f" ([[{link}]])"
-    root_indent = _MARKER_RE.match(first).group("indent")  # type: ignore[union-attr]
-    lines = [first]
+def _own_lines(item: ListItem, prev_lines: list[str], children: dict[int, list[ListItem]], entries: set[int]) -> list[str]:
+    """The item's line and the continuation lines of its first paragraph: its words, without the
+    log entries, later paragraphs and sub-items that stay behind."""
+    kids = children.get(item.line)
+    limit = min(item.end_line, kids[0].line - 1) if kids else item.end_line
+    out = [prev_lines[item.line - 1]]
+    for k in range(item.line + 1, limit + 1):
+        if k > len(prev_lines) or not prev_lines[k - 1].strip() or k in entries:
+            break
+        out.append(prev_lines[k - 1])
+    return out
+
+
+def _dedent(line: str, prefix: str) -> str:
+    return line[len(prefix):] if line.startswith(prefix) else line
+
+
+def _block(root: ListItem, prev_lines: list[str], children: dict[int, list[ListItem]], entries: set[int], link: str) -> _Block:
+    own = _own_lines(root, prev_lines, children, entries)
+    own[-1] = _BACKLINK_RE.sub("", own[-1]).rstrip(" \t") + f" ([[{link}]])"
+    root_indent = _MARKER_RE.match(own[0]).group("indent")  # type: ignore[union-attr]
+    lines = [_dedent(x, root_indent) for x in own]
     count = 0
 
     def walk(parent: ListItem) -> None:
         nonlocal count
         kids = [k for k in children.get(parent.line, []) if _is_open(k)]
         for n, kid in enumerate(kids, start=1):
-            raw = prev_lines[kid.line - 1]
-            rel_indent = raw[len(root_indent):] if raw.startswith(root_indent) else raw
-            indent = _MARKER_RE.match(rel_indent).group("indent")  # type: ignore[union-attr]
+            kid_lines = [_dedent(x, root_indent) for x in _own_lines(kid, prev_lines, children, entries)]
             # Sub-lists are renumbered: the done and plain siblings that stayed behind leave gaps.
-            lines.append(_set_marker(rel_indent, _marker_like(kid.marker, n), indent))
+            kid_lines[0] = _set_marker(kid_lines[0], _marker_like(kid.marker, n))
+            lines.extend(kid_lines)
             count += 1
             walk(kid)
 
     walk(root)
-    lines[0] = lines[0][len(root_indent):]
     return _Block(root, lines, count)
 
 
@@ -189,6 +207,7 @@ def carry_over(
         if item.parent_line is not None:
             children.setdefault(item.parent_line, []).append(item)
 
+    entry_lines = {e.line for e in previous.entries}
     wanted = set(config.carry_sections) if config.carry_sections is not None else None
     seen: set[str] = set()
     blocks: dict[tuple[str, ...], list[_Block]] = {}
@@ -200,7 +219,7 @@ def carry_over(
         if wanted is not None and not wanted.intersection(item.section):
             continue
         seen.add(key)
-        block = _block(item, prev_lines, children, link)
+        block = _block(item, prev_lines, children, entry_lines, link)
         blocks.setdefault(tuple(item.section), []).append(block)
         carried.append(Carried(tuple(item.section), item.text, item.line, block.subtasks))
     if not blocks:

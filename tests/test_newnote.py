@@ -205,6 +205,19 @@ def test_space_indented_sub_tasks_keep_their_relative_indent() -> None:
     assert "- [ ] 写代码 ([[2024-12-01]])\n    - [ ] 写测试\n" in text
 
 
+def test_a_task_written_over_two_lines_comes_whole_but_its_log_stays() -> None:
+    previous = "## 科研\n\n- [ ] 写 PartialConv 的单元测试,\n  与 nn.Conv2d 比较\n  2024-12-01-10:00 周日：先写了一半\n"
+    text, _ = carry(previous=previous, template="## 科研\n")
+    assert text == "## 科研\n\n- [ ] 写 PartialConv 的单元测试,\n  与 nn.Conv2d 比较 ([[2024-12-01]])\n"
+
+
+def test_a_task_in_a_callout_comes_out_as_a_plain_task() -> None:
+    previous = "## 科研\n\n> [!todo] 待办\n> - [ ] 补充实验\n>   - [ ] 消融实验\n"
+    text, carried = carry(previous=previous, template="## 科研\n")
+    assert [c.text for c in carried] == ["补充实验"]
+    assert text == "## 科研\n\n- [ ] 补充实验 ([[2024-12-01]])\n  - [ ] 消融实验\n"
+
+
 # --- dates and places ------------------------------------------------------------------------------
 
 TODAY = dt.date(2024, 12, 6)
@@ -276,3 +289,41 @@ def test_no_earlier_note_gives_the_template_alone(year_end_vault: Path) -> None:
     note = make_note(year_end_vault, dt.date(2024, 1, 1), VaultConfig())
     assert note.source is None and note.carried == []
     assert note.text == "[[2023-12-31]] 2024-01-01 周一 [[2024-01-02]]\n\n## 科研\n\n"
+
+
+# --- any previous note ------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_indent = st.sampled_from(["", "", "\t", "\t\t", "  ", "> "])
+_marker = st.sampled_from(["-", "*", "1.", "2.", "3)"])
+_status = st.sampled_from([" ", " ", "x", "-", "/", ">"])
+_text = st.sampled_from(["写代码", "读论文", "", "~~划掉~~", "现在神经网络拥有什么组件", "报销 ([[2024-11-30]])"])
+_line = st.one_of(
+    st.builds(lambda i, m, s, t: f"{i}{m} [{s}] {t}", _indent, _marker, _status, _text),
+    st.builds(lambda i, m, t: f"{i}{m} 2024-12-01-10:00 周日：{t}", _indent, _marker, _text),
+    st.sampled_from(["", "# 今日计划", "## 科研", "## 工作", "## 兴趣", "```", "正文", "---"]),
+)
+
+
+def _shape(line: str) -> str:
+    # Template list items may be renumbered when tasks are inserted above them.
+    return line.lstrip("0123456789")
+
+
+@settings(max_examples=120, deadline=None)
+@given(lines=st.lists(_line, max_size=30), sections=st.sampled_from([None, ("科研",), ("工作", "兴趣")]))
+def test_any_previous_note_keeps_the_template_and_carries_each_task_once(lines, sections) -> None:
+    previous = "\n".join(lines) + "\n"
+    text, carried = carry(previous=previous, config=VaultConfig(carry_sections=sections))
+    out = iter(_shape(x) for x in text.splitlines())
+    for line in TEMPLATE.splitlines():
+        assert any(_shape(line) == got for got in out), line  # the template, in order
+    # One link back per carried task, on the task's last line of text.
+    assert sum(line.endswith(" ([[2024-12-01]])") for line in text.splitlines()) == len(carried)
+    for task in carried:
+        words = lines[task.line - 1].split("] ", 1)[1].replace(" ([[2024-11-30]])", "").strip()
+        assert words in text
+        if sections is not None:
+            assert set(sections) & set(task.section)
