@@ -19,6 +19,14 @@ SEED = Path(__file__).resolve().parent.parent / "vault" / "Diary" / "2024" / "20
 _STAMP = re.compile(r"2024-12-0([1-6])")
 _CJK_STAMP = "2024 年 12 月 1 日"
 _WIKI = re.compile(r"\[\[([^\]|#]+)")
+_DASH_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(\d{1,2}:\d{2}) 周.")
+_CJK_DAY = re.compile(r"(\d{4}) 年 (\d{1,2}) 月 (\d{1,2}) 日-(\d{1,2}:\d{2}) 周.")
+_WEEKDAYS = "一二三四五六日"
+
+
+def _weekday(m: re.Match[str], form: str) -> str:
+    day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return form.format(*m.groups()) + " 周" + _WEEKDAYS[day.weekday()]
 
 
 def note_text(seed: str, day: dt.date, index: int, rng: random.Random) -> str:
@@ -27,6 +35,9 @@ def note_text(seed: str, day: dt.date, index: int, rng: random.Random) -> str:
 
     text = _STAMP.sub(move, seed)
     text = text.replace(_CJK_STAMP, f"{day.year} 年 {day.month} 月 {day.day} 日")
+    # Moved days fall on other weekdays; keep the stamps' weekdays true.
+    text = _DASH_DAY.sub(lambda m: _weekday(m, "{}-{}-{}-{}"), text)
+    text = _CJK_DAY.sub(lambda m: _weekday(m, "{} 年 {} 月 {} 日-{}"), text)
 
     def relink(m: re.Match[str]) -> str:
         if index == 0 or rng.random() < 0.05:

@@ -91,9 +91,13 @@ def test_entries_know_their_thread(seed):
     # Under 方案 2 (line 71), itself under 修改 PartialOct (line 29).
     assert by_id["2024-12-01@2024-12-03T22:10"].thread_line == 71
     assert by_id["2024-12-01@2024-12-03T22:10"].parent_line == 71
-    assert by_id["2024-12-01@2024-12-01T21:57"].thread_line == 29
-    # A top-level task that is itself an entry is its own thread.
+    assert by_id["2024-12-01@2024-12-01T16:53"].thread_line == 29
+    # A stamped task opens a thread of its own, and the entries under it join that thread.
+    assert by_id["2024-12-01@2024-12-01T21:57"].thread_line == 67
+    assert by_id["2024-12-01@2024-12-03T22:05"].thread_line == 67
     assert by_id["2024-12-01@2024-12-05T21:35~2"].thread_line == 97
+    assert by_id["2024-12-01@2024-12-05T23:04"].thread_line == 121
+    assert by_id["2024-12-01@2024-12-05T23:57"].thread_line == 121
 
 
 def test_seven_wiki_links_one_embed(seed):

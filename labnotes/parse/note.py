@@ -341,9 +341,12 @@ def _read_block(
                 parent_line = item.line if item is not None else None
                 item_line, end_line = None, line
                 threads = [o.item for o in stack]
-            thread_line = next((t.line for t in reversed(threads) if t.task is not None), None)
-            if thread_line is None and holds_item and item is not None and item.task is not None:
+            # A stamped task opens a thread of its own (its sub-items log the work on it);
+            # any other entry belongs to the nearest task above it.
+            if holds_item and item is not None and item.task is not None:
                 thread_line = item.line
+            else:
+                thread_line = next((t.line for t in reversed(threads) if t.task is not None), None)
             words = segment[stamp.length :].rstrip()
             if struck and words.endswith("~~"):
                 words = words[:-2].rstrip()
