@@ -237,7 +237,7 @@ def _place(template_text: str, template: Note, blocks: dict[tuple[str, ...], lis
     missing: list[tuple[tuple[str, ...], list[_Block]]] = []
 
     for section, section_blocks in blocks.items():
-        where = _section_range(section, headings, len(lines), template, body_start)
+        where = _section_range(section, headings, len(lines), body_start)
         if where is None:
             missing.append((section, section_blocks))
             continue
@@ -280,17 +280,24 @@ def _place(template_text: str, template: Note, blocks: dict[tuple[str, ...], lis
     for at, new in sorted(edits, key=lambda e: e[0], reverse=True):
         lines[at:at] = new
 
+    added: tuple[str, ...] = ()
     for section, section_blocks in missing:
-        # The section is not in the template: add its headings at the end, in the previous note's order.
+        # The section is not in the template: add its headings at the end, in the previous note's
+        # order, without repeating a parent heading the section before it already added.
         while lines and not lines[-1].strip():
             lines.pop()
-        for level, text in enumerate(section, start=1):
+        shared = 0
+        while shared < min(len(added), len(section)) and added[shared] == section[shared]:
+            shared += 1
+        for level, text in enumerate(section[shared:], start=shared + 1):
             lines += ["", f"{'#' * level} {text}"]
+        added = section
         lines.append("")
         for n, block in enumerate(section_blocks, start=1):
             lines.append(_set_marker(block.lines[0], _marker_like(block.root.marker, n)))
             lines.extend(block.lines[1:])
-        lines.append("")
+    while missing and lines and not lines[-1].strip():
+        lines.pop()
     out = eol.join(lines)
     return out + eol if ends_with_eol or missing else out
 
@@ -308,7 +315,6 @@ def _section_range(
     section: tuple[str, ...],
     headings: list[tuple[int, int, tuple[str, ...]]],
     line_count: int,
-    template: Note,
     body_start: int,
 ) -> tuple[int, int] | None:
     """1-based first and last line of the section's own text (up to the next heading), or None."""

@@ -16,6 +16,7 @@ Obsidian leaves them):
 | `{{monday:FORMAT}}` … `{{sunday:FORMAT}}` | that weekday of the note's week (weeks start on Monday) |
 
 Moment.js tokens understood: YYYY YY Q M MM MMM MMMM D DD Do DDD DDDD d dd ddd dddd E e W WW w ww
+(w and ww count ISO weeks, as the zh-cn locale does)
 H HH h hh m mm s ss A a, and `[literal text]`. Names follow the zh-cn locale (`dddd` → 星期一,
 `ddd` → 周一, `MMMM` → 十二月) unless `locale="en"` is given.
 """

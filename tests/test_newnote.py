@@ -167,7 +167,15 @@ def test_nothing_open_gives_the_template_as_is() -> None:
 def test_a_section_the_template_lacks_is_added_at_the_end() -> None:
     previous = "# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他\n"
     text, _ = carry(previous=previous)
-    assert text.endswith("# 今日趣事\n\n# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他 ([[2024-12-01]])\n\n")
+    assert text.endswith("# 今日趣事\n\n# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他 ([[2024-12-01]])\n")
+
+
+def test_two_missing_sections_share_their_parent_heading() -> None:
+    previous = "# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他\n\n## 运动\n\n- [ ] 跑步\n"
+    text, _ = carry(previous=previous, template="# 今日趣事\n")
+    assert text == (
+        "# 今日趣事\n\n# 今日计划\n\n## 兴趣\n\n1. [ ] 学吉他 ([[2024-12-01]])\n\n## 运动\n\n- [ ] 跑步 ([[2024-12-01]])\n"
+    )
 
 
 def test_a_section_without_a_list_gets_one_under_its_heading() -> None:
