@@ -12,7 +12,7 @@ from .data import disk_mask, images, normalize, rect_mask
 from .decoder import Decoder
 from .encoder import Encoded, Encoder
 from .losses import ContrastiveLoss, Losses, PerceptualLoss
-from .variants import Bugs
+from .variants import Bugs, content_variant
 from .vgg import VGGStandIn
 
 
@@ -41,9 +41,11 @@ class Generated:
 
 
 class PartialOct(nn.Module):
-    def __init__(self, bugs: Bugs, nf: int = 64, style_stages: int = 2) -> None:
+    """netE encodes content, netS style (and the output, for the contrastive loss)."""
+
+    def __init__(self, bugs: Bugs, nf: int = 64, style_stages: int = 2, content_bugs: Bugs | None = None) -> None:
         super().__init__()
-        self.netE = Encoder(nf, 2, bugs)
+        self.netE = Encoder(nf, 2, content_variant(bugs) if content_bugs is None else content_bugs)
         self.netS = Encoder(nf, style_stages, bugs)
         self.dec = Decoder(nf)
 
@@ -57,9 +59,9 @@ class PartialOct(nn.Module):
 class Objective(nn.Module):
     """G_loss = G_percept + G_contrast, with the note's weights."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, vgg_width: float = 1.0) -> None:
         super().__init__()
-        self.percept = PerceptualLoss(VGGStandIn(seed))
+        self.percept = PerceptualLoss(VGGStandIn(seed, vgg_width))
         self.contrast = ContrastiveLoss()
 
     def forward(self, model: PartialOct, b: Batch, g: Generated) -> Losses:

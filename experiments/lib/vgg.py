@@ -17,7 +17,9 @@ _TAPS = {0: "relu1_1", 3: "relu2_1", 6: "relu3_1", 11: "relu4_1"}
 
 
 class VGGStandIn(nn.Module):
-    def __init__(self, seed: int) -> None:
+    """`width` scales every layer's channels but the input's: 1.0 is VGG19; --quick narrows it."""
+
+    def __init__(self, seed: int, width: float = 1.0) -> None:
         super().__init__()
         gen = torch.Generator().manual_seed(seed)
         self.convs = nn.ModuleList()
@@ -25,6 +27,7 @@ class VGGStandIn(nn.Module):
             if spec == "M":
                 self.convs.append(nn.Identity())
                 continue
+            spec = tuple(c if c == 3 else max(1, int(c * width)) for c in spec)
             conv = nn.Conv2d(*spec, 3, padding=1)
             with torch.no_grad():
                 std = (2.0 / (spec[0] * 9)) ** 0.5
