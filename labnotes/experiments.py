@@ -97,6 +97,11 @@ def load_registry(experiments_dir: Path = EXPERIMENTS_DIR) -> Registry:
         raise ManifestError(f"no experiments manifest at {manifest}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ManifestError(f"cannot read {manifest}: {_first_line(exc)}") from None
+    # Without __init__.py, experiments/ is a namespace package and loses to any regular
+    # `experiments` package on PYTHONPATH or in site-packages: `-m experiments.<id>` could run
+    # code from outside this folder.
+    if not (folder / "__init__.py").is_file():
+        raise ManifestError(f"{folder} has no __init__.py: `python -m experiments.<id>` might run another package")
     items = data.get("experiments") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ManifestError(f"{manifest}: expected a top-level 'experiments:' list")

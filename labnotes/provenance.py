@@ -126,7 +126,7 @@ def device_name(device: str | None, versions: dict[str, Any]) -> str | None:
         return gpus[index] if index < len(gpus) else None
     if device == "cpu":
         return cpu_name()
-    return None
+    return device  # the experiment named the device itself ("NVIDIA H100 80GB HBM3")
 
 
 def cpu_name() -> str:

@@ -22,6 +22,7 @@ OTHER = "2024-12-01@2024-12-05T21:35"
 
 def manifest(folder: Path, body: str, scripts: tuple[str, ...] = ("aliased_kernel.py",)) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "__init__.py").write_text("")
     (folder / "manifest.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
     for name in scripts:
         (folder / name).write_text("print('{}')\n", encoding="utf-8")
@@ -140,6 +141,14 @@ def test_an_id_that_is_not_a_module_name_is_refused(tmp_path, bad_id):
 def test_a_broken_manifest_is_one_clear_error(tmp_path, body, reason):
     with pytest.raises(ManifestError, match=reason):
         load_registry(manifest(tmp_path / "experiments", body))
+
+
+def test_experiments_must_be_a_regular_package(tmp_path):
+    # Else a stray `experiments` package elsewhere on sys.path would run instead.
+    folder = manifest(tmp_path / "experiments", one())
+    (folder / "__init__.py").unlink()
+    with pytest.raises(ManifestError, match="no __init__.py"):
+        load_registry(folder)
 
 
 def test_no_manifest_is_an_error(tmp_path):

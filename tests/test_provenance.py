@@ -109,6 +109,7 @@ def test_device_names():
     assert provenance.device_name("cuda:1", gpus) == "NVIDIA A100"
     assert provenance.device_name("cuda:5", gpus) is None
     assert provenance.device_name("cpu", {}) == provenance.cpu_name() != ""
+    assert provenance.device_name("NVIDIA H100 80GB HBM3", {}) == "NVIDIA H100 80GB HBM3"
     assert provenance.device_name(None, {}) is None
 
 

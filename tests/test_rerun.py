@@ -40,6 +40,7 @@ def fake_repo(root: Path, **bodies: str):
     """A repository root with experiments/<id>.py for each body, and its registry."""
     folder = root / "experiments"
     folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
     lines = ["experiments:"]
     for exp_id, body in bodies.items():
         (folder / f"{exp_id}.py").write_text(FAKE.format(body=textwrap.dedent(body)), encoding="utf-8")
