@@ -1,0 +1,91 @@
+"""The command line every experiment shares, run as a user would, and run_all."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# experiments/ is not an installed package: import it from this checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import json
+import subprocess
+
+import pytest
+import torch
+
+from experiments import aliased_kernel
+from experiments.lib.inprocess import run_quick
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def test_prints_one_json_object_last_and_writes_it_with_out(tmp_path):
+    out = tmp_path / "r" / "mask_ratio.json"
+    proc = run("-m", "experiments.mask_ratio", "--quick", "--device", "cpu", "--seed", "3", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    *summary, last = proc.stdout.strip().splitlines()
+    record = json.loads(last)
+    assert summary  # a human summary comes first
+    assert {"id", "reproduced", "device", "torch", "seed", "quick"} <= record.keys()
+    assert (record["id"], record["device"], record["seed"], record["quick"]) == ("mask_ratio", "cpu", 3, True)
+    assert record["torch"] == torch.__version__
+    assert json.loads(out.read_text()) == record
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--device", "tpu"], "invalid choice: 'tpu'"),
+        (["--seed", "-1"], "seed must be a non-negative integer"),
+        (["--seed", "1.5"], "seed must be a non-negative integer"),
+        (["--seed", "abc"], "seed must be a non-negative integer"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(args, says):
+    proc = run("-m", "experiments.summed_masks", "--quick", *args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], proc.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_cuda_without_one_is_a_usage_error():
+    proc = run("-m", "experiments.summed_masks", "--quick", "--device", "cuda")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "python -m experiments.summed_masks: error: --device cuda: CUDA is not available on this machine (torch.cuda.is_available() is False)"
+    ]
+
+
+def test_the_same_seed_gives_the_same_figures_and_another_seed_other_inputs():
+    first, second = run_quick(aliased_kernel, seed=5), run_quick(aliased_kernel, seed=5)
+    first.pop("seconds"), second.pop("seconds")
+    assert first == second
+    other = run_quick(aliased_kernel, seed=6)
+    assert other["encoder_max"] != first["encoder_max"]
+
+
+def test_run_all_collects_each_result_and_its_wall_time(tmp_path):
+    out = tmp_path / "results.json"
+    proc = run("-m", "experiments.run_all", "--quick", "--device", "cpu", "--out", str(out), "--only", "mask_ratio", "summed_masks")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    assert report["device"] == "cpu" and report["device_slug"] == "cpu" and report["quick"] is True
+    assert report["torch"] == torch.__version__
+    assert [e["id"] for e in report["experiments"]] == ["summed_masks", "mask_ratio"]  # manifest order
+    for e in report["experiments"]:
+        assert e["result"]["id"] == e["id"] and e["result"]["reproduced"] is True
+        assert e["wall_seconds"] > 0 and e["returncode"] == 0
+    assert report["all_reproduced"] is True
+
+
+def test_run_all_rejects_an_unknown_experiment():
+    proc = run("-m", "experiments.run_all", "--quick", "--only", "nope")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["python -m experiments.run_all: error: --only: not in the manifest: nope"]
