@@ -351,8 +351,9 @@ def test_the_real_aliased_kernel_experiment_reproduces_on_the_cpu(tmp_path):
     record = json.loads(proc.stdout)
     assert record["experiment"] == "aliased_kernel" and record["reproduced"] is True
     assert record["device"] == "cpu" and record["versions"]["torch"]
-    if (REAL / ".git").exists():
-        assert record["git"]["available"] and record["git"]["commit"]
+    head = subprocess.run(["git", "-C", str(REAL), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode == 0:  # a checkout with history (not an export or a fresh `git init`)
+        assert record["git"]["available"] and len(record["git"]["commit"]) == 40
     listed = subprocess.run([sys.executable, "-c", MAIN, "runs", "--json"], cwd=REAL, env=env,
                             capture_output=True, text=True, timeout=120)
     assert [r["run_id"] for r in json.loads(listed.stdout)["runs"]] == [record["run_id"]]

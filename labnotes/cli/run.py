@@ -309,7 +309,7 @@ def _print_record(record: dict[str, Any], log: Path) -> None:
         code = git.get("error") or "unknown"
     v = record.get("versions") or {}
     device = record.get("device") or f"{record.get('device_requested')} (requested)"
-    if record.get("device_name"):
+    if record.get("device_name") and record["device_name"] != record.get("device"):
         device += f" ({record['device_name']})"
     lines = [
         f"run {record['run_id']}  {record['experiment']}: {_verdict(record)}",
