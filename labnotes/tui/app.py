@@ -1,0 +1,181 @@
+"""The labnotes terminal UI: five views one key apart, over one `VaultData` loaded in a worker.
+
+`make_app()` is the one seam the CLI and the tests use. The app owns the data and the disk
+watch; each view only draws what it is given (`view.show(data)`) and sends messages up:
+`OpenNote` (show a note at a line), `RunRequest` (rerun experiments), `TasksView.Edited`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from labnotes.locations import EXPERIMENTS_DIR, resolve_vault
+from labnotes.rerun import RunOptions
+from labnotes.tui.data import VaultData, load, vault_stamp
+from labnotes.tui.experiments import ExperimentsView
+from labnotes.tui.help import HelpScreen
+from labnotes.tui.metrics import MetricsView
+from labnotes.tui.notes import NotesView
+from labnotes.tui.runpanel import RunPanel, RunSettings, describe
+from labnotes.tui.tasks import OpenNote, TasksView
+from labnotes.tui.timeline import RunRequest, TimelineView
+
+VIEWS = ("tasks", "timeline", "notes", "experiments", "metrics")
+# How often the vault is stat'ed for notes changed elsewhere (Obsidian, an editor, git).
+WATCH_EVERY_S = 2.0
+
+
+@dataclass
+class Loaded(Message):
+    data: VaultData
+
+
+class LabnotesApp(App[None]):
+    TITLE = "labnotes"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("1", "show('tasks')", "Tasks"),
+        Binding("2", "show('timeline')", "Timeline"),
+        Binding("3", "show('notes')", "Notes"),
+        Binding("4", "show('experiments')", "Experiments"),
+        Binding("5", "show('metrics')", "Metrics"),
+        Binding("f", "toggle_size", "Quick/full", show=False),
+        Binding("x", "stop_run", "Stop run", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, vault: Path, settings: RunSettings, *, watch_every: float | None = WATCH_EVERY_S) -> None:
+        super().__init__()
+        self.vault = vault
+        self.settings = settings
+        self.watch_every = watch_every
+        self.data: VaultData | None = None
+        # The folder's name, not its path: the title stays the same wherever the vault lives.
+        self.sub_title = f"{vault.name} · reruns {describe(settings.options)}"
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▤")
+        with TabbedContent(initial="tasks", id="views"):
+            with TabPane("1 Tasks", id="tasks"):
+                yield TasksView(id="tasks-view")
+            with TabPane("2 Timeline", id="timeline"):
+                yield TimelineView(id="timeline-view")
+            with TabPane("3 Notes", id="notes"):
+                yield NotesView(id="notes-view")
+            with TabPane("4 Experiments", id="experiments"):
+                yield ExperimentsView(id="experiments-view")
+            with TabPane("5 Metrics", id="metrics"):
+                yield MetricsView(id="metrics-view")
+        yield RunPanel(self.settings, id="run-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RunPanel).display = False
+        for name in VIEWS:
+            self._view(name).loading = True
+        self.reload()
+        if self.watch_every:
+            self.set_interval(self.watch_every, self.check_disk)
+
+    def _view(self, name: str):  # -> one of the five views
+        return self.query_one(f"#{name}-view")
+
+    # -- data ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def reload(self) -> None:
+        """Read the vault again (cheap: the index cache re-reads only changed notes)."""
+        self.post_message(Loaded(load(self.vault, self.settings.experiments_dir, self.settings.run_log)))
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def check_disk(self) -> None:
+        if self.data is not None and vault_stamp(self.vault) != self.data.stamp:
+            self.call_from_thread(self.reload)
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        old, self.data = self.data, event.data
+        for name in VIEWS:
+            view = self._view(name)
+            view.show(event.data)
+            view.loading = False
+        if old is None:
+            self._view(self.query_one(TabbedContent).active).focus_main()
+        elif old.index is not None and old.index is not event.data.index:
+            old.index.close()
+        if event.data.error:
+            self.notify(event.data.error, severity="error", markup=False)
+
+    # -- views --------------------------------------------------------------------------------
+
+    def action_show(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
+        self._view(name).focus_main()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id in VIEWS and self.data is not None:
+            self._view(event.pane.id).focus_main()
+
+    @on(OpenNote)
+    def _open_note(self, event: OpenNote) -> None:
+        self.query_one(TabbedContent).active = "notes"
+        notes = self.query_one(NotesView)
+        notes.open(event.rel, event.line)
+        self.call_after_refresh(notes.focus_main)
+
+    @on(TasksView.Edited)
+    def _edited(self) -> None:
+        self.reload()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # -- reruns -------------------------------------------------------------------------------
+
+    @on(RunRequest)
+    def _run(self, event: RunRequest) -> None:
+        if not self.query_one(RunPanel).start(event.experiments, event.entry_ids, event.target):
+            self.notify("An experiment is running; wait for it or stop it with x.", severity="warning")
+
+    @on(RunPanel.Finished)
+    def _run_finished(self) -> None:
+        self.reload()  # the run log has a new record: verdicts and histories change
+
+    def action_toggle_size(self) -> None:
+        quick = not self.settings.options.quick
+        self.settings.options = RunOptions(device="cpu" if quick else "auto", quick=quick)
+        self.sub_title = f"{self.vault.name} · reruns {describe(self.settings.options)}"
+        self.notify(f"Reruns now {describe(self.settings.options)}.")
+
+    def action_stop_run(self) -> None:
+        self.query_one(RunPanel).stop()
+
+    async def action_quit(self) -> None:
+        self.query_one(RunPanel).stop()  # an experiment must not outlive the UI that started it
+        self.exit()
+
+
+def make_app(
+    vault: Path | str | None = None,
+    *,
+    experiments_dir: Path | None = None,
+    repo_root: Path | None = None,
+    run_log: Path | None = None,
+    watch_every: float | None = WATCH_EVERY_S,
+) -> LabnotesApp:
+    """The app over `vault` (default: as the CLI resolves it). Experiments come from
+    `experiments_dir` and run from `repo_root` (default: its parent, since they run as
+    `python -m experiments.<id>`); run records go to `run_log` (default: the state folder's)."""
+    folder = Path(vault).resolve() if vault is not None else resolve_vault()
+    exp_dir = Path(experiments_dir) if experiments_dir is not None else EXPERIMENTS_DIR
+    settings = RunSettings(exp_dir, Path(repo_root) if repo_root is not None else exp_dir.resolve().parent, run_log)
+    return LabnotesApp(folder, settings, watch_every=watch_every)

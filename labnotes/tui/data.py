@@ -1,0 +1,81 @@
+"""Everything the views show, read in one go off the UI thread: index, experiments, run log.
+
+A view never reads files itself; it gets a `VaultData` and asks it. Loading is a pure function of
+the folders, so a refresh is just another `load()` that replaces the old value.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labnotes.experiments import Experiment, ManifestError, Registry, load_registry
+from labnotes.index import VaultIndex, build_index
+from labnotes.index.scan import scan_vault
+from labnotes import runs
+
+# rel path -> (size, mtime_ns), as the scanner reports them.
+Stamp = dict[str, tuple[int, int]]
+
+
+def vault_stamp(vault: Path) -> Stamp:
+    """What the vault's notes look like on disk now: cheap (stat only), for change detection."""
+    return scan_vault(vault).notes
+
+
+@dataclass
+class VaultData:
+    vault: Path
+    index: VaultIndex | None
+    # What the notes were on disk just before the index read them: an edit is refused when the
+    # note's stat moved since, because the line the user saw may no longer be that line.
+    stamp: Stamp = field(default_factory=dict)
+    error: str | None = None  # the vault could not be read at all (a bad .labnotes.yaml …)
+    registry: Registry | None = None
+    registry_error: str | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def experiments_for(self, entry_id: str) -> list[Experiment]:
+        return self.registry.for_entry(entry_id) if self.registry else []
+
+    def runs_of(self, experiment_id: str) -> list[dict[str, Any]]:
+        return [r for r in self.records if r.get("experiment") == experiment_id]
+
+    def last_run(self, experiment_id: str) -> dict[str, Any] | None:
+        mine = self.runs_of(experiment_id)
+        return mine[-1] if mine else None
+
+    def unchanged_on_disk(self, rel: str) -> bool:
+        try:
+            st = os.stat(self.vault / rel)
+        except OSError:
+            return False
+        return self.stamp.get(rel) == (st.st_size, st.st_mtime_ns)
+
+    def restamp(self, rel: str) -> None:
+        """After our own write: the note on disk is the one the views now show."""
+        st = os.stat(self.vault / rel)
+        self.stamp[rel] = (st.st_size, st.st_mtime_ns)
+
+
+def load(vault: Path, experiments_dir: Path, run_log: Path | None = None) -> VaultData:
+    """Read the vault (the index cache makes a second read cheap), the manifest and the run log."""
+    vault = Path(vault).resolve()
+    stamp = vault_stamp(vault)
+    try:
+        index = build_index(vault)
+    except Exception as exc:  # a bad config must show as a message, not end the UI
+        return VaultData(vault, None, stamp, error=f"cannot read the vault {vault}: {exc}")
+    data = VaultData(vault, index, stamp)
+    try:
+        registry = load_registry(experiments_dir)
+    except ManifestError as exc:
+        data.registry_error = str(exc)
+    else:
+        # `[exp:: id]` fields tie entries to experiments; only notes with entries can hold one.
+        with_entries = {rel: index.notes[rel] for rel in index.notes if index.facts[rel].entries}
+        data.registry = registry.with_fields(with_entries)
+    data.records = runs.read_records(run_log)
+    return data

@@ -1,0 +1,129 @@
+"""The Experiments view: each registered experiment with its question, entries and run history.
+
+`r` runs the highlighted experiment; `enter` on one of its entries opens the note there.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from labnotes.experiments import Experiment
+from labnotes.tui.data import VaultData
+from labnotes.tui.runner import verdict
+from labnotes.tui.tasks import OpenNote
+from labnotes.tui.text import inline, stamp
+from labnotes.tui.timeline import VERDICT_STYLES, RunRequest
+
+
+class ExperimentList(OptionList):
+    BINDINGS = [Binding("r", "run", "Run experiment")]
+
+    def action_run(self) -> None:
+        view = self.query_ancestor(ExperimentsView)
+        view.run_highlighted()
+
+
+class ExperimentsView(Horizontal):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: VaultData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ExperimentList(id="exp-list")
+        with Vertical(id="exp-detail"):
+            yield Static("", id="exp-about")
+            yield Label("entries it reproduces", classes="heading")
+            yield OptionList(id="exp-entries")
+            yield Label("runs", classes="heading")
+            yield DataTable(id="exp-runs", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#exp-runs", DataTable).add_columns("run", "ended (UTC)", "device", "size", "verdict", "took")
+
+    def focus_main(self) -> None:
+        self.query_one(ExperimentList).focus()
+
+    def show(self, data: VaultData) -> None:
+        self.data = data
+        listing = self.query_one(ExperimentList)
+        keep = listing.highlighted
+        listing.clear_options()
+        if data.registry is None:
+            self.query_one("#exp-about", Static).update(
+                Text(data.registry_error or "no experiments", "bold #e0af68"))
+            return
+        for exp in data.registry.experiments.values():
+            said = verdict(data.last_run(exp.id))
+            listing.add_option(Option(Text.assemble((exp.id, "bold"), "\n  ", (said, VERDICT_STYLES.get(said, "bold #f7768e"))), id=exp.id))
+        if listing.option_count:
+            listing.highlighted = min(keep or 0, listing.option_count - 1)
+            self._describe(listing.get_option_at_index(listing.highlighted).id)
+        else:
+            self.query_one("#exp-about", Static).update("experiments/manifest.yaml declares no experiments")
+
+    def selected(self) -> Experiment | None:
+        listing = self.query_one(ExperimentList)
+        if self.data is None or self.data.registry is None or listing.highlighted is None:
+            return None
+        return self.data.registry.get(listing.get_option_at_index(listing.highlighted).id or "")
+
+    def run_highlighted(self) -> None:
+        exp = self.selected()
+        if exp is None or self.data is None or self.data.registry is None:
+            self.notify("No experiment selected.", severity="warning")
+            return
+        entries = [eid for eid, _ in self.data.registry.entries_of(exp.id)]
+        self.post_message(RunRequest([exp], entries, exp.id))
+
+    @on(OptionList.OptionHighlighted, "#exp-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._describe(event.option.id)
+
+    @on(OptionList.OptionSelected, "#exp-entries")
+    def _open_entry(self, event: OptionList.OptionSelected) -> None:
+        rel, _, line = (event.option.id or "").rpartition(":")
+        if rel:
+            self.post_message(OpenNote(rel, int(line)))
+
+    def _describe(self, exp_id: str | None) -> None:
+        if self.data is None or self.data.registry is None or exp_id is None:
+            return
+        exp = self.data.registry.get(exp_id)
+        if exp is None:
+            return
+        about = Text.assemble((exp.title, "bold"), "\n", (exp.question or "(no question)", "italic"),
+                              ("\n" + exp.script.name, "dim"))  # fmt: skip
+        self.query_one("#exp-about", Static).update(about)
+        entries = self.query_one("#exp-entries", OptionList)
+        entries.clear_options()
+        index = self.data.index
+        for entry_id, via in self.data.registry.entries_of(exp.id):
+            found = index.entry(entry_id) if index is not None else None
+            if found is None:
+                entries.add_option(Option(Text.assemble((entry_id, "dim"), ("  not in this vault", "dim italic")), disabled=True))
+                continue
+            rel, e = found
+            label = Text.assemble((stamp(e.timestamp, e.weekday), "#bb9af7"), "  ",
+                                  inline(e.text, "strike dim" if e.struck else ""),
+                                  ("  [exp:: field]" if via == "field" else "", "dim"))  # fmt: skip
+            entries.add_option(Option(label, id=f"{rel}:{e.line}"))
+        if not entries.option_count:
+            entries.add_option(Option(Text("(none)", "dim"), disabled=True))
+        table = self.query_one("#exp-runs", DataTable)
+        table.clear()
+        for r in reversed(self.data.runs_of(exp.id)):
+            said = verdict(r)
+            table.add_row(
+                r.get("run_id", "?"),
+                (r.get("ended") or "?")[:19].replace("T", " "),
+                r.get("device") or r.get("device_requested") or "?",
+                "quick" if r.get("quick") else "full",
+                Text(said, VERDICT_STYLES.get(said, "bold #f7768e")),
+                f"{r.get('duration_s', 0):.1f} s",
+            )

@@ -1,0 +1,107 @@
+"""The Metrics view: each column of the daily life table over time, as a sparkline.
+
+Bedtime, wake time and weight come first; any other column that holds numbers or times follows.
+A bedtime after midnight counts as late evening (00:45 is 24:45), so a late night is a peak in
+the line, not a dip.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Sparkline
+
+from labnotes import queries
+from labnotes.tui.data import VaultData
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})\Z")
+# Words that name the three columns the issue puts first, in Chinese and English.
+FIRST = (("睡", "bed"), ("起", "wake"), ("体重", "weight"))
+
+
+@dataclass(slots=True)
+class Series:
+    name: str
+    kind: str  # "time" | "number"
+    days: list[str]
+    values: list[float]
+
+    def show(self, value: float) -> str:
+        if self.kind == "time":
+            minutes = int(round(value)) % (24 * 60)
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        return f"{value:g}"
+
+
+def _minutes(value: Any) -> int | None:
+    m = _TIME.match(value.strip()) if isinstance(value, str) else None
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+
+
+def series(columns: list[str], rows: list[dict[str, Any]]) -> list[Series]:
+    out: list[Series] = []
+    for name in columns:
+        if name in ("day", "note"):
+            continue
+        days: list[str] = []
+        values: list[float] = []
+        kind = None
+        for row in rows:
+            v = row.get(name)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                kind = kind or "number"
+                if kind == "number":
+                    days.append(row["day"])
+                    values.append(float(v))
+            elif (minutes := _minutes(v)) is not None:
+                kind = kind or "time"
+                if kind == "time":
+                    days.append(row["day"])
+                    values.append(float(minutes))
+        if kind is None or not values:
+            continue
+        if kind == "time" and any(v >= 18 * 60 for v in values):
+            values = [v + 24 * 60 if v < 12 * 60 else v for v in values]
+        out.append(Series(name, kind, days, values))
+
+    def rank(s: Series) -> int:
+        low = s.name.casefold()
+        return next((i for i, words in enumerate(FIRST) if any(w in low for w in words)), len(FIRST))
+
+    return sorted(out, key=rank)
+
+
+class MetricsView(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Label("", id="metrics-summary", classes="summary")
+
+    def focus_main(self) -> None:
+        self.focus()
+
+    def show(self, data: VaultData) -> None:
+        for old in self.query(".metric"):
+            old.remove()
+        summary = self.query_one("#metrics-summary", Label)
+        if data.index is None:
+            summary.update(data.error or "")
+            return
+        columns, rows = queries.metrics(data.index)
+        found = series(columns, rows)
+        if not found:
+            summary.update("no daily life tables with numbers or times yet")
+            return
+        summary.update(f"{len(rows)} days with a life table, {rows[0]['day']} … {rows[-1]['day']}")
+        widgets = []
+        for s in found:
+            low, high, last = min(s.values), max(s.values), s.values[-1]
+            head = Text.assemble((s.name, "bold"), "  ",
+                                 (f"last {s.show(last)}  min {s.show(low)}  max {s.show(high)}  ({len(s.values)} days)", "dim"))  # fmt: skip
+            widgets.append(Label(head, classes="metric metric-head"))
+            widgets.append(Sparkline(s.values, classes="metric"))
+            widgets.append(Label(Text(f"{s.days[0]}{' ' * 4}…{' ' * 4}{s.days[-1]}", "dim"), classes="metric metric-axis"))
+        self.mount_all(widgets)

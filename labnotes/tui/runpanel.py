@@ -1,0 +1,139 @@
+"""The run panel: an experiment running in a thread worker, its output streaming into a log.
+
+The worker wraps `labnotes.tui.runner.rerun` (the runner's subprocess function plus the run
+record); the UI thread only ever receives lines, ticks and the finished record.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Label, Log, ProgressBar
+from textual.worker import get_current_worker
+
+from labnotes.experiments import Experiment
+from labnotes.rerun import RunOptions
+from labnotes.tui import runner
+
+
+def describe(options: RunOptions) -> str:
+    return f"{'quick' if options.quick else 'full size'} · {options.device}"
+
+
+@dataclass
+class RunSettings:
+    experiments_dir: Path
+    repo_root: Path
+    run_log: Path | None = None
+    # The UI's default: the small variant on the CPU, so a rerun takes seconds, not minutes.
+    options: RunOptions = field(default_factory=lambda: RunOptions(device="cpu", quick=True))
+
+
+class RunPanel(Vertical):
+    @dataclass
+    class Finished(Message):
+        records: list[dict[str, Any]]
+
+    def __init__(self, settings: RunSettings, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.settings = settings
+        self.running = False
+        self._proc: subprocess.Popen | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="run-head"):
+            yield Label("", id="run-status")
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="run-progress")
+            yield Label("", id="run-elapsed")
+        yield Log(id="run-log", max_lines=5000)
+
+    def start(self, experiments: list[Experiment], entry_ids: list[str], target: str) -> bool:
+        """Start the runs; False (and nothing started) while another run is going on."""
+        if self.running:
+            return False
+        self.running = True
+        self.display = True
+        self.query_one(Log).clear()
+        self.query_one("#run-progress", ProgressBar).display = True
+        self._status(Text.assemble(("running ", "bold"), (", ".join(e.id for e in experiments), "bold #7dcfff"),
+                                   f"  ({describe(self.settings.options)})"))  # fmt: skip
+        self._work(experiments, entry_ids, target, self.settings.options)
+        return True
+
+    def _status(self, text: Text | str) -> None:
+        self.query_one("#run-status", Label).update(text)
+
+    def _work(self, experiments: list[Experiment], entry_ids: list[str], target: str, options: RunOptions) -> None:
+        log = self.query_one(Log)
+        bar = self.query_one("#run-progress", ProgressBar)
+        elapsed = self.query_one("#run-elapsed", Label)
+
+        def body() -> list[dict[str, Any]]:
+            records = []
+            worker = get_current_worker()
+            for exp in experiments:
+                if worker.is_cancelled:
+                    break
+                self.app.call_from_thread(log.write_line, f"$ python -m {exp.module} --device {options.device}"
+                                          + (" --quick" if options.quick else ""))  # fmt: skip
+                record = runner.rerun(
+                    exp, options, target=target, entry_ids=entry_ids,
+                    repo_root=self.settings.repo_root, log=self.settings.run_log,
+                    on_output=lambda text: self.app.call_from_thread(log.write, text),
+                    on_start=self._started,
+                    tick=lambda s: self.app.call_from_thread(elapsed.update, f"{int(s) // 60}:{int(s) % 60:02d}"),
+                )  # fmt: skip
+                records.append(record)
+                if record.get("interrupted"):
+                    break
+            return records
+
+        def done(records: list[dict[str, Any]]) -> None:
+            self.running = False
+            self._proc = None
+            bar.display = False
+            elapsed.update("")
+            parts = [Text.assemble((r["experiment"], "bold #7dcfff"), ": ", _verdict_text(r),
+                                   f" on {r.get('device') or r.get('device_requested')}",
+                                   (f"  {r.get('duration_s', 0):.1f} s  run {r.get('run_id')}", "dim"))
+                     for r in records]  # fmt: skip
+            self._status(Text("\n").join(parts) if parts else "not run")
+            self.post_message(self.Finished(records))
+
+        def thread() -> None:
+            try:
+                records = body()
+            except Exception as exc:  # a run that cannot start must not take the UI down
+                self.app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
+                return
+            self.app.call_from_thread(done, records)
+
+        self.run_worker(thread, thread=True, exclusive=True, group="run", name="rerun")
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self._proc = None
+        self.query_one("#run-progress", ProgressBar).display = False
+        self._status(Text(f"could not run: {message}", "bold #f7768e"))
+        self.post_message(self.Finished([]))
+
+    def _started(self, proc: subprocess.Popen) -> None:
+        self._proc = proc
+
+    def stop(self) -> None:
+        """Ctrl-C to the running experiment (it records itself as interrupted)."""
+        if self._proc is not None:
+            runner.stop(self._proc)
+
+
+def _verdict_text(record: dict[str, Any]) -> Text:
+    said = runner.verdict(record)
+    style = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68"}.get(said, "bold #f7768e")
+    return Text(said, style)

@@ -1,0 +1,290 @@
+"""The Tasks view: every note's tasks as a tree by note and section, with filters and a toggle.
+
+The tree is the note's own outline — sub-tasks under their task, the task's log entries under it —
+so `修改 PartialOct` reads as it does in Obsidian. `space` flips a task through `labnotes.edit.toggle`
+(the same safe edit as `labnotes toggle`); `enter` opens the note at the selected line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Tree
+from textual.widgets.tree import TreeNode
+
+from labnotes import queries
+from labnotes.edit import EditError, NoteChanged, ToggleResult, read_snapshot, toggle
+from labnotes.queries import QueryError, TaskRow
+from labnotes.tui.data import VaultData
+from labnotes.tui.text import checkbox, inline, stamp
+
+STATUS_CHOICES = [("all", "any"), ("open", "open"), ("done", "done"), ("in progress", "in-progress"), ("cancelled", "cancelled")]
+# Past this many rows only the first notes open up: a big vault's tree stays quick to draw.
+EXPAND_ALL_BELOW = 400
+EXPAND_FIRST_NOTES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a tree row comes from: enter opens the note there."""
+
+    rel: str
+    line: int
+
+
+@dataclass(slots=True)
+class Filters:
+    status: str = "any"
+    section: str = ""
+    text: str = ""
+
+
+class TaskTree(Tree[object]):
+    BINDINGS = [
+        Binding("space", "toggle_task", "Toggle task"),
+        Binding("enter", "open_note", "Open note"),
+        Binding("slash", "app.focus('task-text')", "Filter", key_display="/"),
+    ]
+
+    @dataclass
+    class ToggleTask(Message):
+        row: TaskRow
+
+    def action_toggle_task(self) -> None:
+        node = self.cursor_node
+        if node is not None and isinstance(node.data, TaskRow):
+            self.post_message(self.ToggleTask(node.data))
+        elif node is not None:
+            node.toggle()  # a note or section: space folds it, as in any tree
+
+    def action_open_note(self) -> None:
+        node = self.cursor_node
+        place = place_of(node.data) if node is not None else None
+        if place is not None:
+            self.post_message(OpenNote(*place))
+
+
+@dataclass
+class OpenNote(Message):
+    """Show note `rel` at 1-based `line` in the Notes view (sent by any view)."""
+
+    rel: str
+    line: int = 1
+
+
+def place_of(data: object) -> tuple[str, int] | None:
+    if isinstance(data, TaskRow):
+        return data.note, data.line
+    if isinstance(data, Place):
+        return data.rel, data.line
+    return None
+
+
+class TasksView(Vertical):
+    """Filters on top, the task tree below."""
+
+    @dataclass
+    class Edited(Message):
+        """A note was written: the app reads the vault again."""
+
+        rel: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: VaultData | None = None
+        self.filters = Filters()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="filters"):
+            yield Label("status", classes="filter-label")
+            yield Select(STATUS_CHOICES, value="any", allow_blank=False, id="task-status")
+            yield Label("section", classes="filter-label")
+            yield Input(placeholder="科研 …", id="task-section")
+            yield Label("text", classes="filter-label")
+            yield Input(placeholder="words or regex  ( / )", id="task-text")
+        yield Label("", id="task-summary", classes="summary")
+        tree: TaskTree = TaskTree("tasks", id="task-tree")
+        tree.show_root = False
+        tree.auto_expand = False
+        yield tree
+
+    def show(self, data: VaultData) -> None:
+        """New data (first load, or the vault changed on disk): redraw, keeping the cursor's row."""
+        self.data = data
+        self._extra_statuses(data)
+        self.refresh_tree()
+
+    def _extra_statuses(self, data: VaultData) -> None:
+        # Any status character the vault uses ([?], [>], [!] …) is a filter choice of its own.
+        if data.index is None:
+            return
+        rows = self._rows(Filters())
+        known = {" ", "x", "X", "-", "/"}
+        extra = sorted({r.status for r in rows} - known)
+        select = self.query_one("#task-status", Select)
+        select.set_options(STATUS_CHOICES + [(f"[{c}]", c) for c in extra])
+        select.value = self.filters.status if self.filters.status in {v for _, v in STATUS_CHOICES} | set(extra) else "any"
+
+    def _rows(self, f: Filters) -> list[TaskRow]:
+        assert self.data is not None and self.data.index is not None
+        return queries.tasks(self.data.index, status=f.status, section=f.section or None, grep=f.text or None)
+
+    def refresh_tree(self) -> None:
+        tree = self.query_one(TaskTree)
+        summary = self.query_one("#task-summary", Label)
+        if self.data is None:
+            return
+        if self.data.index is None:
+            tree.clear()
+            summary.update(self.data.error or "")
+            return
+        try:
+            rows = self._rows(self.filters)
+        except QueryError as exc:
+            summary.update(str(exc))
+            return
+        keep = place_of(tree.cursor_node.data) if tree.cursor_node is not None else None
+        tree.clear()
+        fill(tree, self.data, rows)
+        open_count = sum(1 for r in rows if r.status == " ")
+        notes = len({r.note for r in rows})
+        summary.update(f"{len(rows)} tasks, {open_count} open, in {notes} notes" if rows else "no tasks match")
+        if keep is not None:
+            select_place(tree, keep)
+
+    @on(Select.Changed, "#task-status")
+    def _status(self, event: Select.Changed) -> None:
+        if event.value != self.filters.status:
+            self.filters.status = str(event.value)
+            self.refresh_tree()
+
+    @on(Input.Changed, "#task-section")
+    def _section(self, event: Input.Changed) -> None:
+        self.filters.section = event.value.strip()
+        self.refresh_tree()
+
+    @on(Input.Changed, "#task-text")
+    def _text(self, event: Input.Changed) -> None:
+        self.filters.text = event.value.strip()
+        self.refresh_tree()
+
+    @on(TaskTree.ToggleTask)
+    def _toggle(self, event: TaskTree.ToggleTask) -> None:
+        event.stop()
+        if self.data is None:
+            return
+        row = event.row
+        try:
+            result = toggle_shown(self.data, row)
+        except NoteChanged:
+            self.notify(f"{row.note} changed on disk since it was shown, so the task was not toggled. "
+                        "It is reloaded now; try again.", title="Not toggled", severity="error", markup=False)  # fmt: skip
+            self.post_message(self.Edited(row.note))
+            return
+        except (EditError, OSError) as exc:
+            self.notify(str(exc), title="Not toggled", severity="error", markup=False)
+            return
+        row.status = result.new
+        node = self.query_one(TaskTree).cursor_node
+        if node is not None and node.data is row:
+            node.set_label(task_label(row))
+        self.notify(f"{row.note}:{row.line}  [{result.old}] → [{result.new}]", markup=False)
+        self.post_message(self.Edited(row.note))
+
+    @on(Input.Submitted)
+    def _done_typing(self) -> None:
+        self.query_one(TaskTree).focus()
+
+    def focus_main(self) -> None:
+        self.query_one(TaskTree).focus()
+
+
+def note_order(data: VaultData, rels: set[str]) -> list[str]:
+    """Newest daily note first (today's plan is what one opens the app for), then the others."""
+    assert data.index is not None
+    days = {rel: data.index.note_day(rel) for rel in rels}
+    dated = sorted((r for r in rels if days[r]), key=lambda r: (days[r], r), reverse=True)
+    return dated + sorted(r for r in rels if not days[r])
+
+
+def fill(tree: Tree[object], data: VaultData, rows: list[TaskRow]) -> None:
+    assert data.index is not None
+    by_note: dict[str, list[TaskRow]] = {}
+    for row in rows:
+        by_note.setdefault(row.note, []).append(row)
+    expand_all = len(rows) <= EXPAND_ALL_BELOW
+    for n, rel in enumerate(note_order(data, set(by_note))):
+        note_rows = by_note[rel]
+        day = data.index.note_day(rel)
+        label = Text.assemble((rel, "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
+                              (f"  {len(note_rows)} tasks", "dim"))  # fmt: skip
+        expand = expand_all or n < EXPAND_FIRST_NOTES
+        note_node = tree.root.add(label, data=Place(rel, 1), expand=expand)
+        sections: dict[tuple[str, ...], TreeNode[object]] = {}
+        tasks: dict[int, TreeNode[object]] = {}
+        for row in note_rows:
+            parent = tasks.get(row.parent_line) if row.parent_line is not None else None
+            if parent is None:
+                key = tuple(row.section)
+                parent = sections.get(key)
+                if parent is None:
+                    title = " › ".join(row.section) or "(no heading)"
+                    parent = sections[key] = note_node.add(Text(title, style="bold #7aa2f7"), data=Place(rel, row.line), expand=True)
+            tasks[row.line] = parent.add(task_label(row), data=row, expand=True)
+        # Each task's log entries under it, in the note's order.
+        for e in data.index.notes[rel].entries:
+            node = tasks.get(e.thread_line) if e.thread_line is not None else None
+            if node is None:
+                continue
+            style = "strike dim" if e.struck else ""
+            label = Text.assemble(("◷ ", "#bb9af7"), (stamp(e.timestamp, e.weekday), "#bb9af7"), "  ",
+                                  inline(e.text, style), (f"  :{e.line}", "dim"))  # fmt: skip
+            node.add_leaf(label, data=Place(rel, e.line))
+        # A task with nothing under it is a leaf, not a folder with an arrow.
+        for node in tasks.values():
+            if not node.children:
+                node.allow_expand = False
+
+
+def task_label(row: TaskRow) -> Text:
+    style = "dim" if row.status in ("x", "X", "-") else ""
+    return Text.assemble(checkbox(row.status), " ", inline(row.text or "(empty)", style), (f"  :{row.line}", "dim"))
+
+
+def toggle_shown(data: VaultData, row: TaskRow) -> ToggleResult:
+    """Flip the task the user sees, through the same safe edit as `labnotes toggle`.
+
+    Refused (NoteChanged) when the note moved on disk since the index read it: the line on screen
+    may no longer be that line. The bytes read here are the ones `toggle` checks before it writes.
+    """
+    assert data.index is not None
+    snap = read_snapshot(data.vault / row.note)
+    if data.stamp.get(row.note) != (snap.size, snap.mtime_ns):
+        raise NoteChanged(f"{row.note}: the file changed since it was shown")
+    done_date = dt.date.today() if data.index.config.done_date else None
+    result = toggle(snap.path, row.line, done_date=done_date, snapshot=snap)
+    data.restamp(row.note)
+    return result
+
+
+def select_place(tree: Tree[object], place: tuple[str, int]) -> None:
+    """Put the cursor back on the row for `place`, when it is still shown (the deepest such row:
+    a task rather than the section heading that starts on the same line)."""
+    found = None
+    stack = list(reversed(tree.root.children))
+    while stack:
+        node = stack.pop()
+        if place_of(node.data) == place:
+            found = node
+        stack.extend(reversed(node.children))
+    _ = tree.last_line  # lays out the lines, so the node's line is known
+    if found is not None and found.line >= 0:
+        tree.move_cursor(found)
+

@@ -1,0 +1,110 @@
+"""A note's inline Markdown as one styled terminal line: what a tree row or a list shows.
+
+Obsidian notes mix `<mark style=…>` highlights, `~~struck~~` hypotheses, `code`, wiki-links and
+Markdown links into one line. A row shows their meaning (highlighted, struck, a link's name), not
+their syntax. Imports no Textual: rich's Text is what Textual's trees and lists take.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+# One alternative per construct; the first that matches at a position wins.
+_INLINE = re.compile(
+    r"<mark\b[^>]*>(?P<mark>.*?)</mark>"
+    r"|==(?P<eq>[^=\n]+?)=="
+    r"|~~(?P<strike>.+?)~~"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|!?\[\[(?P<wiki>[^\]\n]+)\]\]"
+    r"|!?\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)"
+    r"|\*\*(?P<bold>[^*\n]+)\*\*"
+    r"|<[^>\n]+>",  # any other HTML tag: dropped
+    re.IGNORECASE,
+)
+
+STYLES = {
+    "mark": "black on #bbfabb",
+    "eq": "black on #bbfabb",
+    "strike": "strike dim",
+    "code": "bold #e6a86e",
+    "wiki": "underline #7aa2f7",
+    "label": "underline #7aa2f7",
+    "bold": "bold",
+}
+
+
+def wiki_label(inner: str) -> str:
+    """`note#heading|alias` -> what Obsidian shows: the alias, else `note > heading`."""
+    target, _, alias = inner.partition("|")
+    if alias and not re.fullmatch(r"\d+(x\d+)?", alias):  # `|100x145` sizes an image
+        return alias
+    note, _, heading = target.partition("#")
+    heading = heading.lstrip("^")
+    if note and heading:
+        return f"{note} › {heading}"
+    return note or heading
+
+
+def inline(text: str, style: str = "") -> Text:
+    """The inline Markdown of `text` as styled text, on one line."""
+    out = Text(style=style, no_wrap=True, overflow="ellipsis", end="")
+    pos = 0
+    for m in _INLINE.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        kind = m.lastgroup
+        if kind is None:  # an unknown tag
+            continue
+        if kind == "url":
+            kind = "label"
+        body = m.group(kind) if kind != "label" else (m.group("label") or m.group("url"))
+        if kind == "wiki":
+            body = wiki_label(body)
+        if kind in ("mark", "eq", "bold"):
+            out.append_text(inline(body, STYLES[kind]))
+        else:
+            out.append(body, STYLES[kind])
+    out.append(text[pos:])
+    # Tabs and line breaks would break a one-line row; one space each keeps the spans in place.
+    out.plain = re.sub(r"[\t\r\n]", " ", out.plain)
+    return out
+
+
+def plain(text: str) -> str:
+    return inline(text).plain
+
+
+def duration(minutes: int | None) -> str:
+    """`+32m`, `+5h 04m`, `+1d 10h`: the gap between two entries."""
+    if minutes is None:
+        return ""
+    sign = "-" if minutes < 0 else "+"
+    m = abs(minutes)
+    if m < 60:
+        return f"{sign}{m}m"
+    if m < 24 * 60:
+        return f"{sign}{m // 60}h {m % 60:02d}m"
+    return f"{sign}{m // (24 * 60)}d {m % (24 * 60) // 60}h"
+
+
+STATUS_STYLES = {" ": "bold #e0af68", "x": "#9ece6a", "X": "#9ece6a", "-": "dim strike", "/": "#7dcfff"}
+
+
+def checkbox(status: str) -> Text:
+    """`[x]` in the task's colour: open tasks stand out, done ones recede."""
+    return Text(f"[{status}]", style=STATUS_STYLES.get(status, "bold #bb9af7"))
+
+
+def stamp(timestamp: str, weekday: str | None = None) -> str:
+    """`2024-12-05T17:36` -> `2024-12-05 17:36 周四`."""
+    shown = timestamp.replace("T", " ")
+    return f"{shown} {weekday}" if weekday else shown
+
+
+def pad(text: str, cells: int) -> str:
+    """Left-aligned in `cells` terminal columns: CJK characters take two, so `ljust` is not enough."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, cells - cell_len(text))

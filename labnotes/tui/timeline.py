@@ -1,0 +1,210 @@
+"""The Timeline view: log entries in time order, grouped by the task they work on.
+
+Each entry row shows the time since the thread's previous entry, its experiments and the last
+run's verdict; a struck (rejected) hypothesis is struck, a finding marked ★. `r` asks the app to
+rerun the selected entry's experiments; `enter` opens the note at the entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, Static, Tree
+
+from labnotes import queries
+from labnotes.experiments import Experiment
+from labnotes.queries import Thread, TimelineEntry
+from labnotes.tui.data import VaultData
+from labnotes.tui.runner import verdict
+from labnotes.tui.tasks import OpenNote
+from labnotes.tui.text import checkbox, duration, inline, pad, stamp
+
+VERDICT_STYLES = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68", "never run": "dim"}
+# One mark per verdict in a row; the detail pane below the tree spells it out.
+VERDICT_MARKS = {"reproduced": "✓", "NOT reproduced": "≠", "never run": "·"}
+SHOWN_EXPERIMENTS = 2
+
+
+@dataclass
+class RunRequest(Message):
+    """Run these experiments for these entries (sent by the Timeline and Experiments views)."""
+
+    experiments: list[Experiment]
+    entry_ids: list[str]
+    target: str  # what the run record says was asked for: an entry id or an experiment id
+
+
+class EntryTree(Tree[object]):
+    BINDINGS = [
+        Binding("r", "rerun", "Rerun experiment"),
+        Binding("enter", "open_note", "Open note"),
+    ]
+
+    def action_rerun(self) -> None:
+        self.post_message(RerunSelected())
+
+    def action_open_note(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, TimelineEntry):
+            self.post_message(OpenNote(node.data.note, node.data.line))
+        elif isinstance(node.data, Thread):
+            self.post_message(OpenNote(node.data.note, node.data.line or 1))
+
+
+@dataclass
+class RerunSelected(Message):
+    pass
+
+
+class TimelineView(Vertical):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: VaultData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="timeline-summary", classes="summary")
+        tree: EntryTree = EntryTree("timeline", id="timeline-tree")
+        tree.show_root = False
+        tree.auto_expand = False
+        yield tree
+        yield Static("", id="entry-detail")
+
+    def focus_main(self) -> None:
+        self.query_one(EntryTree).focus()
+
+    def show(self, data: VaultData) -> None:
+        self.data = data
+        tree = self.query_one(EntryTree)
+        keep = _key(tree.cursor_node.data) if tree.cursor_node is not None else None
+        tree.clear()
+        summary = self.query_one("#timeline-summary", Label)
+        if data.index is None:
+            summary.update(data.error or "")
+            return
+        threads = queries.timeline(data.index)
+        fill(tree, data, threads)
+        entries = sum(len(t.entries) for t in threads)
+        note = f" · experiments: {data.registry_error}" if data.registry_error else ""
+        summary.update(f"{entries} entries in {len(threads)} threads{note}" if threads else "no log entries")
+        _ = tree.last_line  # lays out the lines, so node.line is known below
+        target = _find(tree, keep) if keep else None
+        if target is not None and target.line >= 0:
+            tree.move_cursor(target)
+        self._describe(tree.cursor_node.data if tree.cursor_node else None)
+
+    def selected_entry(self) -> TimelineEntry | None:
+        node = self.query_one(EntryTree).cursor_node
+        return node.data if node is not None and isinstance(node.data, TimelineEntry) else None
+
+    @on(Tree.NodeHighlighted, "#timeline-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self._describe(event.node.data)
+
+    @on(RerunSelected)
+    def _rerun(self, event: RerunSelected) -> None:
+        event.stop()
+        entry = self.selected_entry()
+        if entry is None or self.data is None:
+            self.notify("Select a log entry to rerun its experiment.", severity="warning")
+            return
+        exps = self.data.experiments_for(entry.id)
+        if not exps:
+            why = self.data.registry_error or "no experiment reproduces this entry"
+            self.notify(f"Nothing to rerun for {entry.id}: {why}.", severity="warning")
+            return
+        self.post_message(RunRequest(exps, [entry.id], entry.id))
+
+    def _describe(self, item: object) -> None:
+        detail = self.query_one("#entry-detail", Static)
+        if isinstance(item, Thread):
+            where = f"{item.note}:{item.line}" if item.line else item.note
+            text = Text.assemble((" › ".join([*item.path, ""]), "dim"), inline(item.title, "bold"), ("  " + where, "dim"))
+            text.no_wrap = False
+            detail.update(text)
+            return
+        if not isinstance(item, TimelineEntry) or self.data is None:
+            detail.update("")
+            return
+        text = Text.assemble((item.id, "bold"), ("  " + f"{item.note}:{item.line}", "dim"), "\n")
+        text.append_text(inline(item.text, "strike" if item.rejected else ""))
+        text.no_wrap = False
+        for f in item.findings:
+            text.append_text(Text.assemble("\n★ ", inline(f, "black on #bbfabb")))
+        for exp in self.data.experiments_for(item.id):
+            text.append_text(_experiment_line(self.data, exp, "\n⚗ "))
+            text.append(f"  {exp.question}", "italic dim")
+        detail.update(text)
+
+
+def _experiment_line(data: VaultData, exp: Experiment, lead: str) -> Text:
+    last = data.last_run(exp.id)
+    said = verdict(last)
+    where = f" on {last.get('device') or last.get('device_requested')}" if last else ""
+    return Text.assemble((lead, "#7dcfff"), (exp.id, "#7dcfff"), " ", (said + where, VERDICT_STYLES.get(said, "bold #f7768e")))
+
+
+def _key(data: object) -> tuple[str, object] | None:
+    if isinstance(data, TimelineEntry):
+        return ("entry", data.id)
+    if isinstance(data, Thread):
+        return ("thread", (data.note, data.line))
+    return None
+
+
+def _find(tree: Tree[object], key: tuple[str, object]) -> object | None:
+    stack = list(tree.root.children)
+    while stack:
+        node = stack.pop()
+        if _key(node.data) == key:
+            return node
+        stack.extend(node.children)
+    return None
+
+
+def fill(tree: Tree[object], data: VaultData, threads: list[Thread]) -> None:
+    nodes: dict[tuple[str, int | None], object] = {}
+    for t in threads:
+        parent = nodes.get((t.note, t.parent_line)) if t.parent_line is not None else None
+        parent = parent or tree.root
+        span = f", over {duration(t.minutes)[1:]}" if t.minutes else ""
+        label = Text.assemble(
+            checkbox(t.status) if t.status else "", " " if t.status else "",
+            inline(t.title, "bold" if t.status else "dim"),
+            (f"  {len(t.entries)} entries{span}", "dim"),
+            (f"  {t.note}" + (f":{t.line}" if t.line else ""), "dim"),
+        )  # fmt: skip
+        node = parent.add(label, data=t, expand=True)  # type: ignore[union-attr]
+        nodes[(t.note, t.line)] = node
+        for e in t.entries:
+            node.add_leaf(entry_label(data, e), data=e)
+
+
+def entry_label(data: VaultData, e: TimelineEntry) -> Text:
+    gap = duration(e.minutes_since_previous)
+    text = Text.assemble((pad(stamp(e.timestamp, e.weekday), 21), "#bb9af7"), (f"{gap:>8}  ", "dim"))
+    # Experiments before the words: a long entry is cut at the right edge, its experiments are not.
+    exps = data.experiments_for(e.id)
+    if exps:
+        text.append("⚗ ", "#7dcfff")
+        for n, exp in enumerate(exps[:SHOWN_EXPERIMENTS]):
+            said = verdict(data.last_run(exp.id))
+            text.append(", " if n else "")
+            text.append(exp.id, "#7dcfff")
+            text.append(f" {VERDICT_MARKS.get(said, '!')}", VERDICT_STYLES.get(said, "bold #f7768e"))
+        if len(exps) > SHOWN_EXPERIMENTS:
+            text.append(f" +{len(exps) - SHOWN_EXPERIMENTS}", "#7dcfff")
+        text.append("  ")
+    if e.rejected:
+        text.append("✗ ", "#f7768e")
+    if e.findings:
+        text.append("★ ", "bold #e0af68")
+    text.append_text(inline(e.text, "strike dim" if e.rejected else ""))
+    return text
