@@ -227,8 +227,7 @@ def _run_one(exp: Any, options: Any, resolved: Any, env: _Environment, json_out:
     # Read the code's state before the run: what the experiment ran is what the tree held then.
     git = provenance.git_state(locations.REPO_ROOT)
     argv = experiment_argv(exp, options)
-    warn_line = f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}"
-    typer.echo(warn_line, err=True)
+    typer.echo(f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}", err=True)
     with _Progress(exp.id) as progress:
         # With --json the experiment's own output goes to stderr: stdout holds the record alone.
         out_stream = "stderr" if json_out else "stdout"
