@@ -1,0 +1,358 @@
+"""The terminal UI driven as a person drives it: keys through Textual's Pilot, on a copy of the
+sample vault, with a fake fast experiment standing in for the PartialOct ones."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from textual.widgets import Input, Log, OptionList, Tree  # noqa: E402
+
+from labnotes import provenance  # noqa: E402
+from labnotes.queries import TaskRow, TimelineEntry  # noqa: E402
+from labnotes.tui.app import make_app  # noqa: E402
+from labnotes.tui.notes import NotesView  # noqa: E402
+from labnotes.tui.tasks import OpenNote  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_REL = "Diary/2024/2024-12-01.md"
+ENTRY = "2024-12-01@2024-12-05T17:36"  # 发现问题所在. 代码中的 …
+SIZE = (140, 45)
+
+FAKE_EXPERIMENT = """\
+import argparse, json
+p = argparse.ArgumentParser()
+p.add_argument("--device", default="auto")
+p.add_argument("--quick", action="store_true")
+p.add_argument("--seed", type=int, default=0)
+a = p.parse_args()
+print("measuring max|x| per layer on", a.device, "quick" if a.quick else "full", flush=True)
+print(json.dumps({"id": "fake_kernel", "reproduced": True, "device": a.device, "torch": "fake",
+                  "seed": a.seed, "buggy": {"max_abs": 3.4e38}}))
+"""
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    copy = tmp_path / "vault"
+    shutil.copytree(REPO / "vault", copy)
+    return copy
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository root whose experiments/ holds one fast experiment for ENTRY."""
+    root = tmp_path / "repo"
+    (root / "experiments").mkdir(parents=True)
+    (root / "experiments" / "__init__.py").write_text("")
+    (root / "experiments" / "fake_kernel.py").write_text(FAKE_EXPERIMENT)
+    (root / "experiments" / "manifest.yaml").write_text(textwrap.dedent(f"""\
+        experiments:
+          - id: fake_kernel
+            title: Fake aliased kernel
+            question: Does conv_1 = conv blow the style encoder up?
+            reproduces: ["{ENTRY}"]
+        """))
+    # The version probe imports torch in a child process: slow, and beside the point here.
+    monkeypatch.setattr(provenance, "software", lambda *a, **k: {"python": "3", "torch": None})
+    return root
+
+
+def scenario(test):
+    """An async test run in its own event loop (Textual's Pilot is async; pytest here is not)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def app_for(vault: Path, repo: Path | None = None, **kw):
+    experiments = (repo / "experiments") if repo else (REPO / "experiments")
+    return make_app(vault, experiments_dir=experiments, run_log=vault.parent / "runs.jsonl", watch_every=None, **kw)
+
+
+async def loaded(pilot) -> None:
+    """Wait until the vault is read and every view has drawn it."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def nodes(tree: Tree):
+    stack = list(reversed(tree.root.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def task_node(app, note: str, line: int):
+    tree = app.query_one("#task-tree", Tree)
+    return next(n for n in nodes(tree) if isinstance(n.data, TaskRow) and (n.data.note, n.data.line) == (note, line))
+
+
+def put_cursor(tree: Tree, node) -> None:
+    _ = tree.last_line
+    tree.move_cursor(node)
+
+
+# -- Tasks ------------------------------------------------------------------------------------
+
+
+@scenario
+async def test_the_first_screen_shows_the_seed_task_tree(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        partial_oct = task_node(pilot.app, SEED_REL, 29)
+        assert partial_oct.data.text == "修改 PartialOct"
+        children = [n.data for n in partial_oct.children]
+        # Its sub-tasks, then its own log entries, as the note nests them.
+        assert [c.line for c in children if isinstance(c, TaskRow)] == [36, 38, 67, 69]
+        assert any(getattr(c, "line", None) == 51 for c in children)  # the struck 16:53 entry
+        assert pilot.app.focused is pilot.app.query_one("#task-tree")
+
+
+@scenario
+async def test_filters_narrow_the_tree_by_text_status_and_section(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        tree = pilot.app.query_one("#task-tree", Tree)
+        await pilot.press("slash", *"PartialOct", "enter")
+        rows = [n.data for n in nodes(tree) if isinstance(n.data, TaskRow)]
+        assert rows and all("partialoct" in r.text.casefold() for r in rows)
+        assert pilot.app.focused is tree  # enter leaves the filter for the tree
+
+        pilot.app.query_one("#task-text", Input).value = ""
+        pilot.app.query_one("#task-status").value = "open"
+        await pilot.pause()
+        rows = [n.data for n in nodes(tree) if isinstance(n.data, TaskRow)]
+        assert rows and {r.status for r in rows} == {" "}
+
+        pilot.app.query_one("#task-section", Input).value = "工作"
+        await pilot.pause()
+        rows = [n.data for n in nodes(tree) if isinstance(n.data, TaskRow)]
+        assert rows and all(r.section[-1] == "工作" and r.status == " " for r in rows)
+
+
+@scenario
+async def test_a_task_with_a_rare_status_character_gets_its_own_filter(vault):
+    note = vault / "Diary" / "2024" / "2024-12-06.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n- [?] 问问导师 batch size\n", encoding="utf-8")
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        pilot.app.query_one("#task-status").value = "?"
+        await pilot.pause()
+        rows = [n.data for n in nodes(pilot.app.query_one("#task-tree", Tree)) if isinstance(n.data, TaskRow)]
+        assert [r.text for r in rows] == ["问问导师 batch size"]
+
+
+@scenario
+async def test_space_toggles_the_task_and_changes_exactly_that_line(vault):
+    seed = vault / SEED_REL
+    before = seed.read_bytes().splitlines(keepends=True)
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        tree = pilot.app.query_one("#task-tree", Tree)
+        put_cursor(tree, task_node(pilot.app, SEED_REL, 28))  # [ ] 思考在代码层面如何将小波卷积与部分卷积结合
+        await pilot.press("space")
+        await loaded(pilot)
+        after = seed.read_bytes().splitlines(keepends=True)
+        changed = [n for n, (a, b) in enumerate(zip(before, after), 1) if a != b]
+        assert len(after) == len(before) and changed == [28]
+        assert after[27] == before[27].replace(b"[ ]", b"[x]", 1)
+        # The tree is redrawn from the re-read note, the cursor still on that task.
+        assert tree.cursor_node.data.line == 28 and tree.cursor_node.data.status == "x"
+
+        await pilot.press("space")
+        await loaded(pilot)
+        assert seed.read_bytes().splitlines(keepends=True) == before
+
+
+@scenario
+async def test_a_toggle_is_refused_when_the_note_changed_on_disk(vault):
+    seed = vault / SEED_REL
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        put_cursor(pilot.app.query_one("#task-tree", Tree), task_node(pilot.app, SEED_REL, 28))
+        # Obsidian adds a line at the top while the UI still shows the old note.
+        edited = "新的一行\n" + seed.read_text(encoding="utf-8")
+        seed.write_text(edited, encoding="utf-8")
+        await pilot.press("space")
+        await pilot.pause()
+        assert seed.read_text(encoding="utf-8") == edited
+        assert any("Not toggled" in n.title for n in pilot.app._notifications)
+
+
+@scenario
+async def test_enter_opens_the_note_at_the_task(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        put_cursor(pilot.app.query_one("#task-tree", Tree), task_node(pilot.app, SEED_REL, 97))
+        await pilot.press("enter")
+        await pilot.pause()
+        notes = pilot.app.query_one(NotesView)
+        assert pilot.app.query_one("#views").active == "notes"
+        assert (notes.current.rel, notes.current.line) == (SEED_REL, 97)
+        assert notes.query_one("#note-scroll").scroll_offset.y > 0  # scrolled down to line 97
+
+
+# -- Notes ------------------------------------------------------------------------------------
+
+
+@scenario
+async def test_follow_a_wiki_link_then_go_back(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        notes = pilot.app.query_one(NotesView)
+        pilot.app.post_message(OpenNote(SEED_REL, 1))
+        await pilot.pause()
+        await pilot.press("l")  # the links list
+        links = pilot.app.query_one("#note-links", OptionList)
+        target = next(i for i in range(links.option_count)
+                      if "神经网络组件目录文件_README" in str(links.get_option_at_index(i).prompt))
+        links.highlighted = target
+        await pilot.press("enter")
+        await pilot.pause()
+        assert notes.current.rel == "科研/神经网络组件目录文件_README.md"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert notes.current.rel == SEED_REL
+
+
+@scenario
+async def test_a_heading_link_opens_the_target_at_its_heading(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        notes = pilot.app.query_one(NotesView)
+        notes.open(SEED_REL)
+        await pilot.pause()
+        link = next(x for x in notes.note.links if x.heading == "解决方案")
+        notes.follow(link)
+        await pilot.pause()
+        target = pilot.app.data.index.notes[notes.current.rel]
+        heading = next(h for h in target.headings if h.text == "解决方案")
+        assert notes.current.line == heading.line > 1
+
+
+@scenario
+async def test_backlinks_list_the_notes_that_link_here(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        notes = pilot.app.query_one(NotesView)
+        notes.open("科研/2024年12月1日_G_contrast函数检查.md")
+        await pilot.pause()
+        links = pilot.app.query_one("#note-links", OptionList)
+        prompts = [str(links.get_option_at_index(i).prompt) for i in range(links.option_count)]
+        assert any(p.startswith("← 2024-12-01:") for p in prompts)
+
+
+# -- Timeline and reruns ----------------------------------------------------------------------
+
+
+@scenario
+async def test_timeline_shows_partialoct_entries_with_experiments_and_a_rerun_result(vault, repo):
+    async with app_for(vault, repo).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        tree = pilot.app.query_one("#timeline-tree", Tree)
+        entry = next(n for n in nodes(tree) if isinstance(n.data, TimelineEntry) and n.data.id == ENTRY)
+        assert "⚗ fake_kernel ·" in entry.label.plain  # linked, never run
+        struck = next(n for n in nodes(tree) if isinstance(n.data, TimelineEntry) and n.data.rejected)
+        assert any("strike" in str(s.style) for s in struck.label.spans)
+
+        put_cursor(tree, entry)
+        await pilot.press("r")
+        await loaded(pilot)  # the run, then the reload its record triggers
+        status = pilot.app.query_one("#run-status").render().plain
+        assert "fake_kernel: reproduced on cpu" in status
+        assert "measuring max|x| per layer on cpu quick" in "\n".join(pilot.app.query_one(Log).lines)
+        assert "⚗ fake_kernel ✓" in tree.cursor_node.label.plain
+        record = (vault.parent / "runs.jsonl").read_text(encoding="utf-8")
+        assert '"experiment": "fake_kernel"' in record and ENTRY in record and '"quick": true' in record
+
+
+@scenario
+async def test_experiments_view_runs_the_highlighted_experiment_at_full_size(vault, repo):
+    async with app_for(vault, repo).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("4")
+        assert "Does conv_1 = conv" in pilot.app.query_one("#exp-about").render().plain
+        await pilot.press("f", "r")
+        await loaded(pilot)
+        assert "full" in "\n".join(pilot.app.query_one(Log).lines)
+        runs = pilot.app.query_one("#exp-runs")
+        assert runs.row_count == 1
+
+
+@scenario
+async def test_an_entry_without_experiment_says_so(vault, repo):
+    async with app_for(vault, repo).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        tree = pilot.app.query_one("#timeline-tree", Tree)
+        plain = next(n for n in nodes(tree) if isinstance(n.data, TimelineEntry) and n.data.note != SEED_REL)
+        put_cursor(tree, plain)
+        await pilot.press("r")
+        await pilot.pause()
+        assert not pilot.app.query_one("#run-panel").display
+        assert any("Nothing to rerun" in n.message for n in pilot.app._notifications)
+
+
+# -- Live, help, odd sizes --------------------------------------------------------------------
+
+
+@scenario
+async def test_a_note_changed_on_disk_shows_without_a_restart(vault):
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        note = vault / "Diary" / "2024" / "2024-12-06.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\n- [ ] 新任务: 写周报\n", encoding="utf-8")
+        pilot.app.check_disk()  # what the periodic watch does
+        await loaded(pilot)
+        await loaded(pilot)
+        texts = [n.data.text for n in nodes(pilot.app.query_one("#task-tree", Tree)) if isinstance(n.data, TaskRow)]
+        assert "新任务: 写周报" in texts
+
+
+@scenario
+async def test_help_opens_and_closes_and_q_quits(vault):
+    app = app_for(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ != "HelpScreen"
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
+@scenario
+async def test_every_view_draws_on_a_small_terminal(vault, size):
+    async with app_for(vault).run_test(size=size) as pilot:
+        await loaded(pilot)
+        for key in "23451":
+            await pilot.press(key)
+            await pilot.pause()
+
+
+@scenario
+async def test_an_empty_vault_opens_with_nothing_to_show(tmp_path):
+    empty = tmp_path / "empty"
+    (empty / ".obsidian").mkdir(parents=True)
+    async with app_for(empty).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert pilot.app.query_one("#task-summary").render().plain == "no tasks match"
+        for key in "2345":
+            await pilot.press(key)
+            await pilot.pause()
+        assert pilot.app.query_one("#timeline-summary").render().plain.startswith("no log entries")
