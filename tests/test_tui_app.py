@@ -216,9 +216,8 @@ async def test_follow_a_wiki_link_then_go_back(vault):
         await pilot.pause()
         await pilot.press("l")  # the links list
         links = pilot.app.query_one("#note-links", OptionList)
-        target = next(i for i in range(links.option_count)
-                      if "神经网络组件目录文件_README" in str(links.get_option_at_index(i).prompt))
-        links.highlighted = target
+        k = next(k for k, link in enumerate(notes.note.links) if link.target == "神经网络组件目录文件_README")
+        links.highlighted = links.get_option_index(f"out:{k}")
         await pilot.press("enter")
         await pilot.pause()
         assert notes.current.rel == "科研/神经网络组件目录文件_README.md"

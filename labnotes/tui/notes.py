@@ -23,7 +23,6 @@ from labnotes.model import Link, Note
 from labnotes.tui import notemd
 from labnotes.tui.data import VaultData
 from labnotes.tui.tasks import note_order
-from labnotes.tui.text import wiki_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +75,7 @@ class NotesView(Vertical):
         if data.index is None:
             return
         rels = note_order(data, set(data.index.notes))
-        notes.add_options([Option(Text(rel.rsplit("/", 1)[-1].removesuffix(".md")), id=rel) for rel in rels])
+        notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=LIST_CELLS["note-list"]), id=rel) for rel in rels])
         if self.current is not None:
             if self.current.rel in data.index.notes:
                 self.call_later(self._draw, self.current, False)
@@ -157,8 +156,7 @@ class NotesView(Vertical):
         for k, link in wiki:
             res = index.resolve(link, rel)
             style = "" if res.ok else "dim strike"
-            options.append(Option(Text.assemble(("↪ " if link.embed else "→ ", "#7aa2f7"),
-                                                (wiki_label(link.original.lstrip("!")[2:-2]), style)), id=f"out:{k}"))  # fmt: skip
+            options.append(Option(one_line(("↪ " if link.embed else "→ ", "#7aa2f7"), (link_name(link), style)), id=f"out:{k}"))
         if not wiki:
             options.append(Option(Text("(none)", "dim"), disabled=True))
         options.append(None)
@@ -166,7 +164,7 @@ class NotesView(Vertical):
         options.append(Option(Text(f"backlinks ({len(back)})", "bold"), disabled=True))
         for n, row in enumerate(back):
             name = row.note.rsplit("/", 1)[-1].removesuffix(".md")
-            options.append(Option(Text.assemble(("← ", "#9ece6a"), name, (f":{row.line}", "dim")), id=f"in:{n}"))
+            options.append(Option(one_line(("← ", "#9ece6a"), name, (f":{row.line}", "dim")), id=f"in:{n}"))
         self._backlinks = back
         out.add_options(options)
 
@@ -205,6 +203,25 @@ class NotesView(Vertical):
         elif kind == "in":
             row = self._backlinks[int(n)]
             self.open(row.note, row.line)
+
+
+# Cells a row of the side lists may take: their CSS width less border, padding and scrollbar.
+LIST_CELLS = {"note-list": 24 - 6, "note-links": 30 - 6}
+
+
+def one_line(*parts: str | tuple[str, str], cells: int = LIST_CELLS["note-links"]) -> Text:
+    """A list row cut with … at the edge: a long CJK name wrapped over three rows reads worse."""
+    text = Text.assemble(*parts)
+    text.truncate(cells, overflow="ellipsis")
+    return text
+
+
+def link_name(link: Link) -> str:
+    """The heading first when there is one: in a narrow list, links into one note differ there."""
+    if link.alias:
+        return link.alias
+    anchor = link.heading or (f"^{link.block}" if link.block else None)
+    return f"#{anchor} · {link.target}" if anchor else link.target
 
 
 def block_at(md: Markdown, line: int) -> MarkdownBlock | None:
