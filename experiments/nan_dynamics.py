@@ -17,8 +17,6 @@ import copy
 import math
 import sys
 
-import torch
-
 from experiments.lib import cli
 from experiments.lib.cli import Options, say
 from experiments.lib.measure import build

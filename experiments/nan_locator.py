@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import sys
 
-import torch
-
 from experiments.lib import cli
 from experiments.lib.cli import Options, say
 from experiments.lib.measure import build

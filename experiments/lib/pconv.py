@@ -10,11 +10,13 @@ from torch import nn
 
 from .variants import FIXED, Bugs
 
+
 class Masked(NamedTuple):
     """A layer's output and its updated mask; the tracer measures `value` only."""
 
     value: Any
     mask: Any
+
 
 EPS = 1e-8
 
