@@ -334,13 +334,6 @@ def test_runs_with_no_history(repo):
 
 MAIN = "from labnotes.cli import main; main()"
 REAL = Path(__file__).resolve().parent.parent
-needs_real = pytest.mark.skipif(
-    not (REAL / "experiments" / "manifest.yaml").is_file() or not (REAL / "experiments" / "aliased_kernel.py").is_file(),
-    reason="the real aliased_kernel experiment is not in this checkout",
-)
-
-
-@needs_real
 def test_the_real_aliased_kernel_experiment_reproduces_on_the_cpu(tmp_path):
     env = dict(os.environ, LABNOTES_STATE_DIR=str(tmp_path))
     proc = subprocess.run(

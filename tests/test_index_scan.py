@@ -33,20 +33,6 @@ def test_hidden_folders_obsidian_and_trash_are_skipped(tmp_path):
     assert idx.attachments == ["pics/figure.png"]
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads everything")
-def test_an_unreadable_note_is_reported_and_the_rest_indexed(tmp_path):
-    write(tmp_path, "ok.md")
-    bad = write(tmp_path, "locked.md")
-    bad.chmod(0)
-    try:
-        idx = build_index(tmp_path)
-    finally:
-        bad.chmod(0o644)
-    assert list(idx.notes) == ["ok.md"]
-    assert "locked.md" in problems_of(idx)
-
-
 def test_binary_and_non_utf8_notes_are_reported_with_their_file(tmp_path):
     write(tmp_path, "ok.md")
     write(tmp_path, "binary.md", b"\x00\x01\x02 not text")
