@@ -115,7 +115,9 @@ def tasks(
     since: str | None = None,
     until: str | None = None,
     grep: str | None = None,
+    placeholders: bool = False,
 ) -> list[TaskRow]:
+    """Tasks matching every filter given; empty template tasks only when `placeholders`."""
     want = status_char(status)
     match = matcher(grep)
     section_key = section.casefold() if section else None
@@ -127,7 +129,7 @@ def tasks(
         n = idx.notes[rel]
         items = {i.line: i for i in n.list_items}
         for item in n.list_items:
-            if item.task is None:
+            if item.task is None or (not placeholders and not item.text):
                 continue
             if want is not None and item.task != want and not (want == "x" and item.task == "X"):
                 continue

@@ -161,3 +161,11 @@ def test_metrics_are_a_time_series_of_life_tables(tmp_path):
         ("2024-12-01", 66.5, 120.5),
         ("2024-12-02", 66.1, 100),
     ]
+
+
+def test_open_tasks_leave_out_empty_template_placeholders_unless_asked(sample):
+    open_tasks = queries.tasks(sample, status="open", note=SEED_REL)
+    assert len(open_tasks) == 8  # 15 open in the seed, 7 of them empty 学业 / 兴趣 placeholders
+    assert all(r.text for r in open_tasks)
+    with_placeholders = queries.tasks(sample, status="open", note=SEED_REL, placeholders=True)
+    assert len(with_placeholders) == 15

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import typer
 
 from labnotes.cli.app import JsonOption, app, fail, print_json
 from labnotes.model import Note
-
-_HTML = re.compile(r"<[^>]+>")
-
-
-def _plain(text: str) -> str:
-    return _HTML.sub("", text)
+from labnotes.text import plain as _plain
 
 
 def _vault_config(note: Path):

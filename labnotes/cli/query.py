@@ -106,8 +106,9 @@ def _duration(minutes: int | None) -> str:
 
 
 def _short(text: str, width: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    from labnotes.text import short
+
+    return short(text, width)
 
 
 # -- index ------------------------------------------------------------------------------------
@@ -150,13 +151,14 @@ def tasks(
     since: Optional[str] = SinceOption,
     until: Optional[str] = UntilOption,
     grep: Optional[str] = GrepOption,
+    placeholders: bool = typer.Option(False, "--placeholders", help="Also list empty template tasks (`1. [ ] `)."),
     json: bool = JsonOption,
 ) -> None:
     """Tasks across the vault, as trees under their note and section."""
     from labnotes import queries
 
     idx = open_index(vault)
-    rows = _query(lambda: queries.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep))
+    rows = _query(lambda: queries.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep, placeholders=placeholders))
     if json:
         print_json([asdict(r) for r in rows])
         return

@@ -1,0 +1,19 @@
+"""Note text for display: markup a reader does not want to see in a one-line summary."""
+
+from __future__ import annotations
+
+import re
+
+_HTML = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def plain(text: str) -> str:
+    """`看看<mark style="…">待研究</mark>` → `看看待研究`, whitespace collapsed."""
+    if "<" in text:
+        text = _HTML.sub("", text)
+    return " ".join(text.split())
+
+
+def short(text: str, width: int = 90) -> str:
+    text = plain(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
