@@ -28,8 +28,10 @@ def new(
     vault: Optional[Path] = VaultOption,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the note on stdout instead of writing it."),
 ) -> None:
-    """Write the daily note for DATE from the vault's template, with the open tasks of the most
-    recent earlier daily note carried over. An existing note is never overwritten (exit 1)."""
+    """Write the daily note for DATE from the template, carrying over unfinished tasks.
+
+    DATE is today (default), tomorrow, yesterday, +N / -N or YYYY-MM-DD. The open tasks of the most recent earlier daily note go into the same sections, once each, with a link back. An existing note is never overwritten (exit 1); --dry-run prints the note instead.
+    """
     from labnotes.edit import create_new
     from labnotes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
     from labnotes.parse import NoteError
@@ -105,8 +107,10 @@ def toggle(
     to: Optional[str] = typer.Option(None, "--to", help="Set this status character instead of flipping open/done."),
     vault: Optional[Path] = VaultOption,
 ) -> None:
-    """Flip the task on LINE of NOTE between open and done (or set --to CHAR). Only that line
-    changes; the note is written atomically and not at all if it changed meanwhile (exit 1)."""
+    """Flip a task between open and done, or set its status with --to CHAR.
+
+    TARGET is NOTE:LINE, e.g. Diary/2024/2024-12-01.md:28. Only that line changes; the note is written atomically, and not at all if it changed on disk meanwhile (exit 1). A line that is no task is exit 2.
+    """
     from labnotes.config import VaultConfig
     from labnotes.edit import EditError, NoteChanged, toggle as toggle_task
 
