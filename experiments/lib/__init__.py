@@ -1,4 +1,4 @@
-"""The PartialOct network, written for these experiments from /work/shared/partialoct.md.
+"""The PartialOct network, written for these experiments from the facts in the AesFA and partial-convolution papers.
 
 One idea per module: `variants` (the bug switches), `pconv` (partial convolution), `octave`
 (octave and partial-octave convolution), `adaoct` (AdaOctConv), `encoder`, `decoder`,
