@@ -231,7 +231,7 @@ async def test_a_heading_link_opens_the_target_at_its_heading(vault):
     async with app_for(vault).run_test(size=SIZE) as pilot:
         await loaded(pilot)
         notes = pilot.app.query_one(NotesView)
-        notes.open(SEED_REL)
+        pilot.app.post_message(OpenNote(SEED_REL))
         await pilot.pause()
         link = next(x for x in notes.note.links if x.heading == "解决方案")
         notes.follow(link)
@@ -245,8 +245,7 @@ async def test_a_heading_link_opens_the_target_at_its_heading(vault):
 async def test_backlinks_list_the_notes_that_link_here(vault):
     async with app_for(vault).run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        notes = pilot.app.query_one(NotesView)
-        notes.open("科研/2024年12月1日_G_contrast函数检查.md")
+        pilot.app.post_message(OpenNote("科研/2024年12月1日_G_contrast函数检查.md"))
         await pilot.pause()
         links = pilot.app.query_one("#note-links", OptionList)
         prompts = [str(links.get_option_at_index(i).prompt) for i in range(links.option_count)]

@@ -58,6 +58,9 @@ class LabnotesApp(App[None]):
         self.settings = settings
         self.watch_every = watch_every
         self.data: VaultData | None = None
+        # Views that have not drawn the latest data: drawn when they are shown, so a big vault's
+        # timeline or notes list does not hold up the Tasks view.
+        self._stale: set[str] = set()
         # The folder's name, not its path: the title stays the same wherever the vault lives.
         self.sub_title = f"{vault.name} · reruns {describe(settings.options)}"
 
@@ -93,7 +96,9 @@ class LabnotesApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
         """Read the vault again (cheap: the index cache re-reads only changed notes)."""
-        self.post_message(Loaded(load(self.vault, self.settings.experiments_dir, self.settings.run_log)))
+        # Only the first read shows the newest notes early; a re-read keeps the old tree until done.
+        early = (lambda data: self.post_message(Loaded(data))) if self.data is None else None
+        self.post_message(Loaded(load(self.vault, self.settings.experiments_dir, self.settings.run_log, early=early)))
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def check_disk(self) -> None:
@@ -103,31 +108,46 @@ class LabnotesApp(App[None]):
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         old, self.data = self.data, event.data
-        for name in VIEWS:
-            view = self._view(name)
-            view.show(event.data)
-            view.loading = False
-        if old is None:
-            self._view(self.query_one(TabbedContent).active).focus_main()
-        elif old.index is not None and old.index is not event.data.index:
+        active = self.query_one(TabbedContent).active
+        if not event.data.complete:
+            self.query_one(TasksView).show(event.data)
+            self.query_one(TasksView).loading = False
+            if active == "tasks":
+                self.query_one(TasksView).focus_main()
+            return
+        self._stale = set(VIEWS)
+        self._draw(active)
+        if old is None or not old.complete:
+            self._view(active).focus_main()
+        if old is not None and old.index is not None and old.index is not event.data.index:
             old.index.close()
         if event.data.error:
             self.notify(event.data.error, severity="error", markup=False)
+
+    def _draw(self, name: str) -> None:
+        if name in self._stale and self.data is not None and self.data.complete:
+            self._stale.discard(name)
+            view = self._view(name)
+            view.show(self.data)
+            view.loading = False
 
     # -- views --------------------------------------------------------------------------------
 
     def action_show(self, name: str) -> None:
         self.query_one(TabbedContent).active = name
+        self._draw(name)
         self._view(name).focus_main()
 
     @on(TabbedContent.TabActivated)
     def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id in VIEWS and self.data is not None:
+            self._draw(event.pane.id)
             self._view(event.pane.id).focus_main()
 
     @on(OpenNote)
     def _open_note(self, event: OpenNote) -> None:
         self.query_one(TabbedContent).active = "notes"
+        self._draw("notes")
         notes = self.query_one(NotesView)
         notes.open(event.rel, event.line)
         self.call_after_refresh(notes.focus_main)

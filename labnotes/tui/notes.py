@@ -21,8 +21,7 @@ from textual.widgets.option_list import Option
 from labnotes import queries
 from labnotes.model import Link, Note
 from labnotes.tui import notemd
-from labnotes.tui.data import VaultData
-from labnotes.tui.tasks import note_order
+from labnotes.tui.data import VaultData, note_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +73,7 @@ class NotesView(Vertical):
         notes.clear_options()
         if data.index is None:
             return
-        rels = note_order(data, set(data.index.notes))
+        rels = note_order(data.index, set(data.index.notes))
         notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=LIST_CELLS["note-list"]), id=rel) for rel in rels])
         if self.current is not None:
             if self.current.rel in data.index.notes:

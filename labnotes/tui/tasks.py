@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 from labnotes import queries
 from labnotes.edit import EditError, NoteChanged, ToggleResult, read_snapshot, toggle
 from labnotes.queries import QueryError, TaskRow
-from labnotes.tui.data import VaultData
+from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.text import checkbox, inline, stamp
 
 STATUS_CHOICES = [("all", "any"), ("open", "open"), ("done", "done"), ("in progress", "in-progress"), ("cancelled", "cancelled")]
@@ -100,6 +100,8 @@ class TasksView(Vertical):
         super().__init__(id=id)
         self.data: VaultData | None = None
         self.filters = Filters()
+        # Notes whose tasks are not in the tree yet: added when the note is first opened up.
+        self._pending: dict[str, list[TaskRow]] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -118,13 +120,12 @@ class TasksView(Vertical):
     def show(self, data: VaultData) -> None:
         """New data (first load, or the vault changed on disk): redraw, keeping the cursor's row."""
         self.data = data
-        self._extra_statuses(data)
+        if data.index is not None and data.complete:
+            self._extra_statuses()
         self.refresh_tree()
 
-    def _extra_statuses(self, data: VaultData) -> None:
+    def _extra_statuses(self) -> None:
         # Any status character the vault uses ([?], [>], [!] …) is a filter choice of its own.
-        if data.index is None:
-            return
         rows = self._rows(Filters())
         known = {" ", "x", "X", "-", "/"}
         extra = sorted({r.status for r in rows} - known)
@@ -139,25 +140,43 @@ class TasksView(Vertical):
     def refresh_tree(self) -> None:
         tree = self.query_one(TaskTree)
         summary = self.query_one("#task-summary", Label)
-        if self.data is None:
+        data = self.data
+        if data is None:
             return
-        if self.data.index is None:
+        if data.index is None:
             tree.clear()
-            summary.update(self.data.error or "")
+            summary.update(data.error or "")
             return
-        try:
-            rows = self._rows(self.filters)
-        except QueryError as exc:
-            summary.update(str(exc))
-            return
+        if not data.complete:
+            # The newest notes only, unfiltered; the rest (and the filters) once every note is read.
+            rows = [r for rel in data.first_notes for r in queries.tasks(data.index, note=rel)]
+            note_count = len(data.index.notes)
+        else:
+            try:
+                rows = self._rows(self.filters)
+            except QueryError as exc:
+                summary.update(str(exc))
+                return
         keep = place_of(tree.cursor_node.data) if tree.cursor_node is not None else None
+        opened = {n.data.rel for n in tree.root.children if isinstance(n.data, Place) and n.is_expanded}
         tree.clear()
-        fill(tree, self.data, rows)
-        open_count = sum(1 for r in rows if r.status == " ")
-        notes = len({r.note for r in rows})
-        summary.update(f"{len(rows)} tasks, {open_count} open, in {notes} notes" if rows else "no tasks match")
+        self._pending = fill(tree, data, rows, opened)
+        if not data.complete:
+            summary.update(f"the newest notes; reading all {note_count} notes …")
+        elif rows:
+            open_count = sum(1 for r in rows if r.status == " ")
+            notes = len({r.note for r in rows})
+            summary.update(f"{len(rows)} tasks, {open_count} open, in {notes} notes")
+        else:
+            summary.update("no tasks match")
         if keep is not None:
             select_place(tree, keep)
+
+    @on(Tree.NodeExpanded, "#task-tree")
+    def _opened(self, event: Tree.NodeExpanded) -> None:
+        data = event.node.data
+        if isinstance(data, Place) and data.rel in self._pending and self.data is not None:
+            add_tasks(event.node, self.data, self._pending.pop(data.rel))
 
     @on(Select.Changed, "#task-status")
     def _status(self, event: Select.Changed) -> None:
@@ -206,51 +225,58 @@ class TasksView(Vertical):
         self.query_one(TaskTree).focus()
 
 
-def note_order(data: VaultData, rels: set[str]) -> list[str]:
-    """Newest daily note first (today's plan is what one opens the app for), then the others."""
-    assert data.index is not None
-    days = {rel: data.index.note_day(rel) for rel in rels}
-    dated = sorted((r for r in rels if days[r]), key=lambda r: (days[r], r), reverse=True)
-    return dated + sorted(r for r in rels if not days[r])
-
-
-def fill(tree: Tree[object], data: VaultData, rows: list[TaskRow]) -> None:
+def fill(tree: Tree[object], data: VaultData, rows: list[TaskRow], opened: set[str] = frozenset()) -> dict[str, list[TaskRow]]:
+    """One node per note, newest first. A small result is drawn whole; in a big one only the first
+    notes (and those open before) get their tasks now, the others when opened: a tree node costs
+    ~0.1 ms, so 48,000 tasks at once would stall the screen for seconds. Returns those left."""
     assert data.index is not None
     by_note: dict[str, list[TaskRow]] = {}
     for row in rows:
         by_note.setdefault(row.note, []).append(row)
     expand_all = len(rows) <= EXPAND_ALL_BELOW
-    for n, rel in enumerate(note_order(data, set(by_note))):
+    pending: dict[str, list[TaskRow]] = {}
+    for n, rel in enumerate(note_order(data.index, set(by_note))):
         note_rows = by_note[rel]
         day = data.index.note_day(rel)
         label = Text.assemble((rel, "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
                               (f"  {len(note_rows)} tasks", "dim"))  # fmt: skip
-        expand = expand_all or n < EXPAND_FIRST_NOTES
+        expand = expand_all or n < EXPAND_FIRST_NOTES or rel in opened
         note_node = tree.root.add(label, data=Place(rel, 1), expand=expand)
-        sections: dict[tuple[str, ...], TreeNode[object]] = {}
-        tasks: dict[int, TreeNode[object]] = {}
-        for row in note_rows:
-            parent = tasks.get(row.parent_line) if row.parent_line is not None else None
+        if expand:
+            add_tasks(note_node, data, note_rows)
+        else:
+            pending[rel] = note_rows
+    return pending
+
+
+def add_tasks(note_node: TreeNode[object], data: VaultData, note_rows: list[TaskRow]) -> None:
+    """A note's tasks under its node: by section, sub-tasks under their task, entries last."""
+    assert data.index is not None and isinstance(note_node.data, Place)
+    rel = note_node.data.rel
+    sections: dict[tuple[str, ...], TreeNode[object]] = {}
+    tasks: dict[int, TreeNode[object]] = {}
+    for row in note_rows:
+        parent = tasks.get(row.parent_line) if row.parent_line is not None else None
+        if parent is None:
+            key = tuple(row.section)
+            parent = sections.get(key)
             if parent is None:
-                key = tuple(row.section)
-                parent = sections.get(key)
-                if parent is None:
-                    title = " › ".join(row.section) or "(no heading)"
-                    parent = sections[key] = note_node.add(Text(title, style="bold #7aa2f7"), data=Place(rel, row.line), expand=True)
-            tasks[row.line] = parent.add(task_label(row), data=row, expand=True)
-        # Each task's log entries under it, in the note's order.
-        for e in data.index.notes[rel].entries:
-            node = tasks.get(e.thread_line) if e.thread_line is not None else None
-            if node is None:
-                continue
-            style = "strike dim" if e.struck else ""
-            label = Text.assemble(("◷ ", "#bb9af7"), (stamp(e.timestamp, e.weekday), "#bb9af7"), "  ",
-                                  inline(e.text, style), (f"  :{e.line}", "dim"))  # fmt: skip
-            node.add_leaf(label, data=Place(rel, e.line))
-        # A task with nothing under it is a leaf, not a folder with an arrow.
-        for node in tasks.values():
-            if not node.children:
-                node.allow_expand = False
+                title = " › ".join(row.section) or "(no heading)"
+                parent = sections[key] = note_node.add(Text(title, style="bold #7aa2f7"), data=Place(rel, row.line), expand=True)
+        tasks[row.line] = parent.add(task_label(row), data=row, expand=True)
+    # Each task's log entries under it, in the note's order.
+    for e in data.index.notes[rel].entries:
+        node = tasks.get(e.thread_line) if e.thread_line is not None else None
+        if node is None:
+            continue
+        style = "strike dim" if e.struck else ""
+        label = Text.assemble(("◷ ", "#bb9af7"), (stamp(e.timestamp, e.weekday), "#bb9af7"), "  ",
+                              inline(e.text, style), (f"  :{e.line}", "dim"))  # fmt: skip
+        node.add_leaf(label, data=Place(rel, e.line))
+    # A task with nothing under it is a leaf, not a folder with an arrow.
+    for node in tasks.values():
+        if not node.children:
+            node.allow_expand = False
 
 
 def task_label(row: TaskRow) -> Text:

@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, Static, Tree
+from textual.widgets.tree import TreeNode
 
-from labnotes import queries
 from labnotes.experiments import Experiment
 from labnotes.queries import Thread, TimelineEntry
 from labnotes.tui.data import VaultData
@@ -68,6 +68,7 @@ class TimelineView(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: VaultData | None = None
+        self._pending: dict[str, list[Thread]] = {}
 
     def compose(self) -> ComposeResult:
         yield Label("", id="timeline-summary", classes="summary")
@@ -89,8 +90,8 @@ class TimelineView(Vertical):
         if data.index is None:
             summary.update(data.error or "")
             return
-        threads = queries.timeline(data.index)
-        fill(tree, data, threads)
+        threads = data.threads
+        self._pending = fill(tree, data, threads)
         entries = sum(len(t.entries) for t in threads)
         note = f" · experiments: {data.registry_error}" if data.registry_error else ""
         summary.update(f"{entries} entries in {len(threads)} threads{note}" if threads else "no log entries")
@@ -103,6 +104,12 @@ class TimelineView(Vertical):
     def selected_entry(self) -> TimelineEntry | None:
         node = self.query_one(EntryTree).cursor_node
         return node.data if node is not None and isinstance(node.data, TimelineEntry) else None
+
+    @on(Tree.NodeExpanded, "#timeline-tree")
+    def _opened(self, event: Tree.NodeExpanded) -> None:
+        rel = event.node.data
+        if isinstance(rel, str) and rel in self._pending and self.data is not None:
+            add_threads(event.node, self.data, self._pending.pop(rel))
 
     @on(Tree.NodeHighlighted, "#timeline-tree")
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -156,6 +163,8 @@ def _key(data: object) -> tuple[str, object] | None:
         return ("entry", data.id)
     if isinstance(data, Thread):
         return ("thread", (data.note, data.line))
+    if isinstance(data, str):
+        return ("note", data)
     return None
 
 
@@ -169,20 +178,44 @@ def _find(tree: Tree[object], key: tuple[str, object]) -> object | None:
     return None
 
 
-def fill(tree: Tree[object], data: VaultData, threads: list[Thread]) -> None:
-    nodes: dict[tuple[str, int | None], object] = {}
+# A vault with more entries than this opens with its notes folded, the newest few open.
+EXPAND_ALL_BELOW = 400
+EXPAND_LAST_NOTES = 3
+
+
+def fill(tree: Tree[object], data: VaultData, threads: list[Thread]) -> dict[str, list[Thread]]:
+    """One node per note, in the order of its first entry, its threads (nested as the tasks are)
+    under it. Returns the notes left folded, whose threads are added when they are opened."""
+    by_note: dict[str, list[Thread]] = {}
     for t in threads:
-        parent = nodes.get((t.note, t.parent_line)) if t.parent_line is not None else None
-        parent = parent or tree.root
+        by_note.setdefault(t.note, []).append(t)
+    expand_all = sum(len(t.entries) for t in threads) <= EXPAND_ALL_BELOW
+    pending: dict[str, list[Thread]] = {}
+    for n, (rel, mine) in enumerate(by_note.items()):
+        entries = sum(len(t.entries) for t in mine)
+        label = Text.assemble((rel, "bold"), (f"  {len(mine)} threads, {entries} entries", "dim"))
+        expand = expand_all or n >= len(by_note) - EXPAND_LAST_NOTES
+        node = tree.root.add(label, data=rel, expand=expand)
+        if expand:
+            add_threads(node, data, mine)
+        else:
+            pending[rel] = mine
+    return pending
+
+
+def add_threads(note_node: TreeNode[object], data: VaultData, threads: list[Thread]) -> None:
+    nodes: dict[int | None, TreeNode[object]] = {}
+    for t in threads:
+        parent = nodes.get(t.parent_line, note_node) if t.parent_line is not None else note_node
         span = f", over {duration(t.minutes)[1:]}" if t.minutes else ""
         label = Text.assemble(
             checkbox(t.status) if t.status else "", " " if t.status else "",
             inline(t.title, "bold" if t.status else "dim"),
             (f"  {len(t.entries)} entries{span}", "dim"),
-            (f"  {t.note}" + (f":{t.line}" if t.line else ""), "dim"),
+            (f"  :{t.line}" if t.line else "", "dim"),
         )  # fmt: skip
-        node = parent.add(label, data=t, expand=True)  # type: ignore[union-attr]
-        nodes[(t.note, t.line)] = node
+        node = parent.add(label, data=t, expand=True)
+        nodes[t.line] = node
         for e in t.entries:
             node.add_leaf(entry_label(data, e), data=e)
 
