@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# experiments/ is not an installed package: import it from this checkout.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import pytest
 
 from experiments import normalised_mask

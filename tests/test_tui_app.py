@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -354,3 +355,24 @@ async def test_an_empty_vault_opens_with_nothing_to_show(tmp_path):
             await pilot.press(key)
             await pilot.pause()
         assert pilot.app.query_one("#timeline-summary").render().plain.startswith("no log entries")
+
+
+@scenario
+async def test_a_big_vault_opens_with_the_newest_notes_unfolded(tmp_path):
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from make_vault import make_vault
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    big = tmp_path / "big"
+    make_vault(big, 30)  # 30 seed-shaped notes: more tasks than the tree draws at once
+    async with app_for(big).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        tree = pilot.app.query_one("#task-tree", Tree)
+        notes = list(tree.root.children)
+        assert len(notes) == 30 and notes[0].data.rel.endswith("2020-01-30.md")  # newest first
+        assert [bool(n.children) for n in notes[:4]] == [True, True, True, False]
+        notes[10].expand()  # a folded note gets its tasks when opened
+        await pilot.pause()
+        rows = [n.data for n in nodes(tree) if isinstance(n.data, TaskRow) and n.data.note == notes[10].data.rel]
+        assert rows and rows[0].text == "看看待研究与待整理,  近日安排标签"
