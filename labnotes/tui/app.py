@@ -7,6 +7,7 @@ watch; each view only draws what it is given (`view.show(data)`) and sends messa
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,6 +185,23 @@ class LabnotesApp(App[None]):
         self.exit()
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, while sys.stderr is the real one.
+
+    A cold index build parses in a process pool; its first use starts the tracker and hands it
+    `sys.stderr.fileno()`. Inside a running Textual app stderr is Textual's capture object,
+    whose fileno() is -1, and the start fails ("bad value(s) in fds_to_keep").
+    """
+    if os.name != "posix":
+        return
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # the pool is an optimisation; the index says so if it cannot start one
+        pass
+
+
 def make_app(
     vault: Path | str | None = None,
     *,
@@ -195,6 +213,7 @@ def make_app(
     """The app over `vault` (default: as the CLI resolves it). Experiments come from
     `experiments_dir` and run from `repo_root` (default: its parent, since they run as
     `python -m experiments.<id>`); run records go to `run_log` (default: the state folder's)."""
+    _start_resource_tracker()
     folder = Path(vault).resolve() if vault is not None else resolve_vault()
     exp_dir = Path(experiments_dir) if experiments_dir is not None else EXPERIMENTS_DIR
     settings = RunSettings(exp_dir, Path(repo_root) if repo_root is not None else exp_dir.resolve().parent, run_log)
