@@ -74,6 +74,8 @@ class NotesView(Vertical):
         if data.index is None:
             return
         rels = note_order(data.index, set(data.index.notes))
+        if not rels:
+            self.query_one("#note-title", Label).update("This vault has no notes yet.")
         notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=LIST_CELLS["note-list"]), id=rel) for rel in rels])
         if self.current is not None:
             if self.current.rel in data.index.notes:

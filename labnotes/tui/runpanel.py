@@ -81,8 +81,8 @@ class RunPanel(Vertical):
             for exp in experiments:
                 if worker.is_cancelled:
                     break
-                self.app.call_from_thread(log.write_line, f"$ python -m {exp.module} --device {options.device}"
-                                          + (" --quick" if options.quick else ""))  # fmt: skip
+                command = f"$ python -m {exp.module} --device {options.device}" + (" --quick" if options.quick else "")
+                self.app.call_from_thread(log.write, command + "\n")
                 record = runner.rerun(
                     exp, options, target=target, entry_ids=entry_ids,
                     repo_root=self.settings.repo_root, log=self.settings.run_log,
