@@ -272,6 +272,8 @@ async def test_timeline_shows_partialoct_entries_with_experiments_and_a_rerun_re
         await loaded(pilot)  # the run, then the reload its record triggers
         status = pilot.app.query_one("#run-status").render().plain
         assert "fake_kernel: reproduced on cpu" in status
+        panel = pilot.app.query_one("#run-panel").region  # on screen, above the footer
+        assert panel.height >= 8 and panel.bottom <= SIZE[1] - 1
         assert "measuring max|x| per layer on cpu quick" in "\n".join(pilot.app.query_one(Log).lines)
         assert "⚗ fake_kernel ✓" in tree.cursor_node.label.plain
         record = (vault.parent / "runs.jsonl").read_text(encoding="utf-8")
