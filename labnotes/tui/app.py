@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from labnotes.locations import EXPERIMENTS_DIR, resolve_vault
 from labnotes.rerun import RunOptions
@@ -99,7 +100,10 @@ class LabnotesApp(App[None]):
         """Read the vault again (cheap: the index cache re-reads only changed notes)."""
         # Only the first read shows the newest notes early; a re-read keeps the old tree until done.
         early = (lambda data: self.post_message(Loaded(data))) if self.data is None else None
-        self.post_message(Loaded(load(self.vault, self.settings.experiments_dir, self.settings.run_log, early=early)))
+        data = load(self.vault, self.settings.experiments_dir, self.settings.run_log, early=early)
+        # A newer reload replaced this one while it read: its older picture must not win.
+        if not get_current_worker().is_cancelled:
+            self.post_message(Loaded(data))
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def check_disk(self) -> None:
