@@ -55,8 +55,10 @@ def main() -> None:
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("LABNOTES_CACHE_DIR", str(Path(tmp) / "cache"))
-        os.environ.setdefault("LABNOTES_STATE_DIR", str(Path(tmp) / "state"))
+        # Its own cache and run log, unless the caller names them: the user's stay untouched.
+        for name, folder in (("LABNOTES_CACHE_DIR", "cache"), ("LABNOTES_STATE_DIR", "state")):
+            if not os.environ.get(name):
+                os.environ[name] = str(Path(tmp) / folder)
         vault = args.vault
         if vault is None:
             from make_vault import make_vault
