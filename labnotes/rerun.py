@@ -181,6 +181,78 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         pass
 
 
+def interrupt(proc: subprocess.Popen) -> None:
+    """Ctrl-C to the experiment's process group (it runs in its own), as the terminal would."""
+    _signal_group(proc, signal.SIGINT)
+
+
+class Environment:
+    """What every run of one session shares, found once: the software and the host."""
+
+    def __init__(self, repo_root: Path = REPO_ROOT, python: str = sys.executable) -> None:
+        self.repo_root = repo_root
+        self.python = python
+        self._software: dict[str, Any] | None = None
+        self._host: dict[str, Any] | None = None
+
+    def software(self) -> dict[str, Any]:
+        from labnotes import provenance
+
+        if self._software is None:
+            self._software = provenance.software(self.python, cwd=self.repo_root)
+        return self._software
+
+    def host(self) -> dict[str, Any]:
+        from labnotes import provenance
+
+        if self._host is None:
+            self._host = provenance.host()
+        return self._host
+
+
+def run_and_record(
+    exp: Experiment,
+    options: RunOptions,
+    *,
+    target: str,
+    entry_ids: list[str],
+    env: Environment | None = None,
+    on_stdout: Sink | None = None,
+    on_stderr: Sink | None = None,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
+    tick: Callable[[float], None] | None = None,
+) -> dict[str, Any]:
+    """Run the experiment and return its run record (the CLI and the TUI both come here)."""
+    from labnotes import provenance
+
+    env = env or Environment()
+    # Read the code's state before the run: what the experiment ran is what the tree held then.
+    git = provenance.git_state(env.repo_root)
+    outcome = run_experiment(
+        exp, options, repo_root=env.repo_root, python=env.python,
+        on_stdout=on_stdout, on_stderr=on_stderr, on_start=on_start, tick=tick,
+    )  # fmt: skip
+    software = env.software()
+    device = (outcome.result or {}).get("device")
+    return make_record(
+        outcome, exp, options,
+        target=target, entry_ids=entry_ids, git=git, software=software,
+        host=env.host(), device_name=provenance.device_name(device, software),
+    )  # fmt: skip
+
+
+def verdict(record: dict[str, Any] | None) -> str:
+    """`reproduced`, `NOT reproduced`, `interrupted`, `failed (exit 1)`, … for one run."""
+    if record is None:
+        return "never run"
+    status = record.get("status")
+    if status != "ok":
+        return {"interrupted": "interrupted", "no-result": "no result"}.get(
+            status, f"failed (exit {record.get('exit_status')})"
+        )
+    return "reproduced" if record.get("reproduced") else "NOT reproduced"
+
+
 def parse_result(stdout: str) -> dict[str, Any] | None:
     """The experiment's result: the JSON object on the last non-empty line of its stdout."""
     for line in reversed(stdout.splitlines()):

@@ -12,6 +12,7 @@ import typer
 
 from labnotes import locations
 from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, vault_path, warn
+from labnotes.rerun import verdict
 from labnotes.experiments import (
     ManifestError,
     Registry,
@@ -131,17 +132,10 @@ def _print_experiment(item: dict[str, Any]) -> None:
     typer.echo("\n".join(out) + "\n")
 
 
-def _verdict(record: dict[str, Any]) -> str:
-    status = record.get("status")
-    if status != "ok":
-        return {"interrupted": "interrupted", "no-result": "no result"}.get(status, f"failed (exit {record.get('exit_status')})")
-    return "reproduced" if record.get("reproduced") else "NOT reproduced"
-
-
 def _describe_run(record: dict[str, Any]) -> str:
     when = (record.get("ended") or "?")[:16].replace("T", " ")
     device = record.get("device") or record.get("device_requested") or "?"
-    return f"{when} UTC  {_verdict(record)} on {device}  (run {record.get('run_id')})"
+    return f"{when} UTC  {verdict(record)} on {device}  (run {record.get('run_id')})"
 
 
 # --- labnotes rerun ---------------------------------------------------------------------------
@@ -162,7 +156,7 @@ def rerun_command(
     Exit 0 when every run exited 0 (reproduced or not), 1 when a run failed or was interrupted.
     """
     from labnotes import runs
-    from labnotes.rerun import RunOptions
+    from labnotes.rerun import Environment, RunOptions
 
     registry = _registry()
     needs_index = annotate or registry.get(target) is None
@@ -172,7 +166,7 @@ def rerun_command(
     except TargetError as exc:
         fail(str(exc))
     options = RunOptions(device=device.value, quick=quick, seed=seed)
-    env = _Environment()
+    env = Environment(locations.REPO_ROOT)
     records: list[dict[str, Any]] = []
     refused: list[str] = []
     for exp in resolved.experiments:
@@ -198,58 +192,21 @@ def rerun_command(
         raise typer.Exit(1)
 
 
-class _Environment:
-    """What every run of one command shares, found once: the software, the host, the code."""
+def _run_one(exp: Any, options: Any, resolved: Any, env: Any, json_out: bool) -> dict[str, Any]:
+    from labnotes.rerun import experiment_argv, run_and_record
 
-    def __init__(self) -> None:
-        self._software: dict[str, Any] | None = None
-        self._host: dict[str, Any] | None = None
-
-    def software(self) -> dict[str, Any]:
-        from labnotes import provenance
-
-        if self._software is None:
-            self._software = provenance.software(sys.executable, cwd=locations.REPO_ROOT)
-        return self._software
-
-    def host(self) -> dict[str, Any]:
-        from labnotes import provenance
-
-        if self._host is None:
-            self._host = provenance.host()
-        return self._host
-
-
-def _run_one(exp: Any, options: Any, resolved: Any, env: _Environment, json_out: bool) -> dict[str, Any]:
-    from labnotes import provenance
-    from labnotes.rerun import experiment_argv, make_record, run_experiment
-
-    # Read the code's state before the run: what the experiment ran is what the tree held then.
-    git = provenance.git_state(locations.REPO_ROOT)
     argv = experiment_argv(exp, options)
     typer.echo(f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}", err=True)
+    # With --json the experiment's own output goes to stderr: stdout holds the record alone.
+    out_stream = "stderr" if json_out else "stdout"
     with _Progress(exp.id) as progress:
-        # With --json the experiment's own output goes to stderr: stdout holds the record alone.
-        out_stream = "stderr" if json_out else "stdout"
-        outcome = run_experiment(
-            exp,
-            options,
-            repo_root=locations.REPO_ROOT,
+        return run_and_record(
+            exp, options,
+            target=resolved.given, entry_ids=list(resolved.entry_ids), env=env,
             on_stdout=lambda text: _write(out_stream, text),
             on_stderr=lambda text: _write("stderr", text),
             tick=progress.tick,
-        )
-    software = env.software()
-    device = (outcome.result or {}).get("device")
-    return make_record(
-        outcome, exp, options,
-        target=resolved.given,
-        entry_ids=list(resolved.entry_ids),
-        git=git,
-        software=software,
-        host=env.host(),
-        device_name=provenance.device_name(device, software),
-    )
+        )  # fmt: skip
 
 
 def _write(stream: str, text: str) -> None:
@@ -311,7 +268,7 @@ def _print_record(record: dict[str, Any], log: Path) -> None:
     if record.get("device_name") and record["device_name"] != record.get("device"):
         device += f" ({record['device_name']})"
     lines = [
-        f"run {record['run_id']}  {record['experiment']}: {_verdict(record)}",
+        f"run {record['run_id']}  {record['experiment']}: {verdict(record)}",
         f"  entries   {', '.join(record['entry_ids']) or '-'}",
         f"  device    {device}",
         f"  seed      {record.get('seed')}{'  (quick)' if record.get('quick') else ''}",
@@ -428,7 +385,7 @@ def _history_line(r: dict[str, Any]) -> str:
     device = r.get("device") or r.get("device_requested") or "?"
     quick = " quick" if r.get("quick") else ""
     return (f"{r.get('run_id')}  {when}  {r.get('experiment')}  {device} seed={r.get('seed')}{quick}  "
-            f"{_verdict(r)}  {r.get('duration_s', 0):.1f}s  {commit}")
+            f"{verdict(r)}  {r.get('duration_s', 0):.1f}s  {commit}")
 
 
 def _comparison_text(c: dict[str, Any], newest: dict[str, Any]) -> str:
