@@ -58,8 +58,8 @@ class CacheFile:
         self.config_key = config_key
 
     def blob(self, rec: Record) -> bytes:
-        self._handle.seek(self._blob_start + rec.offset)
-        data = self._handle.read(rec.length)
+        # pread, not seek + read: the TUI reads notes from worker threads at the same time.
+        data = os.pread(self._handle.fileno(), rec.length, self._blob_start + rec.offset)
         if len(data) != rec.length:
             raise CacheError("cache file ends early")
         return data
