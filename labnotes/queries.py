@@ -201,11 +201,12 @@ def timeline(
     match = matcher(grep)
     thread_match = matcher(thread) if thread else None
     threads: dict[tuple[str, int | None], Thread] = {}
+    items_of: dict[str, dict[int, ListItem]] = {}
     for rel in select_notes(idx, note=note):
         if not idx.facts[rel].entries:
             continue
         n = idx.notes[rel]
-        items = {i.line: i for i in n.list_items}
+        items = items_of[rel] = {i.line: i for i in n.list_items}
         for e in n.entries:
             if since_day and e.timestamp[:10] < since_day.isoformat():
                 continue
@@ -221,16 +222,16 @@ def timeline(
         t.entries.sort(key=lambda x: (x.timestamp, x.line))
         for prev, cur in zip(t.entries, t.entries[1:]):
             cur.minutes_since_previous = _minutes(prev.timestamp, cur.timestamp)
-    return _as_tree(idx, kept)
+    return _as_tree(items_of, kept)
 
 
-def _as_tree(idx: VaultIndex, threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
+def _as_tree(items_of: dict[str, dict[int, ListItem]], threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
     """Threads depth-first: each followed by the threads of the tasks under it, by first entry."""
     children: dict[tuple[str, int | None] | None, list[Thread]] = {}
     for (rel, line), t in threads.items():
         parent_key = None
         if line is not None:
-            items = {i.line: i for i in idx.notes[rel].list_items}
+            items = items_of[rel]
             up = _task_above(items, items[line].parent_line)
             while up is not None and (rel, up.line) not in threads:
                 up = _task_above(items, up.parent_line)
