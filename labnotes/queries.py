@@ -355,10 +355,25 @@ class Finding:
     message: str
 
 
+def _links_ahead(idx: VaultIndex, rel: str, target: str) -> bool:
+    """A link to the daily note of a later day than its own (the template's 明天 link): a note
+    not written yet, not a broken link."""
+    m = idx.config.daily_regex.search(target)
+    day = idx.note_day(rel)
+    if m is None or day is None:
+        return False
+    try:
+        return dt.date(int(m.group("Y")), int(m.group("M")), int(m.group("D"))) > day
+    except (ValueError, IndexError):
+        return False
+
+
 def check(idx: VaultIndex) -> list[Finding]:
     found: list[Finding] = []
     for rel, link, res in idx.links():
         if res.ok or not is_checked(link) or rel == idx.template:
+            continue
+        if res.rel is None and _links_ahead(idx, rel, link.target):
             continue
         kind = "unresolved-anchor" if res.rel is not None else "unresolved-link"
         found.append(Finding(kind, rel, link.line, f"{link.original}: {res.reason}"))

@@ -147,6 +147,17 @@ def test_check_is_quiet_on_a_clean_vault(tmp_path):
     assert queries.check(build_index(tmp_path)) == []
 
 
+def test_check_lets_a_link_to_a_later_day_wait_for_its_note(tmp_path):
+    # The template's 明天 link points at a note not written yet: that is no broken link.
+    write(tmp_path, "Diary/2024-12-03.md", "[[2024-12-02|昨天]] · [[2024-12-04|明天]]\n")
+    write(tmp_path, "Diary/2024-12-05.md", "[[2024-12-01]] is gone\n")
+    found = queries.check(build_index(tmp_path))
+    assert [(f.note, f.kind, f.message.split(":")[0]) for f in found] == [
+        ("Diary/2024-12-03.md", "unresolved-link", "[[2024-12-02|昨天]]"),
+        ("Diary/2024-12-05.md", "unresolved-link", "[[2024-12-01]]"),
+    ]
+
+
 # -- metrics ----------------------------------------------------------------------------------
 
 
