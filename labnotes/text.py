@@ -17,3 +17,8 @@ def plain(text: str) -> str:
 def short(text: str, width: int = 90) -> str:
     text = plain(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """`1 entry`, `2 entries`."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"

@@ -105,6 +105,12 @@ def _duration(minutes: int | None) -> str:
     return f"{sign}{mins}m"
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    from labnotes.text import count as _count
+
+    return _count(n, singular, plural)
+
+
 def _short(text: str, width: int = 90) -> str:
     from labnotes.text import short
 
@@ -199,7 +205,7 @@ def timeline(
         status = f"[{t.status}] " if t.status else ""
         span = f", over {_duration(t.minutes).lstrip('+')}" if t.minutes else ""
         where = f"{t.note}:{t.line}" if t.line else t.note
-        typer.echo(f"{pad}{status}{_short(t.title, 80)}  ({len(t.entries)} entries{span})  {where}")
+        typer.echo(f"{pad}{status}{_short(t.title, 80)}  ({count(len(t.entries), 'entry', 'entries')}{span})  {where}")
         if t.path and t.depth == 0:
             typer.echo(f"{pad}  under: {_short(' › '.join(t.path), 90)}")
         for e in t.entries:

@@ -20,6 +20,7 @@ from textual.widgets.tree import TreeNode
 
 from labnotes.experiments import Experiment
 from labnotes.queries import Thread, TimelineEntry
+from labnotes.text import count
 from labnotes.tui.data import VaultData
 from labnotes.tui.runner import verdict
 from labnotes.tui.tasks import OpenNote
@@ -94,7 +95,7 @@ class TimelineView(Vertical):
         self._pending = fill(tree, data, threads)
         entries = sum(len(t.entries) for t in threads)
         note = f" · experiments: {data.registry_error}" if data.registry_error else ""
-        summary.update(f"{entries} entries in {len(threads)} threads{note}" if threads else "no log entries")
+        summary.update(f"{count(entries, 'entry', 'entries')} in {count(len(threads), 'thread')}{note}" if threads else "no log entries")
         _ = tree.last_line  # lays out the lines, so node.line is known below
         target = _find(tree, keep) if keep else None
         if target is not None and target.line >= 0:
@@ -193,7 +194,7 @@ def fill(tree: Tree[object], data: VaultData, threads: list[Thread]) -> dict[str
     pending: dict[str, list[Thread]] = {}
     for n, (rel, mine) in enumerate(by_note.items()):
         entries = sum(len(t.entries) for t in mine)
-        label = Text.assemble((rel, "bold"), (f"  {len(mine)} threads, {entries} entries", "dim"))
+        label = Text.assemble((rel, "bold"), (f"  {count(len(mine), 'thread')}, {count(entries, 'entry', 'entries')}", "dim"))
         expand = expand_all or n >= len(by_note) - EXPAND_LAST_NOTES
         node = tree.root.add(label, data=rel, expand=expand)
         if expand:
@@ -211,7 +212,7 @@ def add_threads(note_node: TreeNode[object], data: VaultData, threads: list[Thre
         label = Text.assemble(
             checkbox(t.status) if t.status else "", " " if t.status else "",
             inline(t.title, "bold" if t.status else "dim"),
-            (f"  {len(t.entries)} entries{span}", "dim"),
+            (f"  {count(len(t.entries), 'entry', 'entries')}{span}", "dim"),
             (f"  :{t.line}" if t.line else "", "dim"),
         )  # fmt: skip
         node = parent.add(label, data=t, expand=True)
@@ -222,7 +223,7 @@ def add_threads(note_node: TreeNode[object], data: VaultData, threads: list[Thre
 
 def entry_label(data: VaultData, e: TimelineEntry) -> Text:
     gap = duration(e.minutes_since_previous)
-    text = Text.assemble((pad(stamp(e.timestamp, e.weekday), 21), "#bb9af7"), (f"{gap:>8}  ", "dim"))
+    text = Text.assemble((pad(stamp(e.timestamp, e.weekday), 21), "#bb9af7"), (f"{gap:>9}  ", "dim"))
     # Experiments before the words: a long entry is cut at the right edge, its experiments are not.
     exps = data.experiments_for(e.id)
     if exps:
