@@ -321,14 +321,16 @@ _ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+|$)")
 
 
 def annotation_text(record: dict[str, Any], now: datetime | None = None) -> str:
-    """`2025-01-07-10:42 rerun aliased_kernel: reproduced on cpu (run 2025…-3f9a1c)`.
+    """`` `2025-01-07-10:42` rerun aliased_kernel: reproduced on cpu (run 2025…-3f9a1c) ``.
 
-    The stamp has the note's own `YYYY-MM-DD-HH:MM` shape, in local time like the rest of it.
+    The stamp has the note's own `YYYY-MM-DD-HH:MM` shape, in local time like the rest of it,
+    inside a code span: the line records a run, it is not a new log entry of the researcher's
+    (as an entry it would break the thread's time order and take over the entry's fields).
     """
     now = now or datetime.now()
     verdict = "reproduced" if record.get("reproduced") else "not reproduced"
     device = record.get("device") or record.get("device_requested") or "?"
-    return f"{now:%Y-%m-%d-%H:%M} rerun {record['experiment']}: {verdict} on {device} (run {record['run_id']})"
+    return f"`{now:%Y-%m-%d-%H:%M}` rerun {record['experiment']}: {verdict} on {device} (run {record['run_id']})"
 
 
 def child_line(lines: list[str], line: int, end_line: int, text: str) -> str:
@@ -385,6 +387,11 @@ def annotate_entry(snap: Any, entry_id: str, text: str, *, config: Any = None) -
     # The same line breaks (\n, \r\n, \r) as the parser and labnotes.edit count.
     lines = source.encode("utf-8").splitlines()
     lines = [raw.decode("utf-8") for raw in lines]
-    data = insert_line_after(snap, line, child_line(lines, line, entry.end_line, text))
+    # Right under the entry's own text, which may run over several lines: before its first child.
+    children = [i.line for i in note.list_items if i.parent_line == line]
+    own_end = (min(children) - 1) if children else entry.end_line
+    while own_end > line and not lines[own_end - 1].strip():
+        own_end -= 1
+    data = insert_line_after(snap, own_end, child_line(lines, line, entry.end_line, text))
     write_if_unchanged(snap, data)
     return data

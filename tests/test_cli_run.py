@@ -261,7 +261,7 @@ def test_annotate_adds_one_child_line_under_the_entry(repo):
 
     old, new = NOTE.splitlines(keepends=True), note.read_text(encoding="utf-8").splitlines(keepends=True)
     assert new[:4] == old[:4] and new[5:] == old[4:]
-    assert new[4].startswith("\t\t- 20") and new[4].endswith(
+    assert new[4].startswith("\t\t- `20") and new[4].endswith(
         f" rerun aliased_kernel: reproduced on cpu (run {run_id})\n")
 
 

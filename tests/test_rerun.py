@@ -157,7 +157,7 @@ def test_a_record_says_exactly_what_ran(tmp_path):
 def test_the_annotation_line_reads_like_the_log():
     rec = {"experiment": "aliased_kernel", "reproduced": True, "device": "cuda", "run_id": "r1"}
     when = datetime(2025, 1, 7, 10, 42)
-    assert annotation_text(rec, when) == "2025-01-07-10:42 rerun aliased_kernel: reproduced on cuda (run r1)"
+    assert annotation_text(rec, when) == "`2025-01-07-10:42` rerun aliased_kernel: reproduced on cuda (run r1)"
     rec["reproduced"] = False
     assert "not reproduced on cuda" in annotation_text(rec, when)
 
@@ -201,6 +201,26 @@ def test_annotate_inserts_one_child_line_and_changes_nothing_else(tmp_path):
 
     lines = NOTE.encode().splitlines(keepends=True)
     assert note.read_bytes() == b"".join(lines[:4]) + b"\t\t\t- LINE\r\n" + b"".join(lines[4:])
+
+
+def test_annotate_goes_under_an_entry_written_over_several_lines(tmp_path):
+    from labnotes.edit import read_snapshot
+    from labnotes.parse import read_note
+    from labnotes.rerun import annotate_entry
+
+    text = "- [ ] task\n\t1. 2024-12-09-10:00 周一：first line\n\t   continuation [exp:: aliased_kernel]\n\t2. 2024-12-09-11:00 周一：later\n"
+    note = tmp_path / "2024-12-09.md"
+    note.write_text(text, encoding="utf-8")
+    rec = {"experiment": "aliased_kernel", "reproduced": True, "device": "cpu", "run_id": "r1"}
+    annotate_entry(read_snapshot(note), "2024-12-09@2024-12-09T10:00", annotation_text(rec, datetime(2026, 11, 27, 10, 42)))
+
+    lines = note.read_text(encoding="utf-8").splitlines()
+    assert lines[3] == "\t\t- `2026-11-27-10:42` rerun aliased_kernel: reproduced on cpu (run r1)"
+    parsed = read_note(note)
+    # The entry keeps its continuation (and its field); the run line is no new log entry.
+    assert [e.id for e in parsed.entries] == ["2024-12-09@2024-12-09T10:00", "2024-12-09@2024-12-09T11:00"]
+    assert [(f.line, f.key) for f in parsed.fields] == [(3, "exp")]
+    assert parsed.entries[0].end_line == 4
 
 
 def test_annotate_refuses_when_the_note_changed_since_it_was_read(tmp_path):
