@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from labnotes.config import VaultConfig
 from labnotes.model import ListItem, Note
@@ -36,6 +36,16 @@ _BACKLINK_RE = re.compile(r"[ \t]*\(\[\[[^\]\n]+\]\]\)[ \t]*$")
 # plain list item of the new note.
 _MARKER_RE = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<rest>.*)$", re.S)
 _WORDS_RE = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as the parser counts them (\n, \r\n, \r); unlike str.splitlines, U+2028, \x0c and
+    the like stay inside their line, so line numbers agree with the parsed note."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +83,40 @@ def daily_note_path(config: VaultConfig, day: dt.date) -> Path:
     return Path(folder, name) if folder else Path(name)
 
 
-def previous_daily_note(vault: Path, day: dt.date, *, use_cache: bool = True) -> tuple[dt.date, str] | None:
-    """(day, vault-relative path) of the most recent daily note before `day`, or None."""
+@dataclass(frozen=True)
+class Previous:
+    day: dt.date
+    rel: str  # vault-relative path
+    # Daily notes between it and the new day that could not be read (so were passed over).
+    unreadable: tuple[str, ...] = ()
+
+
+def previous_daily_note(vault: Path, day: dt.date, config: VaultConfig, *, use_cache: bool = True) -> Previous | None:
+    """The most recent daily note before `day`, or None.
+
+    A daily note is one at the configured place for its day (`daily_folder` / `daily_name`);
+    in a vault laid out otherwise, one whose file name is the configured name for its day. Other
+    notes that merely carry a date (`date:` in front matter, `2024-12-06 组会.md`) are not.
+    """
     from labnotes.index import build_index
 
-    earlier = [(d, rel) for d, rel in build_index(vault, use_cache=use_cache).daily_notes() if d < day]
-    return earlier[-1] if earlier else None
+    idx = build_index(vault, use_cache=use_cache)
+    dated = [(d, rel) for d, rel in idx.daily_notes() if d < day]
+    placed = [(d, rel) for d, rel in dated if rel == daily_note_path(config, d).as_posix()]
+    named = placed or [(d, rel) for d, rel in dated if PurePosixPath(rel).stem == daily_name(config, d)]
+    if not named:
+        return None
+    found_day, rel = named[-1]
+    unreadable = []
+    for problem in idx.problems:
+        m = config.daily_regex.search(PurePosixPath(problem.rel).stem) if problem.rel else None
+        try:
+            other = dt.date(int(m.group("Y")), int(m.group("M")), int(m.group("D"))) if m else None
+        except ValueError:
+            other = None
+        if other is not None and found_day < other < day and problem.rel not in unreadable:
+            unreadable.append(problem.rel)
+    return Previous(found_day, rel, tuple(sorted(unreadable)))
 
 
 # --- carry-over (pure) ---------------------------------------------------------------------------
@@ -198,7 +236,8 @@ def carry_over(
     if not config.carry_over:
         return template_text, []
     link = link or Path(previous.path).stem
-    prev_lines = previous_text.splitlines()
+    # The parser's line breaks (\n, \r\n, \r), not str.splitlines' (U+2028, \x0c, … too).
+    prev_lines = _split_lines(previous_text)
     template = parse_note(template_text, "template.md", config=config)
     held = {_norm(t.text) for t in template.tasks}
     by_line = {i.line: i for i in previous.list_items}
@@ -229,7 +268,7 @@ def carry_over(
 
 def _place(template_text: str, template: Note, blocks: dict[tuple[str, ...], list[_Block]]) -> str:
     eol = _eol(template_text)
-    lines = template_text.splitlines()
+    lines = _split_lines(template_text)
     ends_with_eol = template_text.endswith(("\n", "\r"))
     headings = _heading_paths(template)
     body_start = _body_start(lines)
@@ -341,6 +380,8 @@ class NewNote:
     text: str
     source: str | None  # vault-relative path of the note the tasks came from
     carried: list[Carried]
+    # Later daily notes that could not be read, so their tasks were not carried.
+    passed_over: tuple[str, ...] = ()
 
 
 class TemplateMissing(Exception):
@@ -369,14 +410,13 @@ def make_note(
     text = render(template_text, day=day, now=now, title=rel.stem, config=config)
     if not config.carry_over:
         return NewNote(rel, text, None, [])
-    found = previous_daily_note(vault, day, use_cache=use_cache)
+    found = previous_daily_note(vault, day, config, use_cache=use_cache)
     if found is None:
         return NewNote(rel, text, None, [])
-    _, prev_rel = found
-    prev_text = read_text(vault / prev_rel)
-    previous = parse_note(prev_text, prev_rel, config=config)
+    prev_text = read_text(vault / found.rel)
+    previous = parse_note(prev_text, found.rel, config=config)
     text, carried = carry_over(previous, prev_text, text, config)
-    return NewNote(rel, text, prev_rel, carried)
+    return NewNote(rel, text, found.rel, carried, found.unreadable)
 
 
 __all__ = [

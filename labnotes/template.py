@@ -184,7 +184,15 @@ def render(
             return format_moment(monday + dt.timedelta(days=_WEEKDAY_VARS.index(key)), fmt, locale)
         return m.group(0)
 
-    return _VAR_RE.sub(var, text)
+    def safe_var(m: re.Match[str]) -> str:
+        # A day past the calendar's ends ({{tomorrow}} of 9999-12-31, {{date+99999y}}) has no
+        # name: the variable stays as written, as Obsidian leaves what it cannot fill.
+        try:
+            return var(m)
+        except (OverflowError, ValueError):
+            return m.group(0)
+
+    return _VAR_RE.sub(safe_var, text)
 
 
 __all__ = ["daily_name", "fill_date_fields", "format_moment", "render", "shift"]

@@ -66,6 +66,15 @@ def test_new_writes_the_next_note_with_the_seeds_open_tasks(vault: Path) -> None
     assert "carried 4 open task(s) from Diary/2024/2024-12-01.md" in result.stderr
 
 
+def test_new_takes_a_negative_day_offset_as_a_date(vault: Path) -> None:
+    import datetime as dt
+
+    result = invoke("new", "-1", "--vault", str(vault), "--dry-run")
+    assert result.exit_code == 0, result.output
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert f"· {yesterday.isoformat()} " in result.stdout
+
+
 def test_new_twice_changes_nothing_and_says_exists(vault: Path) -> None:
     assert invoke("new", "2024-12-02", "--vault", str(vault)).exit_code == 0
     before = files(vault)

@@ -285,12 +285,43 @@ def test_new_years_day_lands_in_next_years_folder_with_last_years_tasks(year_end
 
 
 def test_the_most_recent_earlier_note_is_the_source_even_with_gaps(year_end_vault: Path) -> None:
-    assert previous_daily_note(year_end_vault, dt.date(2025, 1, 9), use_cache=False) == (
-        dt.date(2024, 12, 31),
-        "Diary/2024/2024-12-31.md",
+    config = VaultConfig()
+    found = previous_daily_note(year_end_vault, dt.date(2025, 1, 9), config, use_cache=False)
+    assert (found.day, found.rel, found.unreadable) == (dt.date(2024, 12, 31), "Diary/2024/2024-12-31.md", ())
+    assert previous_daily_note(year_end_vault, dt.date(2024, 12, 31), config, use_cache=False).rel == "Diary/2024/2024-12-30.md"
+    assert previous_daily_note(year_end_vault, dt.date(2024, 12, 30), config, use_cache=False) is None
+
+
+def test_a_note_that_only_carries_a_date_is_no_daily_note(year_end_vault: Path) -> None:
+    # Front matter `date:` or a date in a meeting note's name makes a dated note, not the day's note.
+    (year_end_vault / "科研").mkdir()
+    (year_end_vault / "科研" / "paper-reading.md").write_text("---\ndate: 2024-12-31\n---\n- [ ] 读完附录\n", encoding="utf-8")
+    (year_end_vault / "Diary" / "2024" / "2024-12-31 组会.md").write_text("- [ ] 组会任务\n", encoding="utf-8")
+    note = make_note(year_end_vault, dt.date(2025, 1, 1), VaultConfig())
+    assert note.source == "Diary/2024/2024-12-31.md"
+    assert [c.text for c in note.carried] == ["写年终总结"]
+
+
+def test_an_unreadable_later_daily_note_is_named_not_silently_skipped(year_end_vault: Path) -> None:
+    (year_end_vault / "Diary" / "2025").mkdir()
+    (year_end_vault / "Diary" / "2025" / "2025-01-01.md").write_bytes(b"- [ ] caf\xe9\n")
+    note = make_note(year_end_vault, dt.date(2025, 1, 2), VaultConfig())
+    assert note.source == "Diary/2024/2024-12-31.md"
+    assert note.passed_over == ("Diary/2025/2025-01-01.md",)
+
+
+def test_line_separators_inside_a_line_do_not_shift_the_carried_task(year_end_vault: Path) -> None:
+    (year_end_vault / "Diary" / "2024" / "2024-12-31.md").write_text(
+        "## 科研\n\n1. [x] done one has a \u2028 line separator\n2. [x] done B\n3. [ ] open task C\n", encoding="utf-8"
     )
-    assert previous_daily_note(year_end_vault, dt.date(2024, 12, 31), use_cache=False)[1] == "Diary/2024/2024-12-30.md"
-    assert previous_daily_note(year_end_vault, dt.date(2024, 12, 30), use_cache=False) is None
+    note = make_note(year_end_vault, dt.date(2025, 1, 1), VaultConfig())
+    assert [c.text for c in note.carried] == ["open task C"]
+    assert "open task C ([[2024-12-31]])" in note.text and "done B" not in note.text
+
+
+def test_a_day_at_the_calendars_end_leaves_what_it_cannot_name(year_end_vault: Path) -> None:
+    note = make_note(year_end_vault, dt.date(9999, 12, 31), VaultConfig(), now=dt.datetime(2025, 1, 1, 8))
+    assert note.text.startswith("[[9999-12-30]] 9999-12-31 周五 [[{{tomorrow}}]]")
 
 
 def test_no_earlier_note_gives_the_template_alone(year_end_vault: Path) -> None:

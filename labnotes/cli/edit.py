@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from labnotes.cli.app import VaultOption, app, fail, vault_path
+from labnotes.cli.app import VaultOption, app, fail, vault_path, warn
 
 
 def _config(vault: Path):
@@ -20,7 +20,8 @@ def _config(vault: Path):
         fail(str(exc))
 
 
-@app.command()
+# `-1` (yesterday's note) is a date, not an option.
+@app.command(context_settings={"ignore_unknown_options": True})
 def new(
     date: Optional[str] = typer.Argument(
         None, help="The note's day: today (default), tomorrow, yesterday, +N, -N or YYYY-MM-DD.", show_default=False
@@ -36,7 +37,11 @@ def new(
     from labnotes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
     from labnotes.parse import NoteError
 
+    from labnotes.locations import SAMPLE_VAULT
+
     root = vault_path(vault)
+    if root == SAMPLE_VAULT.resolve() and not dry_run:
+        warn(f"no vault given: writing into the bundled sample vault {root} (pass --vault DIR for yours)")
     config = _config(root)
     try:
         day = parse_when(date, dt.date.today())
@@ -50,6 +55,8 @@ def new(
     except (TemplateMissing, NoteError) as exc:
         fail(str(exc))
     target = root / note.path
+    for rel in note.passed_over:
+        warn(f"{rel} could not be read; its tasks were not carried (see `labnotes check`)")
     if note.carried:
         typer.echo(f"carried {len(note.carried)} open task(s) from {note.source}", err=True)
     if dry_run:
