@@ -261,7 +261,9 @@ def toggle(
     old = m.group("status")
     new = to if to is not None else next_status(old)
     after = text[: m.start("status")] + new + text[m.end("status"):]
-    after = _restamp(after, new, done_date)
+    if not (old in DONE and new in DONE):
+        # Done stays done: the completion date already there is the true one.
+        after = _restamp(after, new, done_date)
     lines[line - 1] = bom + after.encode("utf-8") + eol
     if after != text:
         write_if_unchanged(snap, b"".join(lines))

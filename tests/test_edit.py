@@ -131,6 +131,13 @@ def test_done_date_goes_before_a_block_id(tmp_path: Path) -> None:
     assert note.read_text(encoding="utf-8") == "- [x] write the review ✅ 2024-12-02 ^rev1\n"
 
 
+def test_marking_a_done_task_done_again_keeps_its_completion_date(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("- [x] old done ✅ 2024-01-02 ^blk\n", encoding="utf-8")
+    toggle(note, 1, "X", done_date=dt.date(2026, 11, 27))
+    assert note.read_text(encoding="utf-8") == "- [X] old done ✅ 2024-01-02 ^blk\n"
+
+
 def test_no_done_date_unless_asked(tmp_path: Path) -> None:
     note = tmp_path / "n.md"
     note.write_text("- [ ] a\n", encoding="utf-8")
