@@ -379,6 +379,11 @@ def check(idx: VaultIndex) -> list[Finding]:
         found.append(Finding(kind, rel, link.line, f"{link.original}: {res.reason}"))
     seen: dict[str, tuple[str, int]] = {}
     for rel in idx.content_notes():
+        for line, message in idx.facts[rel].warnings:
+            # Weekday contradictions are reported below with their entry; the rest (an impossible
+            # stamp, broken front matter, lists too deep to read) only the parser saw.
+            if not message.startswith("weekday "):
+                found.append(Finding("parse", rel, line, message))
         if not idx.facts[rel].entries:
             continue
         entries = idx.notes[rel].entries

@@ -141,6 +141,13 @@ def test_check_finds_each_kind_of_problem(tmp_path):
     assert "2024-12-04@2024-12-04T10:00" in dup.message
 
 
+def test_check_reports_what_the_parser_could_not_read(tmp_path):
+    write(tmp_path, "2024-12-09.md", "---\ntitle: [unclosed\n---\n- [ ] t\n\t- 2024-02-30-10:00 周五：no such day\n")
+    found = queries.check(build_index(tmp_path))
+    assert [(f.kind, f.line) for f in found] == [("parse", 2), ("parse", 5)]
+    assert "not a real date" in found[1].message and "YAML" in found[0].message
+
+
 def test_check_is_quiet_on_a_clean_vault(tmp_path):
     write(tmp_path, "2024-12-03.md", "1. [ ] task\n\t1. 2024-12-03-10:00 周二：fine\n\t2. [[Other]]\n")
     write(tmp_path, "Other.md", "x\n")

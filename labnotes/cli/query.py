@@ -303,7 +303,7 @@ def metrics(
 
 @app.command()
 def check(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> None:
-    """Unresolved links and anchors, wrong weekdays, entries out of order, repeated entry ids.
+    """Unresolved links and anchors, wrong weekdays, entries out of order, repeated entry ids, unreadable stamps and front matter.
 
     Exit 1 when it finds any.
     """
