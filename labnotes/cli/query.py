@@ -92,17 +92,9 @@ def _query(call: Callable[[], Any]) -> Any:
 
 
 def _duration(minutes: int | None) -> str:
-    if minutes is None:
-        return ""
-    sign = "-" if minutes < 0 else "+"
-    minutes = abs(minutes)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{sign}{days}d {hours}h"
-    if hours:
-        return f"{sign}{hours}h {mins:02d}m"
-    return f"{sign}{mins}m"
+    from labnotes.text import duration
+
+    return duration(minutes)
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:

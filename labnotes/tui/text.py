@@ -11,6 +11,10 @@ import re
 
 from rich.text import Text
 
+from labnotes.text import HTML_TAG, duration  # duration: the views take it from here
+
+__all__ = ["checkbox", "duration", "inline", "pad", "stamp", "wiki_label"]
+
 # One alternative per construct; the first that matches at a position wins.
 _INLINE = re.compile(
     r"<mark\b[^>]*>(?P<mark>.*?)</mark>"
@@ -20,7 +24,7 @@ _INLINE = re.compile(
     r"|!?\[\[(?P<wiki>[^\]\n]+)\]\]"
     r"|!?\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)"
     r"|\*\*(?P<bold>[^*\n]+)\*\*"
-    r"|<[^>\n]+>",  # any other HTML tag: dropped
+    rf"|{HTML_TAG.pattern}",  # any other HTML tag: dropped
     re.IGNORECASE,
 )
 
@@ -70,23 +74,6 @@ def inline(text: str, style: str = "") -> Text:
     # Tabs and line breaks would break a one-line row; one space each keeps the spans in place.
     out.plain = re.sub(r"[\t\r\n]", " ", out.plain)
     return out
-
-
-def plain(text: str) -> str:
-    return inline(text).plain
-
-
-def duration(minutes: int | None) -> str:
-    """`+32m`, `+5h 04m`, `+1d 10h`: the gap between two entries."""
-    if minutes is None:
-        return ""
-    sign = "-" if minutes < 0 else "+"
-    m = abs(minutes)
-    if m < 60:
-        return f"{sign}{m}m"
-    if m < 24 * 60:
-        return f"{sign}{m // 60}h {m % 60:02d}m"
-    return f"{sign}{m // (24 * 60)}d {m % (24 * 60) // 60}h"
 
 
 STATUS_STYLES = {" ": "bold #e0af68", "x": "#9ece6a", "X": "#9ece6a", "-": "dim strike", "/": "#7dcfff"}
