@@ -76,6 +76,13 @@ def test_experiments_reproduce_entries_of_the_sample_vault():
     assert seed_entries <= {v for _, v in reproduces}
 
 
+def test_an_exp_field_in_a_note_links_its_entry_to_the_experiment(tmp_path):
+    (tmp_path / "2024-12-09.md").write_text("- [ ] ratio\n\t- 2024-12-09-10:00 周一：ratio check [exp:: mask_ratio]\n", encoding="utf-8")
+    g = build_index(tmp_path).graph
+    via = {(u, v): d.get("via") for u, v, d in g.edges(data=True) if d["kind"] == "reproduces"}
+    assert via == {("experiment:mask_ratio", "entry:2024-12-09@2024-12-09T10:00"): "field"}
+
+
 @pytest.mark.parametrize("fmt", ["json", "graphml", "mermaid", "dot"])
 def test_every_export_format_carries_every_node(idx, fmt):
     text = export(idx.graph, fmt)

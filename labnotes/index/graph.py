@@ -159,12 +159,14 @@ def _add_experiments(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
     except ManifestError as exc:
         g.graph["problems"] = [str(exc)]
         return
+    # The manifest's links and the notes' own `[exp:: id]` fields, as `labnotes experiments` lists them.
+    registry = registry.with_fields(idx.notes)
     for exp in registry.experiments.values():
         xid = f"experiment:{exp.id}"
         g.add_node(xid, kind="experiment", label=exp.title or exp.id, question=exp.question)
-        for eid in exp.reproduces:
+        for eid, how in registry.entries_of(exp.id):
             target = entry_id(eid)
             if target in g:
-                g.add_edge(xid, target, key="reproduces", kind="reproduces")
+                g.add_edge(xid, target, key="reproduces", kind="reproduces", via=how)
             else:
                 g.graph.setdefault("problems", []).append(f"experiment {exp.id}: no entry {eid} in the vault")
