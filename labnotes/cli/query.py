@@ -169,7 +169,7 @@ def tasks(
             typer.echo(f"  {' › '.join(r.section) or '(no heading)'}")
             last_section = r.section
         typer.echo(f"    {'  ' * r.depth}[{r.status}] {_short(r.text)}  :{r.line}")
-    typer.echo(f"{len(rows)} tasks", err=True)
+    typer.echo(count(len(rows), "task"), err=True)
 
 
 # -- timeline ---------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def timeline(
             when = e.timestamp.replace("T", " ")
             typer.echo(f"{pad}  {when} {e.weekday or '':<3} {_duration(e.minutes_since_previous):>8}  {marks}{_short(e.text, 80)}  :{e.line}")
         typer.echo("")
-    typer.echo(f"{sum(len(t.entries) for t in threads)} entries in {len(threads)} threads", err=True)
+    typer.echo(f"{count(sum(len(t.entries) for t in threads), 'entry', 'entries')} in {count(len(threads), 'thread')}", err=True)
 
 
 # -- links ------------------------------------------------------------------------------------
@@ -217,6 +217,8 @@ def _print_links(rows: list[Any]) -> None:
     for r in rows:
         if r.external:
             where = "(external)"
+        elif not r.ok and r.reason is None:
+            where = "(template placeholder, filled in when a note is made)"
         elif r.ok:
             anchor = f":{r.heading_line or r.block_line}" if (r.heading_line or r.block_line) else ""
             where = f"→ {r.resolved}{anchor}"
@@ -241,7 +243,7 @@ def links(
         print_json([asdict(r) for r in rows])
     else:
         _print_links(rows)
-        typer.echo(f"{len(rows)} links", err=True)
+        typer.echo(count(len(rows), "link"), err=True)
 
 
 @app.command()
@@ -259,7 +261,7 @@ def backlinks(
         print_json([asdict(r) for r in rows])
     else:
         _print_links(rows)
-        typer.echo(f"{len(rows)} backlinks", err=True)
+        typer.echo(count(len(rows), "backlink"), err=True)
 
 
 # -- metrics ----------------------------------------------------------------------------------
@@ -308,7 +310,7 @@ def check(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> None:
     else:
         for f in found:
             typer.echo(f"{f.note}:{f.line}: {f.kind}: {f.message}")
-        typer.echo(f"{len(found)} problems in {len(idx.notes)} notes", err=True)
+        typer.echo(f"{count(len(found), 'problem')} in {count(len(idx.notes), 'note')}", err=True)
     if found:
         raise typer.Exit(1)
 

@@ -350,7 +350,7 @@ def runs_command(
         print_json({"log": str(runs.log_path()), "runs": shown, "comparisons": comparisons})
         return
     if not shown:
-        warn(f"no runs yet in {runs.log_path()}")
+        warn(f"no runs of {target} yet in {runs.log_path()}" if target else f"no runs yet in {runs.log_path()}")
         return
     for r in shown:
         typer.echo(_history_line(r))

@@ -29,7 +29,8 @@ class NoteFacts:
 
     @classmethod
     def of(cls, note: Note) -> "NoteFacts":
-        tasks = [i.task for i in note.list_items if i.task is not None]
+        # Empty template placeholders (`1. [ ] `) are no tasks anyone has to do.
+        tasks = [i.task for i in note.list_items if i.task is not None and i.text]
         return cls(
             day=note.date,
             aliases=aliases_of(note.frontmatter),

@@ -337,12 +337,14 @@ def build_index(
 def summary(idx: VaultIndex) -> dict[str, Any]:
     """The counts `labnotes index` prints."""
     links = [r for _, link, r in idx.links() if is_checked(link)]
+    # The counts `labnotes tasks` and `timeline` list: the template's tasks are no one's to do.
+    content = [idx.facts[rel] for rel in idx.content_notes()]
     return {
         "vault": str(idx.vault),
         "notes": len(idx.facts),
-        "tasks": sum(f.tasks for f in idx.facts.values()),
-        "open_tasks": sum(f.open_tasks for f in idx.facts.values()),
-        "entries": sum(f.entries for f in idx.facts.values()),
+        "tasks": sum(f.tasks for f in content),
+        "open_tasks": sum(f.open_tasks for f in content),
+        "entries": sum(f.entries for f in content),
         "links": len(links),
         "unresolved_links": sum(1 for r in links if not r.ok),
         "attachments": len(idx.attachments),
