@@ -187,3 +187,13 @@ def test_open_tasks_leave_out_empty_template_placeholders_unless_asked(sample):
     assert all(r.text for r in open_tasks)
     with_placeholders = queries.tasks(sample, status="open", note=SEED_REL, placeholders=True)
     assert len(with_placeholders) == 15
+
+
+def test_index_counts_agree_with_the_tasks_and_timeline_listings(sample):
+    from labnotes.index import summary
+
+    counts = summary(sample)
+    listed = queries.tasks(sample)
+    assert counts["tasks"] == len(listed)
+    assert counts["open_tasks"] == sum(1 for r in listed if r.status == " ")
+    assert counts["entries"] == sum(len(t.entries) for t in queries.timeline(sample))
