@@ -6,8 +6,10 @@ naming the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,22 @@ class VaultConfig:
 
     @property
     def daily_regex(self) -> re.Pattern[str]:
-        return re.compile(self.daily_pattern)
+        return _compiled(self.daily_pattern)
+
+    def day_in(self, name: str) -> dt.date | None:
+        """The day `daily_pattern` finds in a file name or link target, if it is a real one."""
+        m = self.daily_regex.search(name)
+        if m is None:
+            return None
+        try:
+            return dt.date(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
+        except (ValueError, IndexError):
+            return None
+
+
+@lru_cache(maxsize=8)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 _LIST_KEYS = {"timestamp_formats", "carry_sections"}

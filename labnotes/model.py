@@ -34,6 +34,18 @@ class ListItem:
     struck: bool = False
 
 
+def task_above(items: dict[int, ListItem], line: int | None) -> ListItem | None:
+    """The task at `line`, or the nearest task enclosing it; `items` maps lines to a note's items."""
+    while line is not None:
+        item = items.get(line)
+        if item is None:
+            return None
+        if item.task is not None:
+            return item
+        line = item.parent_line
+    return None
+
+
 @dataclass(slots=True)
 class Link:
     line: int

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from labnotes.config import VaultConfig
-from labnotes.model import ListItem, Note
+from labnotes.model import ListItem, Note, task_above
 from labnotes.template import daily_name, fill_date_fields
 
 CLOSED = frozenset("xX->")
@@ -109,11 +109,7 @@ def previous_daily_note(vault: Path, day: dt.date, config: VaultConfig, *, use_c
     found_day, rel = named[-1]
     unreadable = []
     for problem in idx.problems:
-        m = config.daily_regex.search(PurePosixPath(problem.rel).stem) if problem.rel else None
-        try:
-            other = dt.date(int(m.group("Y")), int(m.group("M")), int(m.group("D"))) if m else None
-        except ValueError:
-            other = None
+        other = config.day_in(PurePosixPath(problem.rel).stem) if problem.rel else None
         if other is not None and found_day < other < day and problem.rel not in unreadable:
             unreadable.append(problem.rel)
     return Previous(found_day, rel, tuple(sorted(unreadable)))
@@ -128,15 +124,6 @@ def _norm(text: str) -> str:
 
 def _is_open(item: ListItem) -> bool:
     return item.task is not None and item.task not in CLOSED and not item.struck and bool(_norm(item.text))
-
-
-def _has_task_above(item: ListItem, by_line: dict[int, ListItem]) -> bool:
-    parent = by_line.get(item.parent_line) if item.parent_line else None
-    while parent is not None:
-        if parent.task is not None:
-            return True
-        parent = by_line.get(parent.parent_line) if parent.parent_line else None
-    return False
 
 
 def _eol(text: str) -> str:
@@ -253,7 +240,7 @@ def carry_over(
     carried: list[Carried] = []
     for item in previous.list_items:
         key = _norm(item.text)
-        if not _is_open(item) or _has_task_above(item, by_line) or key in held or key in seen:
+        if not _is_open(item) or task_above(by_line, item.parent_line) is not None or key in held or key in seen:
             continue
         if wanted is not None and not wanted.intersection(item.section):
             continue

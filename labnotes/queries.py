@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from labnotes.index import VaultIndex
 from labnotes.index.resolve import is_checked, is_external
-from labnotes.model import Entry, ListItem, Note
+from labnotes.model import Entry, ListItem, Note, task_above
 
 STATUS_NAMES = {"open": " ", "todo": " ", "done": "x", "cancelled": "-", "canceled": "-", "in-progress": "/"}
 
@@ -66,17 +66,6 @@ def select_notes(
             kept.append(rel)
         rels = kept
     return rels
-
-
-def _task_above(items: dict[int, ListItem], line: int | None) -> ListItem | None:
-    while line is not None:
-        item = items.get(line)
-        if item is None:
-            return None
-        if item.task is not None:
-            return item
-        line = item.parent_line
-    return None
 
 
 # -- tasks ------------------------------------------------------------------------------------
@@ -137,11 +126,11 @@ def tasks(
                 continue
             if not match(item.text):
                 continue
-            parent = _task_above(items, item.parent_line)
+            parent = task_above(items, item.parent_line)
             depth, up = 0, parent
             while up is not None:
                 depth += 1
-                up = _task_above(items, up.parent_line)
+                up = task_above(items, up.parent_line)
             rows.append(
                 TaskRow(rel, n.date, item.line, item.task, item.text, list(item.section), depth, parent.line if parent else None)
             )
@@ -232,9 +221,9 @@ def _as_tree(items_of: dict[str, dict[int, ListItem]], threads: dict[tuple[str, 
         parent_key = None
         if line is not None:
             items = items_of[rel]
-            up = _task_above(items, items[line].parent_line)
+            up = task_above(items, items[line].parent_line)
             while up is not None and (rel, up.line) not in threads:
-                up = _task_above(items, up.parent_line)
+                up = task_above(items, up.parent_line)
             if up is not None:
                 parent_key = (rel, up.line)
                 t.parent_line = up.line
@@ -257,10 +246,10 @@ def _thread(rel: str, note: Note, items: dict[int, ListItem], line: int | None) 
     if item is None:
         return Thread(rel, None, "(no task)", [], None)
     path: list[str] = []
-    up = _task_above(items, item.parent_line)
+    up = task_above(items, item.parent_line)
     while up is not None:
         path.insert(0, up.text)
-        up = _task_above(items, up.parent_line)
+        up = task_above(items, up.parent_line)
     return Thread(rel, item.line, item.text, path, item.task)
 
 
@@ -358,14 +347,8 @@ class Finding:
 def _links_ahead(idx: VaultIndex, rel: str, target: str) -> bool:
     """A link to the daily note of a later day than its own (the template's 明天 link): a note
     not written yet, not a broken link."""
-    m = idx.config.daily_regex.search(target)
-    day = idx.note_day(rel)
-    if m is None or day is None:
-        return False
-    try:
-        return dt.date(int(m.group("Y")), int(m.group("M")), int(m.group("D"))) > day
-    except (ValueError, IndexError):
-        return False
+    target_day, day = idx.config.day_in(target), idx.note_day(rel)
+    return target_day is not None and day is not None and target_day > day
 
 
 def check(idx: VaultIndex) -> list[Finding]:

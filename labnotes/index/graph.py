@@ -23,6 +23,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from labnotes.index.resolve import is_checked
+from labnotes.model import task_above
 
 if TYPE_CHECKING:
     import networkx
@@ -81,16 +82,6 @@ def _add_note(g: "networkx.MultiDiGraph", idx: "VaultIndex", rel: str) -> None:
 
     items = {item.line: item for item in note.list_items}
 
-    def task_above(line: int | None) -> int | None:
-        while line is not None:
-            item = items.get(line)
-            if item is None:
-                return None
-            if item.task is not None:
-                return item.line
-            line = item.parent_line
-        return None
-
     for item in note.list_items:
         if item.task is None:
             continue
@@ -99,8 +90,8 @@ def _add_note(g: "networkx.MultiDiGraph", idx: "VaultIndex", rel: str) -> None:
             tid, kind="task", label=item.text, rel=rel, line=item.line,
             status=item.task, section=" / ".join(item.section),
         )  # fmt: skip
-        parent = task_above(item.parent_line)
-        g.add_edge(task_id(rel, parent) if parent else section_of(item.line), tid, key="contains", kind="contains")
+        parent = task_above(items, item.parent_line)
+        g.add_edge(task_id(rel, parent.line) if parent else section_of(item.line), tid, key="contains", kind="contains")
 
     for e in note.entries:
         eid = entry_id(e.id)

@@ -97,13 +97,7 @@ def _note_day(path: str, fm: dict[str, Any] | None, config: VaultConfig) -> dt.d
                 return dt.date.fromisoformat(value.strip()[:10])
             except ValueError:
                 pass
-    m = config.daily_regex.search(PurePath(path).stem)
-    if m:
-        try:
-            return dt.date(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
-        except (ValueError, IndexError):
-            return None
-    return None
+    return config.day_in(PurePath(path).stem)
 
 
 def _normalise(text: str) -> str:
