@@ -35,6 +35,14 @@ def resolve_vault(option: str | os.PathLike[str] | None = None, cwd: Path | None
     raise VaultNotFound("no vault: pass --vault DIR or set LABNOTES_VAULT")
 
 
+def vault_holding(path: Path) -> Path | None:
+    """The nearest folder above `path` that is a vault (holds `.labnotes.yaml` or `.obsidian/`)."""
+    for folder in path.resolve().parents:
+        if (folder / ".labnotes.yaml").is_file() or (folder / ".obsidian").is_dir():
+            return folder
+    return None
+
+
 def cache_dir() -> Path:
     given = os.environ.get("LABNOTES_CACHE_DIR")
     return Path(given) if given else Path(platformdirs.user_cache_dir("labnotes"))

@@ -98,14 +98,9 @@ def _find_note(name: str, vault: Optional[Path]) -> Path:
 
 def _vault_of(note: Path, vault: Optional[Path]) -> Path | None:
     """The vault whose settings apply: --vault, else the nearest folder above the note that is a vault."""
-    from labnotes.config import CONFIG_NAME
+    from labnotes.locations import vault_holding
 
-    if vault is not None:
-        return vault_path(vault)
-    for folder in note.resolve().parents:
-        if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
-            return folder
-    return None
+    return vault_path(vault) if vault is not None else vault_holding(note)
 
 
 @app.command()

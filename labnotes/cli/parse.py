@@ -13,15 +13,16 @@ from labnotes.text import plain as _plain
 
 def _vault_config(note: Path):
     """The settings of the vault the note sits in, if any (extra timestamp formats, daily pattern)."""
-    from labnotes.config import CONFIG_NAME, ConfigError, load_config
+    from labnotes.config import ConfigError, load_config
+    from labnotes.locations import vault_holding
 
-    for folder in note.resolve().parents:
-        if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
-            try:
-                return load_config(folder)
-            except ConfigError as exc:
-                fail(str(exc))
-    return None
+    folder = vault_holding(note)
+    if folder is None:
+        return None
+    try:
+        return load_config(folder)
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 def _outline(note: Note) -> str:
