@@ -121,8 +121,4 @@ def load_config(vault: Path) -> VaultConfig:
     return parse_config(data)
 
 
-def config_fields() -> list[str]:
-    return [f.name for f in fields(VaultConfig)]
-
-
-__all__ = ["CONFIG_NAME", "ConfigError", "VaultConfig", "load_config", "parse_config", "config_fields"]
+__all__ = ["CONFIG_NAME", "ConfigError", "VaultConfig", "load_config", "parse_config"]

@@ -169,29 +169,3 @@ class Note:
     def to_json(self) -> dict[str, Any]:
         """The `labnotes parse --json` object (see docs/parse-json.md)."""
         return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Note":
-        """Rebuild a Note from `to_json()` output (used by the vault cache)."""
-        tables = [
-            Table(t["line"], t["header"], [[Cell(**c) for c in row] for row in t["rows"]], t["section"])
-            for t in data.get("tables", [])
-        ]
-        return cls(
-            path=data["path"],
-            date=data.get("date"),
-            frontmatter=data.get("frontmatter"),
-            headings=[Heading(**h) for h in data.get("headings", [])],
-            list_items=[ListItem(**i) for i in data.get("list_items", [])],
-            links=[Link(**x) for x in data.get("links", [])],
-            entries=[Entry(**e) for e in data.get("entries", [])],
-            tables=tables,
-            tags=[Tag(**t) for t in data.get("tags", [])],
-            highlights=[Highlight(**h) for h in data.get("highlights", [])],
-            strikes=[Strike(**s) for s in data.get("strikes", [])],
-            fields=[Field(**f) for f in data.get("fields", [])],
-            block_ids=[BlockId(**b) for b in data.get("block_ids", [])],
-            warnings=[ParseWarning(**w) for w in data.get("warnings", [])],
-            metrics=data.get("metrics", {}),
-            line_count=data.get("line_count", 0),
-        )

@@ -49,10 +49,6 @@ class Resolution:
     reason: str | None = None  # why not ok, in words
     via: str | None = None  # "path", "name", "alias" or "self"
 
-    @property
-    def is_note(self) -> bool:
-        return self.rel is not None and self.rel.lower().endswith(NOTE_SUFFIX)
-
 
 # Obsidian's stripHeading: these characters count as spaces when a heading is matched.
 _HEADING_PUNCT = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]+")

@@ -38,7 +38,6 @@ FIELD_LINE = re.compile(r"^([^\s:\[\]()#`\x00][^:\[\]()\n\x00]*?)::\s*(.*?)\s*$"
 BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$", re.M)
 _IMAGE_SIZE = re.compile(r"^\d+(?:x\d+)?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".avif")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -224,7 +223,3 @@ def scan(text: str) -> Inline:
         for m in BLOCK_ID.finditer(masked):
             found.block_ids.append((m.start(1) - 1, m.group(1)))
     return found
-
-
-def is_image(target: str) -> bool:
-    return target.lower().endswith(_IMAGE_EXT)

@@ -54,13 +54,6 @@ class VaultData:
         mine = self.runs_of(experiment_id)
         return mine[-1] if mine else None
 
-    def unchanged_on_disk(self, rel: str) -> bool:
-        try:
-            st = os.stat(self.vault / rel)
-        except OSError:
-            return False
-        return self.stamp.get(rel) == (st.st_size, st.st_mtime_ns)
-
     def restamp(self, rel: str) -> None:
         """After our own write: the note on disk is the one the views now show."""
         st = os.stat(self.vault / rel)
