@@ -19,7 +19,7 @@ from textual.widgets import Label, Log, ProgressBar
 from textual.worker import get_current_worker
 
 from labnotes.experiments import Experiment
-from labnotes.rerun import RunOptions
+from labnotes.rerun import RunOptions, experiment_argv
 from labnotes.tui import runner
 
 
@@ -81,8 +81,8 @@ class RunPanel(Vertical):
             for exp in experiments:
                 if worker.is_cancelled:
                     break
-                command = f"$ python -m {exp.module} --device {options.device}" + (" --quick" if options.quick else "")
-                self.app.call_from_thread(log.write, command + "\n")
+                argv = experiment_argv(exp, options)  # what runs, exactly
+                self.app.call_from_thread(log.write, "$ python " + " ".join(argv[1:]) + "\n")
                 record = runner.rerun(
                     exp, options, target=target, entry_ids=entry_ids,
                     repo_root=self.settings.repo_root, log=self.settings.run_log,
