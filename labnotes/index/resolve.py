@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Protocol
 from urllib.parse import unquote
 
+from labnotes.urls import SCHEME
+
 NOTE_SUFFIX = ".md"
 
 
@@ -182,9 +184,6 @@ class Resolver:
         return Resolution(rel, heading_line=line, ok=True, via=how)
 
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-
-
 def is_external(link: LinkLike) -> bool:
     """A URL (`https://…`, `mailto:…`, `obsidian://…`), not a file of the vault.
 
@@ -194,8 +193,8 @@ def is_external(link: LinkLike) -> bool:
     if link.kind == "url":
         return True
     if link.kind == "wiki":
-        return "://" in target and bool(_SCHEME.match(target))
-    return bool(_SCHEME.match(target))
+        return "://" in target and bool(SCHEME.match(target))
+    return bool(SCHEME.match(target))
 
 
 def is_placeholder(link: LinkLike) -> bool:

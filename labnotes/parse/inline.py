@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from labnotes.urls import SCHEME
+
 MASK = "\x00"  # markdown-it turns NUL into U+FFFD, so it never occurs in real text
 
 _BACKTICKS = re.compile(r"`+")
@@ -37,7 +39,6 @@ FIELD_INLINE = re.compile(r"[\[(]([^\[\]()\n:\x00]+?)::\s*([^\[\]()\n\x00]*?)\s*
 FIELD_LINE = re.compile(r"^([^\s:\[\]()#`\x00][^:\[\]()\n\x00]*?)::\s*(.*?)\s*$", re.M)
 BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$", re.M)
 _IMAGE_SIZE = re.compile(r"^\d+(?:x\d+)?$")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -141,7 +142,7 @@ def split_wiki(inner: str, embed: bool) -> tuple[str, str | None, str | None, st
 
 
 def _split_href(href: str) -> tuple[str, str | None, str | None]:
-    if _SCHEME.match(href):
+    if SCHEME.match(href):
         return href, None, None
     target, heading, block = unquote(href), None, None
     if "#" in target:
