@@ -269,3 +269,8 @@ def test_positions_with_crlf_bom_tabs_and_cjk():
     lines = text.lstrip("\ufeff").split("\r\n")
     assert lines[2][9:].startswith("[[目标]]")
     assert lines[3][25:].startswith("#标签")
+
+
+def test_a_paragraph_entry_runs_to_the_next_stamped_line():
+    note = parse("22:05 first\n[exp:: mask_ratio]\n22:30 second\nmore of it\n")
+    assert [(e.line, e.end_line) for e in note.entries] == [(1, 2), (3, 4)]

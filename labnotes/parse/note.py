@@ -306,6 +306,7 @@ def _read_block(
     # Stamps at the start of the paragraph and of each of its lines.
     line_start = 0
     first = True
+    in_lines: list[Entry] = []  # entries that start a paragraph line rather than hold an item
     while line_start <= len(content):
         line_end = content.find("\n", line_start)
         if line_end == -1:
@@ -365,6 +366,8 @@ def _read_block(
                 highlights=highlights,
             )
             raw_entries.append((stamp, entry))
+            if not holds_item:
+                in_lines.append(entry)
             if not stamp.weekday_ok:
                 expected = WEEKDAY_NAMES_ZH[stamp.start.weekday()]
                 note.warnings.append(
@@ -372,6 +375,10 @@ def _read_block(
                 )
         first = False
         line_start = line_end + 1
+    # Such an entry's body runs to the next stamped line of the paragraph, or its end.
+    last_line = first_line + content.count("\n") + 1
+    for entry, after in zip(in_lines, in_lines[1:] + [None]):
+        entry.end_line = (after.line - 1) if after is not None else max(last_line, entry.line)
 
 
 def _collect(note: Note, content: str, positions: _Positions, found: Inline | None) -> None:
