@@ -83,6 +83,10 @@ def _find_note(name: str, vault: Optional[Path]) -> Path:
     if given.is_file():
         return given
     root = vault_path(vault)
+    from labnotes.locations import SAMPLE_VAULT
+
+    if root == SAMPLE_VAULT.resolve():
+        warn(f"no vault given: looking in the bundled sample vault {root} (pass --vault DIR for yours)")
     for candidate in (root / name, root / f"{name}.md"):
         if candidate.is_file():
             return candidate
