@@ -6,6 +6,7 @@ Data goes to stdout; diagnostics and progress to stderr.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -85,6 +86,10 @@ _register()
 
 
 def main() -> None:
+    # labnotes allocates notes by the thousand and keeps them to the end; at the default
+    # thresholds the cyclic collector kept rescanning them (tasks + timeline over 2,000 cached
+    # notes: 2.1 s, 0.7 s with these). Cycles are still collected, less often.
+    gc.set_threshold(50_000, 20, 100)
     try:
         app()
     except KeyboardInterrupt:
