@@ -145,7 +145,8 @@ class LabnotesApp(App[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id in VIEWS and self.data is not None:
+        # The message can arrive after the app began to close and its views are gone.
+        if event.pane.id in VIEWS and self.data is not None and self.query(f"#{event.pane.id}-view"):
             self._draw(event.pane.id)
             self._view(event.pane.id).focus_main()
 
