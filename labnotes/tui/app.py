@@ -112,6 +112,8 @@ class LabnotesApp(App[None]):
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
+        if not self.query(TabbedContent):  # a read that ends while the app closes
+            return
         old, self.data = self.data, event.data
         active = self.query_one(TabbedContent).active
         if not event.data.complete:
