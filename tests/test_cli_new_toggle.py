@@ -218,3 +218,13 @@ def test_toggle_refuses_a_note_that_changed_after_it_was_read(vault: Path, monke
     assert "changed since it was read" in result.stderr
     text = seed.read_text(encoding="utf-8")
     assert "刚在 Obsidian 里补的一行" in text and "3. [ ] 思考在代码层面" in text
+
+
+def test_toggle_by_name_in_a_vault_with_a_bad_config_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".labnotes.yaml").write_text("colour: x\n", encoding="utf-8")
+    (tmp_path / "n.md").write_text("- [ ] t\n", encoding="utf-8")
+    result = invoke("toggle", "sub/n:1", "--vault", str(tmp_path))
+    assert result.exit_code == 2
+    assert "unknown key 'colour'" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "n.md").read_text(encoding="utf-8") == "- [ ] t\n"

@@ -92,9 +92,9 @@ def _find_note(name: str, vault: Optional[Path]) -> Path:
             return candidate
     if given.is_dir():
         fail(f"{name}: is a folder, not a note")
-    from labnotes.index import build_index
+    from labnotes.cli.query import open_index
 
-    rel = build_index(root).find_note(name)
+    rel = open_index(root, quiet=True).find_note(name)
     if rel is None:
         fail(f"{name}: no such note")
     return root / rel
