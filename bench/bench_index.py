@@ -50,7 +50,7 @@ def phase(name: str, vault: Path) -> dict:
         seconds = time.perf_counter() - started
         return {"seconds": seconds, "notes": len(files)}
 
-    from labnotes.index import build_index, summary
+    from labnotes.vault import build_index, summary
 
     if name == "touch":
         target = _notes(vault)[len(_notes(vault)) // 2]

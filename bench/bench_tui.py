@@ -65,7 +65,7 @@ def main() -> None:
 
             vault = Path(tmp) / "vault"
             make_vault(vault, args.notes)
-        from labnotes.index import build_index
+        from labnotes.vault import build_index
 
         t = time.perf_counter()
         build_index(vault).close()  # warms the cache: the start-ups below find it

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from labnotes.cli.app import app
-from labnotes.locations import SAMPLE_VAULT
+from labnotes.settings.locations import SAMPLE_VAULT
 
 runner = CliRunner()
 
@@ -202,7 +202,7 @@ def test_toggle_to_takes_one_character(vault: Path) -> None:
 
 
 def test_toggle_refuses_a_note_that_changed_after_it_was_read(vault: Path, monkeypatch) -> None:
-    import labnotes.edit as edit
+    import labnotes.notes.edit as edit
 
     seed = seed_in(vault)
     real_read = edit.read_snapshot

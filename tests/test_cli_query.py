@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from labnotes.cli.app import app
-from labnotes.locations import SAMPLE_VAULT
+from labnotes.settings.locations import SAMPLE_VAULT
 
 try:
     runner = CliRunner(mix_stderr=False)
@@ -122,6 +122,6 @@ def test_help_does_not_import_networkx():
     import subprocess
     import sys
 
-    code = "import sys; from labnotes.cli.app import app; print('networkx' in sys.modules, 'labnotes.index' in sys.modules)"
+    code = "import sys; from labnotes.cli.app import app; print('networkx' in sys.modules, 'labnotes.vault' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]

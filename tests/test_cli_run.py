@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from labnotes import locations, provenance
+from labnotes.settings import locations
+from labnotes.lab import provenance
 from labnotes.cli.app import app
 
 try:

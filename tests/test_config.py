@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labnotes.config import ConfigError, VaultConfig, load_config
+from labnotes.settings.config import ConfigError, VaultConfig, load_config
 
 
 def write(tmp_path, text):

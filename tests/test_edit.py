@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from labnotes.edit import (
+from labnotes.notes.edit import (
     BOM,
     LineOutOfRange,
     NoteChanged,
@@ -24,7 +24,7 @@ from labnotes.edit import (
     toggle,
     write_if_unchanged,
 )
-from labnotes.locations import SAMPLE_VAULT
+from labnotes.settings.locations import SAMPLE_VAULT
 from labnotes.parse import parse_note
 
 SEED = SAMPLE_VAULT / "Diary" / "2024" / "2024-12-01.md"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.experiments import (
+from labnotes.lab.registry import (
     ManifestError,
     TargetError,
     field_links,
     load_registry,
     resolve_target,
 )
-from labnotes.model import Entry, Field, Note
+from labnotes.parse.model import Entry, Field, Note
 
 ENTRY = "2024-12-01@2024-12-05T17:36"
 OTHER = "2024-12-01@2024-12-05T21:35"

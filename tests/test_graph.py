@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.index import build_index
-from labnotes.index.export import export
+from labnotes.vault import build_index
+from labnotes.vault.export import export
 
 DAY = """\
 # 今日计划
@@ -64,7 +64,7 @@ def test_thread_edges_follow_time_under_one_task(idx):
 
 
 def test_experiments_reproduce_entries_of_the_sample_vault():
-    from labnotes.locations import SAMPLE_VAULT
+    from labnotes.settings.locations import SAMPLE_VAULT
 
     idx = build_index(SAMPLE_VAULT)
     g = idx.graph

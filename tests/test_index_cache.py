@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.index import build_index
-from labnotes.index import cache as cachemod
-from labnotes.index import parsing
+from labnotes.vault import build_index
+from labnotes.vault import cache as cachemod
+from labnotes.vault import parsing
 
 NOTE = "# 今日计划\n\n1. [ ] task {n}\n\t1. 2024-12-0{d}-10:0{n} 周{w}：entry {n}\n"
 

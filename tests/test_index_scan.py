@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.index import build_index
+from labnotes.vault import build_index
 
 GOOD = "# 今日计划\n\n1. [ ] keep me\n"
 
@@ -88,7 +88,7 @@ def test_a_symlink_inside_the_vault_is_followed_once(tmp_path):
 
 
 def test_a_note_deleted_between_scan_and_read_is_reported(tmp_path, monkeypatch):
-    from labnotes.index import parsing
+    from labnotes.vault import parsing
 
     write(tmp_path, "stays.md")
     write(tmp_path, "goes.md")
@@ -127,7 +127,7 @@ def test_daily_pattern_from_the_vault_config(tmp_path):
 
 
 def test_a_bad_config_raises_config_error(tmp_path):
-    from labnotes.config import ConfigError
+    from labnotes.settings.config import ConfigError
 
     write(tmp_path, ".labnotes.yaml", "no_such_key: 1\n")
     with pytest.raises(ConfigError):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.config import VaultConfig
-from labnotes.newnote import carry_over, daily_note_path, make_note, parse_when, previous_daily_note
+from labnotes.settings.config import VaultConfig
+from labnotes.notes.newnote import carry_over, daily_note_path, make_note, parse_when, previous_daily_note
 from labnotes.parse import parse_note
 
 PREVIOUS = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labnotes.config import VaultConfig
+from labnotes.settings.config import VaultConfig
 from labnotes.parse import parse_note
 
 

@@ -89,7 +89,7 @@ def test_binary_file_is_refused(tmp_path):
 
 def test_parser_imports_no_textual_torch_or_git():
     code = (
-        "import sys; import labnotes.parse, labnotes.model, labnotes.config;"
+        "import sys; import labnotes.parse, labnotes.parse.model, labnotes.settings.config;"
         "from labnotes.parse import read_note; read_note(sys.argv[1]);"
         "bad = [m for m in ('textual', 'torch', 'git', 'networkx') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"

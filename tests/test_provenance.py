@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from labnotes import provenance
+from labnotes.lab import provenance
 
 
 def git(repo, *args: str) -> str:

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from labnotes import queries
-from labnotes.index import build_index
-from labnotes.locations import SAMPLE_VAULT
+from labnotes.queries.check import check
+from labnotes.queries.filters import QueryError
+from labnotes.queries.links import backlinks, links
+from labnotes.queries.metrics import metrics
+from labnotes.queries.tasks import tasks
+from labnotes.queries.timeline import timeline
+from labnotes.vault import build_index
+from labnotes.settings.locations import SAMPLE_VAULT
 
 SEED_REL = "Diary/2024/2024-12-01.md"
 
@@ -29,7 +34,7 @@ def write(root: Path, rel: str, text: str) -> None:
 
 
 def test_the_seed_timeline_has_its_20_entries_in_time_order(sample):
-    threads = queries.timeline(sample, note=SEED_REL)
+    threads = timeline(sample, note=SEED_REL)
     entries = [e for t in threads for e in t.entries]
     assert len(entries) == 20
     for t in threads:
@@ -42,7 +47,7 @@ def test_the_seed_timeline_has_its_20_entries_in_time_order(sample):
 
 
 def test_threads_of_sub_tasks_nest_under_修改_PartialOct(sample):
-    threads = queries.timeline(sample, thread="修改 PartialOct", note=SEED_REL)
+    threads = timeline(sample, thread="修改 PartialOct", note=SEED_REL)
     assert threads[0].title == "修改 PartialOct"
     assert all(t.depth >= 1 and "修改 PartialOct" in t.path for t in threads[1:])
     decoder = next(t for t in threads if t.title.startswith("方案 2"))
@@ -50,33 +55,33 @@ def test_threads_of_sub_tasks_nest_under_修改_PartialOct(sample):
 
 
 def test_every_seed_link_resolves(sample):
-    broken = queries.links(sample, unresolved=True, note=SEED_REL)
+    broken = links(sample, unresolved=True, note=SEED_REL)
     assert broken == []
-    resolved = [r for r in queries.links(sample, note=SEED_REL) if not r.external]
+    resolved = [r for r in links(sample, note=SEED_REL) if not r.external]
     assert resolved and all(r.ok for r in resolved)
 
 
 def test_backlinks_of_the_seed(sample):
-    rows = queries.backlinks(sample, "2024-12-01")
+    rows = backlinks(sample, "2024-12-01")
     assert rows and all(r.resolved == SEED_REL for r in rows)
     assert SEED_REL not in {r.note for r in rows}
 
 
 def test_open_tasks_under_科研(sample):
-    rows = queries.tasks(sample, status="open", section="科研", note=SEED_REL)
+    rows = tasks(sample, status="open", section="科研", note=SEED_REL)
     assert rows and all(r.status == " " and "科研" in r.section for r in rows)
     assert "思考在代码层面如何将小波卷积与部分卷积结合" in [r.text for r in rows]
 
 
 def test_done_tasks_form_a_tree(sample):
-    rows = queries.tasks(sample, status="done", note=SEED_REL)
+    rows = tasks(sample, status="done", note=SEED_REL)
     top = next(r for r in rows if r.text == "修改 PartialOct")
     children = [r for r in rows if r.parent_line == top.line]
     assert top.depth == 0 and children and all(c.depth == 1 for c in children)
 
 
 def test_the_template_is_left_out_of_tasks(sample):
-    assert all(r.note != "Template/Daily.md" for r in queries.tasks(sample))
+    assert all(r.note != "Template/Daily.md" for r in tasks(sample))
 
 
 # -- filters ----------------------------------------------------------------------------------
@@ -101,23 +106,23 @@ def days(tmp_path):
     ],
 )
 def test_tasks_by_status(days, status, texts):
-    assert [r.text for r in queries.tasks(days, status=status)] == texts
+    assert [r.text for r in tasks(days, status=status)] == texts
 
 
 def test_tasks_by_day_grep_and_section(days):
-    assert [r.text for r in queries.tasks(days, since="2024-12-02")] == ["Alpha report"]
-    assert [r.text for r in queries.tasks(days, until="2024-12-01", status="open")] == ["alpha"]
-    assert [r.text for r in queries.tasks(days, grep="^alpha")] == ["alpha", "Alpha report"]
-    assert [r.text for r in queries.tasks(days, section="工作")] == ["Alpha report"]
+    assert [r.text for r in tasks(days, since="2024-12-02")] == ["Alpha report"]
+    assert [r.text for r in tasks(days, until="2024-12-01", status="open")] == ["alpha"]
+    assert [r.text for r in tasks(days, grep="^alpha")] == ["alpha", "Alpha report"]
+    assert [r.text for r in tasks(days, section="工作")] == ["Alpha report"]
 
 
 def test_bad_filters_are_query_errors(days):
-    with pytest.raises(queries.QueryError, match="--since"):
-        queries.tasks(days, since="yesterday")
-    with pytest.raises(queries.QueryError, match="--status"):
-        queries.tasks(days, status="finished")
-    with pytest.raises(queries.QueryError, match="no note"):
-        queries.tasks(days, note="nope")
+    with pytest.raises(QueryError, match="--since"):
+        tasks(days, since="yesterday")
+    with pytest.raises(QueryError, match="--status"):
+        tasks(days, status="finished")
+    with pytest.raises(QueryError, match="no note"):
+        tasks(days, note="nope")
 
 
 # -- check ------------------------------------------------------------------------------------
@@ -134,7 +139,7 @@ def test_check_finds_each_kind_of_problem(tmp_path):
     )
     write(tmp_path, "a/2024-12-04.md", "1. [ ] x\n\t1. 2024-12-04-10:00 周三：one\n")
     write(tmp_path, "b/2024-12-04.md", "1. [ ] y\n\t1. 2024-12-04-10:00 周三：same id\n")
-    found = queries.check(build_index(tmp_path))
+    found = check(build_index(tmp_path))
     kinds = sorted({f.kind for f in found})
     assert kinds == ["duplicate-id", "out-of-order", "unresolved-anchor", "unresolved-link", "weekday"]
     dup = next(f for f in found if f.kind == "duplicate-id")
@@ -143,7 +148,7 @@ def test_check_finds_each_kind_of_problem(tmp_path):
 
 def test_check_reports_what_the_parser_could_not_read(tmp_path):
     write(tmp_path, "2024-12-09.md", "---\ntitle: [unclosed\n---\n- [ ] t\n\t- 2024-02-30-10:00 周五：no such day\n")
-    found = queries.check(build_index(tmp_path))
+    found = check(build_index(tmp_path))
     assert [(f.kind, f.line) for f in found] == [("parse", 2), ("parse", 5)]
     assert "not a real date" in found[1].message and "YAML" in found[0].message
 
@@ -151,14 +156,14 @@ def test_check_reports_what_the_parser_could_not_read(tmp_path):
 def test_check_is_quiet_on_a_clean_vault(tmp_path):
     write(tmp_path, "2024-12-03.md", "1. [ ] task\n\t1. 2024-12-03-10:00 周二：fine\n\t2. [[Other]]\n")
     write(tmp_path, "Other.md", "x\n")
-    assert queries.check(build_index(tmp_path)) == []
+    assert check(build_index(tmp_path)) == []
 
 
 def test_check_lets_a_link_to_a_later_day_wait_for_its_note(tmp_path):
     # The template's 明天 link points at a note not written yet: that is no broken link.
     write(tmp_path, "Diary/2024-12-03.md", "[[2024-12-02|昨天]] · [[2024-12-04|明天]]\n")
     write(tmp_path, "Diary/2024-12-05.md", "[[2024-12-01]] is gone\n")
-    found = queries.check(build_index(tmp_path))
+    found = check(build_index(tmp_path))
     assert [(f.note, f.kind, f.message.split(":")[0]) for f in found] == [
         ("Diary/2024-12-03.md", "unresolved-link", "[[2024-12-02|昨天]]"),
         ("Diary/2024-12-05.md", "unresolved-link", "[[2024-12-01]]"),
@@ -173,7 +178,7 @@ def test_metrics_are_a_time_series_of_life_tables(tmp_path):
     write(tmp_path, "2024-12-02.md", table.format(w="66.1 kg", m="100"))
     write(tmp_path, "2024-12-01.md", table.format(w="66.5 kg", m="120.5"))
     write(tmp_path, "2024-12-03.md", "# 今日生活\n\nno table\n")
-    columns, rows = queries.metrics(build_index(tmp_path))
+    columns, rows = metrics(build_index(tmp_path))
     assert columns == ["day", "note", "今日体重", "剩余资金 (支)"]
     assert [(r["day"], r["今日体重"], r["剩余资金 (支)"]) for r in rows] == [
         ("2024-12-01", 66.5, 120.5),
@@ -182,18 +187,18 @@ def test_metrics_are_a_time_series_of_life_tables(tmp_path):
 
 
 def test_open_tasks_leave_out_empty_template_placeholders_unless_asked(sample):
-    open_tasks = queries.tasks(sample, status="open", note=SEED_REL)
+    open_tasks = tasks(sample, status="open", note=SEED_REL)
     assert len(open_tasks) == 8  # 15 open in the seed, 7 of them empty 学业 / 兴趣 placeholders
     assert all(r.text for r in open_tasks)
-    with_placeholders = queries.tasks(sample, status="open", note=SEED_REL, placeholders=True)
+    with_placeholders = tasks(sample, status="open", note=SEED_REL, placeholders=True)
     assert len(with_placeholders) == 15
 
 
 def test_index_counts_agree_with_the_tasks_and_timeline_listings(sample):
-    from labnotes.index import summary
+    from labnotes.vault import summary
 
     counts = summary(sample)
-    listed = queries.tasks(sample)
+    listed = tasks(sample)
     assert counts["tasks"] == len(listed)
     assert counts["open_tasks"] == sum(1 for r in listed if r.status == " ")
-    assert counts["entries"] == sum(len(t.entries) for t in queries.timeline(sample))
+    assert counts["entries"] == sum(len(t.entries) for t in timeline(sample))

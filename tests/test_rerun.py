@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.experiments import load_registry
-from labnotes.rerun import (
+from labnotes.lab.registry import load_registry
+from labnotes.lab.rerun import (
     RunOptions,
     annotation_text,
     child_line,
@@ -192,8 +192,8 @@ NOTE = (
 
 
 def test_annotate_inserts_one_child_line_and_changes_nothing_else(tmp_path):
-    from labnotes.edit import read_snapshot
-    from labnotes.rerun import annotate_entry
+    from labnotes.notes.edit import read_snapshot
+    from labnotes.lab.rerun import annotate_entry
 
     note = tmp_path / "2024-12-01.md"
     note.write_bytes(NOTE.encode())
@@ -204,9 +204,9 @@ def test_annotate_inserts_one_child_line_and_changes_nothing_else(tmp_path):
 
 
 def test_annotate_goes_under_an_entry_written_over_several_lines(tmp_path):
-    from labnotes.edit import read_snapshot
+    from labnotes.notes.edit import read_snapshot
     from labnotes.parse import read_note
-    from labnotes.rerun import annotate_entry
+    from labnotes.lab.rerun import annotate_entry
 
     text = "- [ ] task\n\t1. 2024-12-09-10:00 周一：first line\n\t   continuation [exp:: aliased_kernel]\n\t2. 2024-12-09-11:00 周一：later\n"
     note = tmp_path / "2024-12-09.md"
@@ -224,8 +224,8 @@ def test_annotate_goes_under_an_entry_written_over_several_lines(tmp_path):
 
 
 def test_annotate_refuses_when_the_note_changed_since_it_was_read(tmp_path):
-    from labnotes.edit import NoteChanged, read_snapshot
-    from labnotes.rerun import annotate_entry
+    from labnotes.notes.edit import NoteChanged, read_snapshot
+    from labnotes.lab.rerun import annotate_entry
 
     note = tmp_path / "2024-12-01.md"
     note.write_bytes(NOTE.encode())
@@ -237,8 +237,8 @@ def test_annotate_refuses_when_the_note_changed_since_it_was_read(tmp_path):
 
 
 def test_annotate_refuses_an_entry_that_is_gone(tmp_path):
-    from labnotes.edit import read_snapshot
-    from labnotes.rerun import AnnotateError, annotate_entry
+    from labnotes.notes.edit import read_snapshot
+    from labnotes.lab.rerun import AnnotateError, annotate_entry
 
     note = tmp_path / "2024-12-01.md"
     note.write_bytes(NOTE.encode())

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.index import build_index
-from labnotes.index.resolve import find_heading, heading_key
-from labnotes.model import Link
+from labnotes.vault import build_index
+from labnotes.vault.resolve import find_heading, heading_key
+from labnotes.parse.model import Link
 
 
 def make_vault(root: Path, files: dict[str, str]) -> Path:

@@ -7,7 +7,7 @@ import math
 import multiprocessing
 from datetime import datetime, timezone
 
-from labnotes.runs import (
+from labnotes.lab.runs import (
     append_record,
     compare_runs,
     flatten,

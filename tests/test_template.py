@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from labnotes.config import VaultConfig
-from labnotes.template import daily_name, format_moment, render, shift
+from labnotes.settings.config import VaultConfig
+from labnotes.notes.template import daily_name, format_moment, render, shift
 
 MONDAY = dt.date(2024, 12, 2)
 AT_0905 = dt.datetime(2024, 12, 2, 9, 5, 7)
@@ -100,7 +100,7 @@ def test_daily_name_default() -> None:
 
 
 def test_the_sample_template_renders_without_leftover_variables() -> None:
-    from labnotes.locations import SAMPLE_VAULT
+    from labnotes.settings.locations import SAMPLE_VAULT
 
     text = (SAMPLE_VAULT / "Template" / "Daily.md").read_text(encoding="utf-8")
     out = fill(text)

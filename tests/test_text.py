@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labnotes.text import count, duration, plain
+from labnotes.queries.text import count, duration, plain
 from labnotes.tui.text import inline
 
 

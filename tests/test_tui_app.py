@@ -16,8 +16,9 @@ pytest.importorskip("textual")
 
 from textual.widgets import Input, Log, OptionList, Tree  # noqa: E402
 
-from labnotes import provenance  # noqa: E402
-from labnotes.queries import TaskRow, TimelineEntry  # noqa: E402
+from labnotes.lab import provenance  # noqa: E402
+from labnotes.queries.tasks import TaskRow  # noqa: E402
+from labnotes.queries.timeline import TimelineEntry  # noqa: E402
 from labnotes.tui.app import make_app  # noqa: E402
 from labnotes.tui.notes import NotesView  # noqa: E402
 from labnotes.tui.tasks import OpenNote  # noqa: E402

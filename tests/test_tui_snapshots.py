@@ -19,7 +19,8 @@ pytest.importorskip("pytest_textual_snapshot")
 
 from textual.widgets import Tree  # noqa: E402
 
-from labnotes.queries import TaskRow, TimelineEntry  # noqa: E402
+from labnotes.queries.tasks import TaskRow  # noqa: E402
+from labnotes.queries.timeline import TimelineEntry  # noqa: E402
 from labnotes.tui.app import make_app  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from labnotes.config import VaultConfig
-from labnotes.index import build_index
-from labnotes.locations import SAMPLE_VAULT
-from labnotes.newnote import daily_note_path
+from labnotes.settings.config import VaultConfig
+from labnotes.vault import build_index
+from labnotes.settings.locations import SAMPLE_VAULT
+from labnotes.notes.newnote import daily_note_path
 from labnotes.parse import read_note
-from labnotes.template import format_moment
+from labnotes.notes.template import format_moment
 
 SEED = SAMPLE_VAULT / "Diary" / "2024" / "2024-12-01.md"
 SEED_SHA256 = "69c5d1c77c5f46efe4321eac92406b1b02a6d1d4009120bb886165ae31b93a0b"

@@ -15,7 +15,7 @@ from typing import Any, NoReturn, Optional
 
 import typer
 
-from labnotes.locations import VaultNotFound, resolve_vault
+from labnotes.settings.locations import VaultNotFound, resolve_vault
 
 app = typer.Typer(
     name="labnotes",

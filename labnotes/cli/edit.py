@@ -12,7 +12,7 @@ from labnotes.cli.app import VaultOption, app, fail, vault_path, warn
 
 
 def _config(vault: Path):
-    from labnotes.config import ConfigError, load_config
+    from labnotes.settings.config import ConfigError, load_config
 
     try:
         return load_config(vault)
@@ -33,11 +33,11 @@ def new(
 
     DATE is today (default), tomorrow, yesterday, +N / -N or YYYY-MM-DD. The open tasks of the most recent earlier daily note go into the same sections, once each, with a link back. An existing note is never overwritten (exit 1); --dry-run prints the note instead.
     """
-    from labnotes.edit import create_new
-    from labnotes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
+    from labnotes.notes.edit import create_new
+    from labnotes.notes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
     from labnotes.parse import NoteError
 
-    from labnotes.locations import SAMPLE_VAULT
+    from labnotes.settings.locations import SAMPLE_VAULT
 
     root = vault_path(vault)
     if root == SAMPLE_VAULT.resolve() and not dry_run:
@@ -83,7 +83,7 @@ def _find_note(name: str, vault: Optional[Path]) -> Path:
     if given.is_file():
         return given
     root = vault_path(vault)
-    from labnotes.locations import SAMPLE_VAULT
+    from labnotes.settings.locations import SAMPLE_VAULT
 
     if root == SAMPLE_VAULT.resolve():
         warn(f"no vault given: looking in the bundled sample vault {root} (pass --vault DIR for yours)")
@@ -102,7 +102,7 @@ def _find_note(name: str, vault: Optional[Path]) -> Path:
 
 def _vault_of(note: Path, vault: Optional[Path]) -> Path | None:
     """The vault whose settings apply: --vault, else the nearest folder above the note that is a vault."""
-    from labnotes.locations import vault_holding
+    from labnotes.settings.locations import vault_holding
 
     return vault_path(vault) if vault is not None else vault_holding(note)
 
@@ -117,8 +117,8 @@ def toggle(
 
     TARGET is NOTE:LINE, e.g. Diary/2024/2024-12-01.md:28. Only that line changes; the note is written atomically, and not at all if it changed on disk meanwhile (exit 1). A line that is no task is exit 2.
     """
-    from labnotes.config import VaultConfig
-    from labnotes.edit import EditError, NoteChanged, toggle as toggle_task
+    from labnotes.settings.config import VaultConfig
+    from labnotes.notes.edit import EditError, NoteChanged, toggle as toggle_task
 
     name, line = _split_target(target)
     path = _find_note(name, vault)

@@ -7,14 +7,14 @@ from pathlib import Path
 import typer
 
 from labnotes.cli.app import JsonOption, app, fail, print_json
-from labnotes.model import Note
-from labnotes.text import plain as _plain
+from labnotes.parse.model import Note
+from labnotes.queries.text import plain as _plain
 
 
 def _vault_config(note: Path):
     """The settings of the vault the note sits in, if any (extra timestamp formats, daily pattern)."""
-    from labnotes.config import ConfigError, load_config
-    from labnotes.locations import vault_holding
+    from labnotes.settings.config import ConfigError, load_config
+    from labnotes.settings.locations import vault_holding
 
     folder = vault_holding(note)
     if folder is None:

@@ -16,7 +16,7 @@ import typer
 from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, vault_path, warn
 
 if TYPE_CHECKING:
-    from labnotes.index import VaultIndex
+    from labnotes.vault import VaultIndex
 
 # A cold index of at least this many notes shows a progress bar (on a terminal).
 PROGRESS_MIN = 200
@@ -59,8 +59,8 @@ def _progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
 
 def open_index(vault: Optional[Path], *, rebuild: bool = False, quiet: bool = False) -> "VaultIndex":
     """The index of the vault the options name; config errors end the command (exit 2)."""
-    from labnotes.config import ConfigError
-    from labnotes.index import build_index
+    from labnotes.settings.config import ConfigError
+    from labnotes.vault import build_index
 
     root = vault_path(vault)
     update, close = _progress_bar()
@@ -83,7 +83,7 @@ def report_problems(idx: "VaultIndex") -> None:
 
 
 def _query(call: Callable[[], Any]) -> Any:
-    from labnotes.queries import QueryError
+    from labnotes.queries.filters import QueryError
 
     try:
         return call()
@@ -92,19 +92,19 @@ def _query(call: Callable[[], Any]) -> Any:
 
 
 def _duration(minutes: int | None) -> str:
-    from labnotes.text import duration
+    from labnotes.queries.text import duration
 
     return duration(minutes)
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
-    from labnotes.text import count as _count
+    from labnotes.queries.text import count as _count
 
     return _count(n, singular, plural)
 
 
 def _short(text: str, width: int = 90) -> str:
-    from labnotes.text import short
+    from labnotes.queries.text import short
 
     return short(text, width)
 
@@ -119,7 +119,7 @@ def index(
     rebuild: bool = typer.Option(False, "--rebuild", help="Ignore the cache and parse every note again."),
 ) -> None:
     """Build or refresh the vault index and print what it holds."""
-    from labnotes.index import summary
+    from labnotes.vault import summary
 
     idx = open_index(vault, rebuild=rebuild, quiet=json)
     counts = summary(idx)
@@ -153,10 +153,10 @@ def tasks(
     json: bool = JsonOption,
 ) -> None:
     """Tasks across the vault, as trees under their note and section."""
-    from labnotes import queries
+    from labnotes.queries import tasks as q
 
     idx = open_index(vault)
-    rows = _query(lambda: queries.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep, placeholders=placeholders))
+    rows = _query(lambda: q.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep, placeholders=placeholders))
     if json:
         print_json([asdict(r) for r in rows])
         return
@@ -185,10 +185,10 @@ def timeline(
     json: bool = JsonOption,
 ) -> None:
     """Log entries in time order, grouped by the task they work on, with the time between them."""
-    from labnotes import queries
+    from labnotes.queries import timeline as q
 
     idx = open_index(vault)
-    threads = _query(lambda: queries.timeline(idx, thread=thread, grep=grep, since=since, note=note))
+    threads = _query(lambda: q.timeline(idx, thread=thread, grep=grep, since=since, note=note))
     if json:
         print_json([{**asdict(t), "minutes": t.minutes} for t in threads])
         return
@@ -235,10 +235,10 @@ def links(
     json: bool = JsonOption,
 ) -> None:
     """Every link in the vault and what it resolves to."""
-    from labnotes import queries
+    from labnotes.queries import links as q
 
     idx = open_index(vault)
-    rows = _query(lambda: queries.links(idx, unresolved=unresolved, note=note))
+    rows = _query(lambda: q.links(idx, unresolved=unresolved, note=note))
     if json:
         print_json([asdict(r) for r in rows])
     else:
@@ -253,10 +253,10 @@ def backlinks(
     json: bool = JsonOption,
 ) -> None:
     """The links that reach a note."""
-    from labnotes import queries
+    from labnotes.queries import links as q
 
     idx = open_index(vault)
-    rows = _query(lambda: queries.backlinks(idx, note))
+    rows = _query(lambda: q.backlinks(idx, note))
     if json:
         print_json([asdict(r) for r in rows])
     else:
@@ -278,12 +278,12 @@ def metrics(
     """The daily life tables (sleep, weight, exercise, money …) as a time series."""
     import csv
 
-    from labnotes import queries
+    from labnotes.queries import metrics as q
 
     if fmt not in ("csv", "json"):
         fail(f"--format: expected csv or json, got {fmt!r}")
     idx = open_index(vault)
-    columns, rows = _query(lambda: queries.metrics(idx, since=since, until=until))
+    columns, rows = _query(lambda: q.metrics(idx, since=since, until=until))
     if json or fmt == "json":
         print_json(rows)
         return
@@ -301,10 +301,10 @@ def check(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> None:
 
     Exit 1 when it finds any.
     """
-    from labnotes import queries
+    from labnotes.queries import check as q
 
     idx = open_index(vault, quiet=True)
-    found = queries.check(idx)
+    found = q.check(idx)
     if json:
         print_json([asdict(f) for f in found])
     else:
@@ -325,7 +325,7 @@ def graph(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout.", show_default=False),
 ) -> None:
     """The task / experiment graph: notes, sections, tasks, entries, experiments and their links."""
-    from labnotes.index.export import FORMATS, export
+    from labnotes.vault.export import FORMATS, export
 
     if fmt not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")

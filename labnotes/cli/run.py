@@ -10,10 +10,10 @@ from typing import Any, Optional
 
 import typer
 
-from labnotes import locations
+from labnotes.settings import locations
 from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, vault_path, warn
-from labnotes.rerun import verdict
-from labnotes.experiments import (
+from labnotes.lab.rerun import verdict
+from labnotes.lab.registry import (
     ManifestError,
     Registry,
     TargetError,
@@ -41,7 +41,7 @@ def _registry() -> Registry:
 def _index(vault: Optional[Path], *, needed: bool = False) -> Any:
     """The vault index, or None (with a warning) when the vault cannot be read."""
     try:
-        from labnotes.index import build_index
+        from labnotes.vault import build_index
     except ImportError as exc:
         if needed:
             fail(f"the vault index is unavailable: {exc}")
@@ -81,7 +81,7 @@ def _where(index: Any, entry_id: str) -> tuple[str | None, int | None]:
 @app.command("experiments")
 def experiments_command(vault: Optional[Path] = VaultOption, json_out: bool = JsonOption) -> None:
     """Every experiment in experiments/: its question, the entries it reproduces, its last run."""
-    from labnotes import runs
+    from labnotes.lab import runs
 
     index = _index(vault)
     registry = _with_fields(_registry(), index)
@@ -155,8 +155,8 @@ def rerun_command(
 
     Exit 0 when every run exited 0 (reproduced or not), 1 when a run failed or was interrupted.
     """
-    from labnotes import runs
-    from labnotes.rerun import Environment, RunOptions
+    from labnotes.lab import runs
+    from labnotes.lab.rerun import Environment, RunOptions
 
     registry = _registry()
     needs_index = annotate or registry.get(target) is None
@@ -193,7 +193,7 @@ def rerun_command(
 
 
 def _run_one(exp: Any, options: Any, resolved: Any, env: Any, json_out: bool) -> dict[str, Any]:
-    from labnotes.rerun import experiment_argv, run_and_record
+    from labnotes.lab.rerun import experiment_argv, run_and_record
 
     argv = experiment_argv(exp, options)
     typer.echo(f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}", err=True)
@@ -282,7 +282,7 @@ def _print_record(record: dict[str, Any], log: Path) -> None:
 
 def _snapshots(index: Any, entry_ids: tuple[str, ...]) -> list[tuple[str, Any]]:
     """Each entry's note as read now, before the run, so a later edit is caught, not overwritten."""
-    from labnotes.edit import read_snapshot
+    from labnotes.notes.edit import read_snapshot
 
     snaps = []
     for entry_id in entry_ids:
@@ -296,8 +296,8 @@ def _snapshots(index: Any, entry_ids: tuple[str, ...]) -> list[tuple[str, Any]]:
 
 def _annotate(record: dict[str, Any], snaps: list[tuple[str, Any]], index: Any) -> list[str]:
     """Write the rerun line under each entry; returns the refusals (one line each)."""
-    from labnotes.edit import EditError, read_snapshot
-    from labnotes.rerun import AnnotateError, annotate_entry, annotation_text
+    from labnotes.notes.edit import EditError, read_snapshot
+    from labnotes.lab.rerun import AnnotateError, annotate_entry, annotation_text
 
     if record["status"] != "ok":
         warn(f"not annotating: the run {record['status']}")
@@ -332,7 +332,7 @@ def runs_command(
     json_out: bool = JsonOption,
 ) -> None:
     """The run history, and each experiment's newest run compared with its previous one."""
-    from labnotes import runs
+    from labnotes.lab import runs
 
     records = runs.read_records()
     shown = records if target is None else _runs_of(target, records, vault)
@@ -359,7 +359,7 @@ def runs_command(
 
 
 def _runs_of(target: str, records: list[dict[str, Any]], vault: Optional[Path]) -> list[dict[str, Any]]:
-    from labnotes import runs
+    from labnotes.lab import runs
 
     # Records first: an experiment since removed from the manifest still has its history.
     mine = [r for r in records if target in (r.get("experiment"), r.get("target")) or target in (r.get("entry_ids") or [])]

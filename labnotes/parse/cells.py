@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from labnotes.model import Cell
+from labnotes.parse.model import Cell
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?::\d{2})?$")
 _MONEY_PREFIX = re.compile(r"^([¥￥$€£])\s*(-?[\d,]*\.?\d+)$")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from labnotes.model import ParseWarning
+from labnotes.parse.model import ParseWarning
 
 # Aliases let a few lines of YAML stand for billions of nodes; a copy that counts stops that.
 _MAX_NODES = 10_000

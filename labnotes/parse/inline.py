@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from labnotes.urls import SCHEME
+from labnotes.parse.urls import SCHEME
 
 MASK = "\x00"  # markdown-it turns NUL into U+FFFD, so it never occurs in real text
 

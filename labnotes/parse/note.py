@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from labnotes.config import VaultConfig
-from labnotes.model import (
+from labnotes.settings.config import VaultConfig
+from labnotes.parse.model import (
     BlockId,
     Entry,
     Field,

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from labnotes.locations import EXPERIMENTS_DIR, resolve_vault
-from labnotes.rerun import RunOptions
+from labnotes.settings.locations import EXPERIMENTS_DIR, resolve_vault
+from labnotes.lab.rerun import RunOptions
 from labnotes.tui.data import VaultData, load, vault_stamp
 from labnotes.tui.experiments import ExperimentsView
 from labnotes.tui.help import HelpScreen

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from labnotes.experiments import Experiment, ManifestError, Registry, load_registry
-from labnotes.index import VaultIndex, build_index
-from labnotes.index.scan import scan_vault
-from labnotes import queries, runs
-from labnotes.queries import Thread
+from labnotes.lab.registry import Experiment, ManifestError, Registry, load_registry
+from labnotes.vault import VaultIndex, build_index
+from labnotes.vault.scan import scan_vault
+from labnotes.queries.timeline import timeline
+from labnotes.lab import runs
+from labnotes.queries.timeline import Thread
 
 # rel path -> (size, mtime_ns), as the scanner reports them.
 Stamp = dict[str, tuple[int, int]]
@@ -110,5 +111,5 @@ def load(
         with_entries = {rel: index.notes[rel] for rel in index.notes if index.facts[rel].entries}
         data.registry = registry.with_fields(with_entries)
     data.records = runs.read_records(run_log)
-    data.threads = queries.timeline(index)
+    data.threads = timeline(index)
     return data

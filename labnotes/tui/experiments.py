@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from labnotes.experiments import Experiment
+from labnotes.lab.registry import Experiment
 from labnotes.tui.data import VaultData
 from labnotes.tui.runner import verdict
 from labnotes.tui.tasks import OpenNote

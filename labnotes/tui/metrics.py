@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Sparkline
 
-from labnotes import queries
+from labnotes.queries.metrics import metrics
 from labnotes.tui.data import VaultData
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})\Z")
@@ -90,7 +90,7 @@ class MetricsView(VerticalScroll):
         if data.index is None:
             summary.update(data.error or "")
             return
-        columns, rows = queries.metrics(data.index)
+        columns, rows = metrics(data.index)
         found = series(columns, rows)
         if not found:
             summary.update("no daily life tables with numbers or times yet")

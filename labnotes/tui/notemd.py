@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from labnotes.model import Note
+from labnotes.parse.model import Note
 from labnotes.tui.text import wiki_label
 
 WIKI_SCHEME = "wiki:"

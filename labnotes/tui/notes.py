@@ -18,8 +18,8 @@ from textual.widgets import Label, Markdown, OptionList
 from textual.widgets.markdown import MarkdownBlock
 from textual.widgets.option_list import Option
 
-from labnotes import queries
-from labnotes.model import Link, Note
+from labnotes.queries.links import backlinks
+from labnotes.parse.model import Link, Note
 from labnotes.tui import notemd
 from labnotes.tui.data import VaultData, note_order
 
@@ -161,7 +161,7 @@ class NotesView(Vertical):
         if not wiki:
             options.append(Option(Text("(none)", "dim"), disabled=True))
         options.append(None)
-        back = [row for row in queries.backlinks(index, rel) if row.note != rel]
+        back = [row for row in backlinks(index, rel) if row.note != rel]
         options.append(Option(Text(f"backlinks ({len(back)})", "bold"), disabled=True))
         for n, row in enumerate(back):
             name = row.note.rsplit("/", 1)[-1].removesuffix(".md")

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
-from labnotes import runs
-from labnotes.experiments import Experiment
-from labnotes.rerun import Environment, RunOptions, interrupt as stop, run_and_record, verdict
+from labnotes.lab import runs
+from labnotes.lab.registry import Experiment
+from labnotes.lab.rerun import Environment, RunOptions, interrupt as stop, run_and_record, verdict
 
 __all__ = ["rerun", "stop", "verdict"]
 

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import Label, Log, ProgressBar
 from textual.worker import get_current_worker
 
-from labnotes.experiments import Experiment
-from labnotes.rerun import RunOptions, experiment_argv
+from labnotes.lab.registry import Experiment
+from labnotes.lab.rerun import RunOptions, experiment_argv
 from labnotes.tui import runner
 
 

@@ -1,7 +1,7 @@
 """The Tasks view: every note's tasks as a tree by note and section, with filters and a toggle.
 
 The tree is the note's own outline — sub-tasks under their task, the task's log entries under it —
-so `修改 PartialOct` reads as it does in Obsidian. `space` flips a task through `labnotes.edit.toggle`
+so `修改 PartialOct` reads as it does in Obsidian. `space` flips a task through `labnotes.notes.edit.toggle`
 (the same safe edit as `labnotes toggle`); `enter` opens the note at the selected line.
 """
 
@@ -19,9 +19,10 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Tree
 from textual.widgets.tree import TreeNode
 
-from labnotes import queries
-from labnotes.edit import EditError, NoteChanged, ToggleResult, read_snapshot, toggle
-from labnotes.queries import QueryError, TaskRow
+from labnotes.queries.tasks import tasks
+from labnotes.notes.edit import EditError, NoteChanged, ToggleResult, read_snapshot, toggle
+from labnotes.queries.filters import QueryError
+from labnotes.queries.tasks import TaskRow
 from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.text import checkbox, inline, stamp
 
@@ -135,7 +136,7 @@ class TasksView(Vertical):
 
     def _rows(self, f: Filters) -> list[TaskRow]:
         assert self.data is not None and self.data.index is not None
-        return queries.tasks(self.data.index, status=f.status, section=f.section or None, grep=f.text or None)
+        return tasks(self.data.index, status=f.status, section=f.section or None, grep=f.text or None)
 
     def refresh_tree(self) -> None:
         tree = self.query_one(TaskTree)
@@ -149,7 +150,7 @@ class TasksView(Vertical):
             return
         if not data.complete:
             # The newest notes only, unfiltered; the rest (and the filters) once every note is read.
-            rows = [r for rel in data.first_notes for r in queries.tasks(data.index, note=rel)]
+            rows = [r for rel in data.first_notes for r in tasks(data.index, note=rel)]
             note_count = len(data.index.notes)
         else:
             try:

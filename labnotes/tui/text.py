@@ -11,7 +11,7 @@ import re
 
 from rich.text import Text
 
-from labnotes.text import HTML_TAG, duration  # duration: the views take it from here
+from labnotes.queries.text import HTML_TAG, duration  # duration: the views take it from here
 
 __all__ = ["checkbox", "duration", "inline", "pad", "stamp", "wiki_label"]
 

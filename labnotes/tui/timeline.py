@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.widgets import Label, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from labnotes.experiments import Experiment
-from labnotes.queries import Thread, TimelineEntry
-from labnotes.text import count
+from labnotes.lab.registry import Experiment
+from labnotes.queries.timeline import Thread, TimelineEntry
+from labnotes.queries.text import count
 from labnotes.tui.data import VaultData
 from labnotes.tui.runner import verdict
 from labnotes.tui.tasks import OpenNote

@@ -21,9 +21,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from labnotes.experiments import Experiment
-from labnotes.locations import REPO_ROOT
-from labnotes.runs import iso, new_run_id, utc_now
+from labnotes.lab.registry import Experiment
+from labnotes.settings.locations import REPO_ROOT
+from labnotes.lab.runs import iso, new_run_id, utc_now
 
 Sink = Callable[[str], None]
 # After the first Ctrl-C the experiment gets this long to stop cleanly before it is killed.
@@ -196,14 +196,14 @@ class Environment:
         self._host: dict[str, Any] | None = None
 
     def software(self) -> dict[str, Any]:
-        from labnotes import provenance
+        from labnotes.lab import provenance
 
         if self._software is None:
             self._software = provenance.software(self.python, cwd=self.repo_root)
         return self._software
 
     def host(self) -> dict[str, Any]:
-        from labnotes import provenance
+        from labnotes.lab import provenance
 
         if self._host is None:
             self._host = provenance.host()
@@ -223,7 +223,7 @@ def run_and_record(
     tick: Callable[[float], None] | None = None,
 ) -> dict[str, Any]:
     """Run the experiment and return its run record (the CLI and the TUI both come here)."""
-    from labnotes import provenance
+    from labnotes.lab import provenance
 
     env = env or Environment()
     # Read the code's state before the run: what the experiment ran is what the tree held then.
@@ -372,10 +372,10 @@ def annotate_entry(snap: Any, entry_id: str, text: str, *, config: Any = None) -
 
     `snap` is the note as read before the run; the entry is found again in those very bytes,
     so the line is right even if the index was built from an older copy. Raises
-    `labnotes.edit.NoteChanged` when the file changed since, and AnnotateError when the entry is
+    `labnotes.notes.edit.NoteChanged` when the file changed since, and AnnotateError when the entry is
     gone. Returns the bytes written.
     """
-    from labnotes.edit import insert_line_after, write_if_unchanged
+    from labnotes.notes.edit import insert_line_after, write_if_unchanged
     from labnotes.parse import parse_note
 
     source = snap.data.decode("utf-8-sig")
@@ -384,7 +384,7 @@ def annotate_entry(snap: Any, entry_id: str, text: str, *, config: Any = None) -
     if entry is None:
         raise AnnotateError(f"entry {entry_id} is not in {snap.path}")
     line = entry.item_line or entry.line
-    # The same line breaks (\n, \r\n, \r) as the parser and labnotes.edit count.
+    # The same line breaks (\n, \r\n, \r) as the parser and labnotes.notes.edit count.
     lines = source.encode("utf-8").splitlines()
     lines = [raw.decode("utf-8") for raw in lines]
     # Right under the entry's own text, which may run over several lines: before its first child.

@@ -1,6 +1,6 @@
 """Run records: the run log (one JSON object a line) and how two runs' figures compare.
 
-The log lives in the state folder (`labnotes.locations.state_dir()`, `$LABNOTES_STATE_DIR`).
+The log lives in the state folder (`labnotes.settings.locations.state_dir()`, `$LABNOTES_STATE_DIR`).
 Several runs may finish at once, so each record is appended with O_APPEND in one write;
 a line cut short by a crash is skipped on reading, never fatal.
 """
@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from labnotes.locations import state_dir
+from labnotes.settings.locations import state_dir
 
 LOG_NAME = "runs.jsonl"
 # Same device and seed should give the same figures up to float noise across library builds.

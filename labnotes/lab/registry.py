@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
-from labnotes.locations import EXPERIMENTS_DIR
-from labnotes.model import Entry, Note
+from labnotes.settings.locations import EXPERIMENTS_DIR
+from labnotes.parse.model import Entry, Note
 
 MANIFEST_NAME = "manifest.yaml"
 FIELD_KEY = "exp"

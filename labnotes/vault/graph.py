@@ -22,13 +22,13 @@ import bisect
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from labnotes.index.resolve import is_checked
-from labnotes.model import task_above
+from labnotes.vault.resolve import is_checked
+from labnotes.parse.model import task_above
 
 if TYPE_CHECKING:
     import networkx
 
-    from labnotes.index.vault import VaultIndex
+    from labnotes.vault.index import VaultIndex
 
 
 def note_id(rel: str) -> str:
@@ -139,8 +139,8 @@ def _add_threads(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
 
 def _add_experiments(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
     try:
-        from labnotes.experiments import ManifestError, load_registry
-        from labnotes.locations import EXPERIMENTS_DIR
+        from labnotes.lab.registry import ManifestError, load_registry
+        from labnotes.settings.locations import EXPERIMENTS_DIR
     except ImportError:
         return
     if not (EXPERIMENTS_DIR / "manifest.yaml").is_file():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout that holds labnotes/, vault/ and experiments/ (an editable install points here).
 REPO_ROOT = PACKAGE_DIR.parent
 SAMPLE_VAULT = REPO_ROOT / "vault"

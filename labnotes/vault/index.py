@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import labnotes
-from labnotes.config import VaultConfig, load_config
-from labnotes.index import cache as cachemod
-from labnotes.index.facts import NoteFacts
-from labnotes.index.parsing import Job, parse_all, parse_one
-from labnotes.index.resolve import LinkLike, Resolution, Resolver, is_checked
-from labnotes.index.scan import scan_vault
-from labnotes.model import Entry, Link, Note
+from labnotes.settings.config import VaultConfig, load_config
+from labnotes.vault import cache as cachemod
+from labnotes.vault.facts import NoteFacts
+from labnotes.vault.parsing import Job, parse_all, parse_one
+from labnotes.vault.resolve import LinkLike, Resolution, Resolver, is_checked
+from labnotes.vault.scan import scan_vault
+from labnotes.parse.model import Entry, Link, Note
 
 if TYPE_CHECKING:
     import networkx
@@ -221,7 +221,7 @@ class VaultIndex:
 
     @cached_property
     def graph(self) -> "networkx.MultiDiGraph":
-        from labnotes.index.graph import build_graph
+        from labnotes.vault.graph import build_graph
 
         return build_graph(self)
 
@@ -235,8 +235,8 @@ def fingerprint() -> str:
     """What the cached notes depend on besides the notes: this labnotes, its parser, Python."""
     parts: list[str] = [str(cachemod.FORMAT), sys.version, labnotes.__version__]
     sources = sorted((PACKAGE_DIR / "parse").glob("*.py")) + [
-        PACKAGE_DIR / "model.py",
-        PACKAGE_DIR / "index" / "facts.py",
+        PACKAGE_DIR / "settings" / "config.py",
+        PACKAGE_DIR / "vault" / "facts.py",
     ]
     for src in sources:
         try:

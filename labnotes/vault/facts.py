@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from labnotes.model import Link, Note
+from labnotes.parse.model import Link, Note
 
 OPEN = " "
 

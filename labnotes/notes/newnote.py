@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from labnotes.config import VaultConfig
-from labnotes.model import ListItem, Note, task_above
-from labnotes.template import daily_name, fill_date_fields
+from labnotes.settings.config import VaultConfig
+from labnotes.parse.model import ListItem, Note, task_above
+from labnotes.notes.template import daily_name, fill_date_fields
 
 CLOSED = frozenset("xX->")
 
@@ -98,7 +98,7 @@ def previous_daily_note(vault: Path, day: dt.date, config: VaultConfig, *, use_c
     in a vault laid out otherwise, one whose file name is the configured name for its day. Other
     notes that merely carry a date (`date:` in front matter, `2024-12-06 组会.md`) are not.
     """
-    from labnotes.index import build_index
+    from labnotes.vault import build_index
 
     idx = build_index(vault, use_cache=use_cache)
     dated = [(d, rel) for d, rel in idx.daily_notes() if d < day]
@@ -385,7 +385,7 @@ def make_note(
 ) -> NewNote:
     """The daily note for `day` as it would be written (nothing is written here)."""
     from labnotes.parse import parse_note, read_text
-    from labnotes.template import render
+    from labnotes.notes.template import render
 
     rel = daily_note_path(config, day)
     template_path = vault / config.template

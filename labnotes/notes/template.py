@@ -27,7 +27,7 @@ import calendar
 import datetime as dt
 import re
 
-from labnotes.config import VaultConfig
+from labnotes.settings.config import VaultConfig
 
 ZH = {
     "weekdays": ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"],

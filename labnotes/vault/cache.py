@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from labnotes.locations import cache_dir
+from labnotes.settings.locations import cache_dir
 
 MAGIC = b"labnotes-index\n"
 FORMAT = 2

@@ -15,10 +15,10 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from labnotes.config import VaultConfig
-from labnotes.index.facts import NoteFacts
-from labnotes.index.scan import is_inside
-from labnotes.model import Note
+from labnotes.settings.config import VaultConfig
+from labnotes.vault.facts import NoteFacts
+from labnotes.vault.scan import is_inside
+from labnotes.parse.model import Note
 
 if TYPE_CHECKING:
     import multiprocessing.context

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Protocol
 from urllib.parse import unquote
 
-from labnotes.urls import SCHEME
+from labnotes.parse.urls import SCHEME
 
 NOTE_SUFFIX = ".md"
 

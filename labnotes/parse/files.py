@@ -1,0 +1,43 @@
+"""Reading a note file: size, encoding and binary checks before the parser sees its text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from labnotes.settings.config import VaultConfig
+from labnotes.parse.model import Note
+from labnotes.parse.note import parse_note
+
+# Past this a "note" is almost certainly not one; parsing it would take minutes.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class NoteError(Exception):
+    """A file that cannot be read as a note; the message names the file."""
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise NoteError(f"{p}: is a folder, not a note") from None
+    except FileNotFoundError:
+        raise NoteError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise NoteError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise NoteError(f"{p}: {len(data) / 1e6:.0f} MB is too large for a note (limit {MAX_BYTES // 2**20} MiB)")
+    if b"\x00" in data[:8192]:
+        raise NoteError(f"{p}: binary file, not a Markdown note")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise NoteError(f"{p}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
+def read_note(path: str | os.PathLike[str], *, config: VaultConfig | None = None, display: str | None = None) -> Note:
+    """Read and parse a note file; `display` is the path recorded in the Note (default: as given)."""
+    return parse_note(read_text(path), display if display is not None else str(path), config=config)

@@ -1,0 +1,89 @@
+"""The layers of labnotes: what each folder may import (see docs/internals.md, "Layers").
+
+Every `import` in the package is read from the source (function-level ones too, since labnotes
+imports heavy modules lazily), so a forbidden import fails here even when no test runs it.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "labnotes"
+
+UI = ("rich", "typer", "textual")
+HEAVY = ("torch", "git", "networkx")
+
+# layer -> the labnotes layers and third-party packages it must never import.
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "settings": ("parse", "vault", "queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "parse": ("vault", "queries", "notes", "lab", "cli", "tui", *UI, *HEAVY),
+    "vault": ("queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "queries": ("notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "notes": ("lab", "cli", "tui", *UI, "torch", "git"),
+    "lab": ("cli", "tui", *UI, "torch"),
+    "tui": ("cli",),
+}
+
+# Imports that break the rules today and are being removed (issue 11); nothing may be added here.
+KNOWN = {("vault/graph.py", "labnotes.lab.registry")}
+
+
+def imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def violations(layer: str, path: Path) -> list[str]:
+    bad = []
+    for name in imported_modules(path):
+        parts = name.split(".")
+        top, sub = parts[0], parts[1] if len(parts) > 1 else ""
+        hit = (top == "labnotes" and sub in FORBIDDEN[layer]) or (top != "labnotes" and top in FORBIDDEN[layer])
+        rel = path.relative_to(PACKAGE).as_posix()
+        if hit and (rel, name) not in KNOWN:
+            bad.append(f"{rel} imports {name}")
+    return bad
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_only_what_it_may(layer: str) -> None:
+    files = sorted((PACKAGE / layer).rglob("*.py"))
+    assert files, f"no labnotes/{layer}/"
+    assert [v for f in files for v in violations(layer, f)] == []
+
+
+def test_the_rule_catches_a_forbidden_import(tmp_path: Path) -> None:
+    sneaky = PACKAGE / "parse" / "_sneaky_for_test.py"
+    sneaky.write_text("def f():\n    from labnotes.tui.app import make_app\n    import rich\n", encoding="utf-8")
+    try:
+        assert violations("parse", sneaky) == [
+            "parse/_sneaky_for_test.py imports labnotes.tui.app",
+            "parse/_sneaky_for_test.py imports rich",
+        ]
+    finally:
+        sneaky.unlink()
+
+
+CORE = ["labnotes.settings.config", "labnotes.parse", "labnotes.parse.note", "labnotes.vault", "labnotes.queries.tasks",
+        "labnotes.queries.timeline", "labnotes.queries.check", "labnotes.notes.newnote", "labnotes.notes.edit"]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_loads_no_ui_torch_or_git(module: str) -> None:
+    code = (
+        "import importlib, sys; importlib.import_module(sys.argv[1]);"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'typer', 'torch', 'git'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
