@@ -125,3 +125,13 @@ def test_help_does_not_import_networkx():
     code = "import sys; from labnotes.cli.app import app; print('networkx' in sys.modules, 'labnotes.vault' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_dates_take_the_same_words_everywhere(vault):
+    assert "[ ] fix it" in run("tasks", "--vault", str(vault), "--until", "today").stdout
+    assert run("tasks", "--vault", str(vault), "--since", "tomorrow", "--json").stdout.strip() == "[]"
+    bad = run("timeline", "--vault", str(vault), "--since", "last week")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().splitlines() == [
+        "labnotes: error: --since: bad date 'last week': use today, yesterday, tomorrow, +N, -N (days from today) or YYYY-MM-DD"
+    ]

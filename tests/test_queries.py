@@ -118,7 +118,7 @@ def test_tasks_by_day_grep_and_section(days):
 
 def test_bad_filters_are_query_errors(days):
     with pytest.raises(QueryError, match="--since"):
-        tasks(days, since="yesterday")
+        tasks(days, since="last week")
     with pytest.raises(QueryError, match="--status"):
         tasks(days, status="finished")
     with pytest.raises(QueryError, match="no note"):

@@ -23,8 +23,8 @@ PROGRESS_MIN = 200
 # Past this many, warnings are counted rather than listed.
 MAX_WARNINGS = 10
 
-SinceOption = typer.Option(None, "--since", help="Only from this day on (YYYY-MM-DD).", show_default=False)
-UntilOption = typer.Option(None, "--until", help="Only up to this day (YYYY-MM-DD).", show_default=False)
+SinceOption = typer.Option(None, "--since", help="Only from this day on: YYYY-MM-DD, today, yesterday or -N (days ago).", show_default=False)
+UntilOption = typer.Option(None, "--until", help="Only up to this day: YYYY-MM-DD, today, yesterday or -N (days ago).", show_default=False)
 GrepOption = typer.Option(None, "--grep", help="Only text matching this (a case-insensitive regex).", show_default=False)
 NoteFilter = typer.Option(None, "--note", help="Only this note (name, vault path or file).", show_default=False)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from labnotes.settings.config import VaultConfig
+from labnotes.parse.dates import parse_date
 from labnotes.parse.model import ListItem, Note, task_above
 from labnotes.notes.template import daily_name, fill_date_fields
 
@@ -60,20 +61,9 @@ class Carried:
 
 
 def parse_when(text: str | None, today: dt.date) -> dt.date:
-    """`today` (default), `tomorrow`, `yesterday`, `+N` / `-N` days, or `YYYY-MM-DD`.
-    ValueError with a one-line message otherwise."""
-    word = (text or "today").strip().lower()
-    named = {"today": 0, "tomorrow": 1, "yesterday": -1}
-    if word in named:
-        return today + dt.timedelta(days=named[word])
-    if re.fullmatch(r"[+-]\d{1,5}", word):
-        return today + dt.timedelta(days=int(word))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
-        try:
-            return dt.date.fromisoformat(word)
-        except ValueError:
-            raise ValueError(f"not a real date: {text}") from None
-    raise ValueError(f"bad date {text!r}: use today, tomorrow, yesterday, +N, -N or YYYY-MM-DD")
+    """The day of `labnotes new DATE` (default today); see `labnotes.parse.dates`.
+    DateError (a ValueError) with a one-line message otherwise."""
+    return parse_date(text or "today", today=today)
 
 
 def daily_note_path(config: VaultConfig, day: dt.date) -> Path:

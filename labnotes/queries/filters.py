@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Callable
 
+from labnotes.parse.dates import DateError, parse_optional_date
 from labnotes.vault import VaultIndex
 
 STATUS_NAMES = {"open": " ", "todo": " ", "done": "x", "cancelled": "-", "canceled": "-", "in-progress": "/"}
@@ -16,13 +17,12 @@ class QueryError(ValueError):
 
 
 
-def parse_day(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
+def parse_day(text: str | None, what: str, *, today: dt.date | None = None) -> dt.date | None:
+    """A `--since`-like option: the words of `labnotes.parse.dates`, None when not given."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise QueryError(f"{what}: expected a day as YYYY-MM-DD, got {text!r}") from None
+        return parse_optional_date(text, today=today, what=what)
+    except DateError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def matcher(pattern: str | None) -> Callable[[str], bool]:
