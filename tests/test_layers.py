@@ -87,3 +87,39 @@ def test_core_module_loads_no_ui_torch_or_git(module: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+VIEWS = ("tasks", "timeline", "notes", "experiments", "metrics")
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_tui_view_imports_no_other_view(view: str) -> None:
+    """Views talk through `tui/messages.py` and the app, so one can change without the others."""
+    others = {f"labnotes.tui.{v}" for v in VIEWS if v != view}
+    imported = imported_modules(PACKAGE / "tui" / f"{view}.py")
+    assert sorted(set(imported) & others) == []
+
+
+def test_no_tui_widget_replaces_a_private_textual_method() -> None:
+    """A private method of Textual's that a widget defines again is called by Textual with
+    Textual's arguments (NotesView once had its own `_scroll_to(line)`)."""
+    pytest.importorskip("textual")
+    import importlib
+    import inspect
+
+    from textual.dom import DOMNode
+
+    clashes = []
+    for path in sorted((PACKAGE / "tui").glob("*.py")):
+        module = importlib.import_module(f"labnotes.tui.{path.stem}")
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and issubclass(cls, DOMNode) and cls.__module__ == module.__name__):
+                continue
+            for name, value in vars(cls).items():
+                if not name.startswith("_") or name.startswith("__") or not inspect.isfunction(value):
+                    continue
+                textual_owner = next((base for base in cls.__mro__[1:] if name in vars(base)
+                                      and base.__module__.startswith("textual")), None)
+                if textual_owner is not None:
+                    clashes.append(f"{cls.__name__}.{name} (Textual's {textual_owner.__name__}.{name})")
+    assert clashes == []

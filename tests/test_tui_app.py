@@ -21,7 +21,7 @@ from labnotes.queries.tasks import TaskRow  # noqa: E402
 from labnotes.queries.timeline import TimelineEntry  # noqa: E402
 from labnotes.tui.app import make_app  # noqa: E402
 from labnotes.tui.notes import NotesView  # noqa: E402
-from labnotes.tui.tasks import OpenNote  # noqa: E402
+from labnotes.tui.messages import OpenNote  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_REL = "Diary/2024/2024-12-01.md"

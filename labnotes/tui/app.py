@@ -26,8 +26,9 @@ from labnotes.tui.help import HelpScreen
 from labnotes.tui.metrics import MetricsView
 from labnotes.tui.notes import NotesView
 from labnotes.tui.runpanel import RunPanel, RunSettings, describe
-from labnotes.tui.tasks import OpenNote, TasksView
-from labnotes.tui.timeline import RunRequest, TimelineView
+from labnotes.tui.messages import OpenNote, RunRequest
+from labnotes.tui.tasks import TasksView
+from labnotes.tui.timeline import TimelineView
 
 VIEWS = ("tasks", "timeline", "notes", "experiments", "metrics")
 # How often the vault is stat'ed for notes changed elsewhere (Obsidian, an editor, git).

@@ -10,23 +10,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from labnotes.lab.registry import Experiment
 from labnotes.tui.data import VaultData
 from labnotes.tui.runner import verdict
-from labnotes.tui.tasks import OpenNote
-from labnotes.tui.text import inline, stamp
-from labnotes.tui.timeline import VERDICT_STYLES, RunRequest
+from labnotes.tui.messages import OpenNote, RunRequest
+from labnotes.tui.text import VERDICT_STYLES, inline, stamp
 
 
 class ExperimentList(OptionList):
     BINDINGS = [Binding("r", "run", "Run experiment")]
 
+    class RunHighlighted(Message):
+        """`r` on the list: the view (which knows the entries) asks for the run."""
+
     def action_run(self) -> None:
-        view = self.query_ancestor(ExperimentsView)
-        view.run_highlighted()
+        self.post_message(self.RunHighlighted())
 
 
 class ExperimentsView(Horizontal):
@@ -80,6 +82,11 @@ class ExperimentsView(Horizontal):
             return
         entries = [eid for eid, _ in self.data.registry.entries_of(exp.id)]
         self.post_message(RunRequest([exp], entries, exp.id))
+
+    @on(ExperimentList.RunHighlighted)
+    def _run_key(self, event: ExperimentList.RunHighlighted) -> None:
+        event.stop()
+        self.run_highlighted()
 
     @on(OptionList.OptionHighlighted, "#exp-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -126,9 +126,11 @@ class NotesView(Vertical):
         except Exception:
             pass
         if scroll:
-            self.call_after_refresh(self._scroll_to, visit.line)
+            self.call_after_refresh(self.scroll_to_line, visit.line)
 
-    def _scroll_to(self, line: int) -> None:
+    # Not `_scroll_to`: that is Textual's own (private) method with another signature.
+    def scroll_to_line(self, line: int) -> None:
+        """Scroll the open note so that the block holding `line` is at the top."""
         block = block_at(self.query_one(NoteMarkdown), line)
         scroller = self.query_one("#note-scroll", VerticalScroll)
         if block is None or line <= 1:

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from labnotes.lab.registry import Experiment
 from labnotes.lab.rerun import RunOptions, experiment_argv
 from labnotes.tui import runner
+from labnotes.tui.text import verdict_text
 
 
 def describe(options: RunOptions) -> str:
@@ -134,6 +135,4 @@ class RunPanel(Vertical):
 
 
 def _verdict_text(record: dict[str, Any]) -> Text:
-    said = runner.verdict(record)
-    style = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68"}.get(said, "bold #f7768e")
-    return Text(said, style)
+    return verdict_text(runner.verdict(record))

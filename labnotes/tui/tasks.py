@@ -24,6 +24,7 @@ from labnotes.notes.edit import EditError, NoteChanged, ToggleResult, read_snaps
 from labnotes.queries.filters import QueryError
 from labnotes.queries.tasks import TaskRow
 from labnotes.tui.data import VaultData, note_order
+from labnotes.tui.messages import OpenNote
 from labnotes.tui.text import checkbox, inline, stamp
 
 STATUS_CHOICES = [("all", "any"), ("open", "open"), ("done", "done"), ("in progress", "in-progress"), ("cancelled", "cancelled")]
@@ -70,14 +71,6 @@ class TaskTree(Tree[object]):
         place = place_of(node.data) if node is not None else None
         if place is not None:
             self.post_message(OpenNote(*place))
-
-
-@dataclass
-class OpenNote(Message):
-    """Show note `rel` at 1-based `line` in the Notes view (sent by any view)."""
-
-    rel: str
-    line: int = 1
 
 
 def place_of(data: object) -> tuple[str, int] | None:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from labnotes.queries.text import HTML_TAG, duration  # duration: the views take it from here
 
-__all__ = ["checkbox", "duration", "inline", "pad", "stamp", "wiki_label"]
+__all__ = ["VERDICT_STYLES", "checkbox", "duration", "inline", "pad", "stamp", "verdict_text", "wiki_label"]
 
 # One alternative per construct; the first that matches at a position wins.
 _INLINE = re.compile(
@@ -74,6 +74,16 @@ def inline(text: str, style: str = "") -> Text:
     # Tabs and line breaks would break a one-line row; one space each keeps the spans in place.
     out.plain = re.sub(r"[\t\r\n]", " ", out.plain)
     return out
+
+
+# A run's verdict (`labnotes.lab` says it in words): good news green, a surprise amber, else red.
+VERDICT_STYLES = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68", "never run": "dim"}
+VERDICT_FAILED_STYLE = "bold #f7768e"
+
+
+def verdict_text(said: str) -> Text:
+    """A verdict in its colour, the same in every view and the run panel."""
+    return Text(said, VERDICT_STYLES.get(said, VERDICT_FAILED_STYLE))
 
 
 STATUS_STYLES = {" ": "bold #e0af68", "x": "#9ece6a", "X": "#9ece6a", "-": "dim strike", "/": "#7dcfff"}

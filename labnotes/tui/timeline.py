@@ -23,22 +23,12 @@ from labnotes.queries.timeline import Thread, TimelineEntry
 from labnotes.queries.text import count
 from labnotes.tui.data import VaultData
 from labnotes.tui.runner import verdict
-from labnotes.tui.tasks import OpenNote
-from labnotes.tui.text import checkbox, duration, inline, pad, stamp
+from labnotes.tui.messages import OpenNote, RunRequest
+from labnotes.tui.text import VERDICT_STYLES, checkbox, duration, inline, pad, stamp
 
-VERDICT_STYLES = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68", "never run": "dim"}
 # One mark per verdict in a row; the detail pane below the tree spells it out.
 VERDICT_MARKS = {"reproduced": "✓", "NOT reproduced": "≠", "never run": "·"}
 SHOWN_EXPERIMENTS = 2
-
-
-@dataclass
-class RunRequest(Message):
-    """Run these experiments for these entries (sent by the Timeline and Experiments views)."""
-
-    experiments: list[Experiment]
-    entry_ids: list[str]
-    target: str  # what the run record says was asked for: an entry id or an experiment id
 
 
 class EntryTree(Tree[object]):
