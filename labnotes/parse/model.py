@@ -20,6 +20,28 @@ class Heading:
 
 
 @dataclass(slots=True)
+class TaskFields:
+    """What the Obsidian Tasks plugin reads on a task line (emoji and Dataview formats); see
+    labnotes/parse/taskfields.py. Dates are `YYYY-MM-DD` as written (a warning names impossible ones)."""
+
+    description: str  # the text without the fields (tags kept)
+    due: str | None = None
+    scheduled: str | None = None
+    start: str | None = None
+    created: str | None = None
+    done: str | None = None
+    cancelled: str | None = None
+    priority: str | None = None  # "highest" | "high" | "medium" | "low" | "lowest"; None = normal
+    recurrence: str | None = None  # the rule as written: "every week on Monday when done"
+    id: str | None = None
+    depends_on: list[str] = field(default_factory=list)
+    on_completion: str | None = None  # "delete" | "keep"
+    tags: list[str] = field(default_factory=list)  # with the '#', nested ones whole: "#paper/review"
+    status_type: str = "TODO"  # the status type of the checkbox character, from the vault's Tasks statuses
+    status_name: str = "Todo"
+
+
+@dataclass(slots=True)
 class ListItem:
     line: int
     parent_line: int | None
@@ -32,6 +54,8 @@ class ListItem:
     marker: str  # "-", "*", "+", "1.", "1)" ...
     depth: int  # 0 for a top-level item
     struck: bool = False
+    # A task's Tasks-plugin fields; None for a plain item and for a checkbox the global filter leaves out.
+    fields: TaskFields | None = None
 
 
 def task_above(items: dict[int, ListItem], line: int | None) -> ListItem | None:

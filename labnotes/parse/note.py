@@ -28,6 +28,7 @@ from labnotes.parse import frontmatter
 from labnotes.parse.cells import typed_cell
 from labnotes.parse.inline import Inline, scan
 from labnotes.parse.markdown import MAX_NESTING, block_parser
+from labnotes.parse.taskfields import add_task_fields
 from labnotes.parse.timestamps import WEEKDAY_NAMES_ZH, Stamp, StampError, formats_for
 
 _TASK = re.compile(r"\[(.)\](?=\s|$)")
@@ -235,6 +236,7 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig)
     note.headings = headings
     _finish_entries(note, raw_entries)
     note.metrics = _metrics(note, config)
+    add_task_fields(note, src, config.tasks)
     note.warnings.sort(key=lambda w: w.line)
     return note
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from labnotes.settings.tasks_plugin import TasksSettings, load_tasks_settings
 
 CONFIG_NAME = ".labnotes.yaml"
 
@@ -41,6 +43,9 @@ class VaultConfig:
     done_date: bool = False
     # The heading whose first table is the day's life table.
     life_section: str = "今日生活"
+    # The vault's Obsidian Tasks settings (global filter, statuses, …), read from `.obsidian/`,
+    # never from .labnotes.yaml.
+    tasks: TasksSettings = TasksSettings()
 
     @property
     def daily_regex(self) -> re.Pattern[str]:
@@ -62,6 +67,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# Settings that come from elsewhere in the vault, not from .labnotes.yaml.
+_NOT_YAML_KEYS = {"tasks"}
 _LIST_KEYS = {"timestamp_formats", "carry_sections"}
 _BOOL_KEYS = {"carry_over", "done_date"}
 
@@ -81,7 +88,7 @@ def parse_config(data: Any) -> VaultConfig:
         return VaultConfig()
     if not isinstance(data, dict):
         raise ConfigError(f"{CONFIG_NAME}: expected a mapping of settings, got {type(data).__name__}")
-    known = {f.name for f in fields(VaultConfig)}
+    known = {f.name for f in fields(VaultConfig)} - _NOT_YAML_KEYS
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
@@ -107,6 +114,11 @@ def parse_config(data: Any) -> VaultConfig:
 
 
 def load_config(vault: Path) -> VaultConfig:
+    """The vault's settings: .labnotes.yaml, and the Obsidian Tasks plugin's settings file."""
+    return replace(_load_yaml_config(vault), tasks=load_tasks_settings(Path(vault)))
+
+
+def _load_yaml_config(vault: Path) -> VaultConfig:
     path = Path(vault) / CONFIG_NAME
     if not path.is_file():
         return VaultConfig()
