@@ -22,6 +22,8 @@ HEAVY = ("torch", "git", "networkx")
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "settings": ("parse", "vault", "queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
     "parse": ("vault", "queries", "notes", "lab", "cli", "tui", *UI, *HEAVY),
+    # What a task is across notes: identity, routines, recurrence. Imports only settings and parse.
+    "tasks": ("vault", "queries", "notes", "lab", "cli", "tui", "history", *UI, *HEAVY),
     "vault": ("queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
     "queries": ("notes", "lab", "cli", "tui", *UI, "torch", "git"),
     "notes": ("lab", "cli", "tui", *UI, "torch", "git"),
