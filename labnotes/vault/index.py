@@ -25,7 +25,7 @@ from labnotes.vault.facts import NoteFacts
 from labnotes.vault.parsing import Job, parse_all, parse_one
 from labnotes.vault.resolve import LinkLike, Resolution, Resolver, is_checked
 from labnotes.vault.scan import scan_vault
-from labnotes.parse.model import Entry, Link, Note
+from labnotes.parse.model import Entry, Link, ListItem, Note
 
 if TYPE_CHECKING:
     import networkx
@@ -150,6 +150,19 @@ class VaultIndex:
     def content_notes(self) -> list[str]:
         """Every note but the template: what tasks, timelines and checks are about."""
         return [rel for rel in self.notes if rel != self.template]
+
+    def task_items(self) -> list[tuple[str, ListItem]]:
+        """Every task item of every content note with its note's vault path, in note and line order:
+        what a query over all tasks (a Tasks query block, `labnotes query`) reads. Each item carries its
+        Tasks fields (`item.fields`). A plain walk over the notes for now; the store may answer it
+        from its tables."""
+        return [
+            (rel, item)
+            for rel in self.content_notes()
+            if self.facts[rel].tasks
+            for item in self.notes[rel].list_items
+            if item.task is not None
+        ]
 
     # -- entries -----------------------------------------------------------------------------
 
