@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 import re
 
+from labnotes.parse.dates import DateError, parse_date
+
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _WEEKDAYS = {name: i for i, names in enumerate(
@@ -48,19 +50,14 @@ def _shift(today: dt.date, n: int, unit: str) -> dt.date:
 def parse_day(text: str, today: dt.date) -> dt.date:
     """One day; DateWordError for anything else."""
     word = " ".join(text.lower().split())
-    if word in ("today", "now"):
+    if word == "now":
         return today
-    if word == "tomorrow":
-        return today + dt.timedelta(days=1)
-    if word == "yesterday":
-        return today - dt.timedelta(days=1)
-    if re.fullmatch(r"[+-]\d{1,5}", word):
-        return today + dt.timedelta(days=int(word))
-    if _ISO.match(word):
+    if word in ("today", "tomorrow", "yesterday") or re.fullmatch(r"[+-]\d{1,5}", word) or _ISO.match(word):
+        # The words every labnotes command takes: one reader for all of them.
         try:
-            return dt.date.fromisoformat(word)
-        except ValueError:
-            raise DateWordError(f"not a real date: {text}") from None
+            return parse_date(word, today=today)
+        except DateError as exc:
+            raise DateWordError(str(exc)) from None
     m = _OFFSET.match(word)
     if m and (m.group(1) or m.group(4)):
         count = int(m.group(2)) if m.group(2).isdigit() else _NUMBERS.get(m.group(2))
