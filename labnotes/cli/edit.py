@@ -126,11 +126,18 @@ def toggle(
     config = _config(home) if home is not None else VaultConfig()
     done_date = dt.date.today() if config.done_date else None
     try:
-        result = toggle_task(path, line, to, done_date=done_date)
+        result = toggle_task(path, line, to, done_date=done_date, tasks=config.tasks)
     except NoteChanged as exc:
         fail(str(exc), 1)
     except EditError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{path}: {exc.strerror or exc}")
-    typer.echo(f"{name}:{line}: {result.after.strip()}")
+    if len(result.lines) > 1:
+        # The Tasks plugin's toggle of a recurring task: the next occurrence is a new line.
+        for i, text in enumerate(result.lines):
+            typer.echo(f"{name}:{line + i}: {text.strip()}")
+    elif not result.after:
+        typer.echo(f"{name}:{line}: done and removed (🏁 delete)")
+    else:
+        typer.echo(f"{name}:{line}: {result.after.strip()}")

@@ -18,6 +18,10 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from labnotes.settings.tasks_plugin import TasksSettings
 
 BOM = b"\xef\xbb\xbf"
 
@@ -63,7 +67,10 @@ class ToggleResult:
     old: str  # status character before
     new: str  # status character after
     before: str  # the line's text before (no line ending, no BOM)
-    after: str  # and after
+    after: str  # and after ("" when the line was dropped)
+    # With the Obsidian Tasks plugin: every line that replaced the task's line, in order (a recurring
+    # task's next occurrence is one of them; none when `🏁 delete` dropped it); () otherwise.
+    lines: tuple[str, ...] = ()
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
@@ -235,12 +242,17 @@ def toggle(
     *,
     done_date: _dt.date | None = None,
     snapshot: Snapshot | None = None,
+    tasks: "TasksSettings | None" = None,
+    today: _dt.date | None = None,
 ) -> ToggleResult:
     """Set the status character of the task on 1-based `line` (flip open/done when `to` is None).
 
     `done_date`, given when the vault asks for done dates, is stamped as ` ✅ YYYY-MM-DD` when the
     task becomes done and removed when it stops being done. Pass the `snapshot` a UI displayed to
     refuse the edit (NoteChanged) when the file changed since then.
+    `tasks`, the vault's Obsidian Tasks settings: when the vault uses the plugin, the toggle is the
+    plugin's (its done / cancelled dates, a recurring task's next occurrence, `🏁 delete`; see
+    notes/tasks_toggle.py), counted from `today`, and `done_date` is not used.
     Raises NotATask, LineOutOfRange, NoteChanged, EditError, OSError.
     """
     if to is not None and (len(to) != 1 or to in "]\r\n"):
@@ -259,6 +271,8 @@ def toggle(
     if not m or not _parser_agrees(snap.data, snap.path, line):
         raise NotATask(f"{snap.path}:{line}: not a task line")
     old = m.group("status")
+    if tasks is not None and tasks.present:
+        return _toggle_as_tasks_plugin(snap, lines, line, bom, eol, text, to, tasks, today or _dt.date.today())
     new = to if to is not None else next_status(old)
     after = text[: m.start("status")] + new + text[m.end("status"):]
     if not (old in DONE and new in DONE):
@@ -268,6 +282,26 @@ def toggle(
     if after != text:
         write_if_unchanged(snap, b"".join(lines))
     return ToggleResult(snap.path, line, old, new, text, after)
+
+
+def _toggle_as_tasks_plugin(
+    snap: Snapshot, lines: list[bytes], line: int, bom: bytes, eol: bytes, text: str, to: str | None,
+    tasks: "TasksSettings", today: _dt.date,
+) -> ToggleResult:
+    from labnotes.notes.tasks_toggle import toggle_task_line
+
+    change = toggle_task_line(text, to, tasks, today)
+    # New lines take the file's line ending; a last line without one stays without one.
+    inner = eol or _file_eol(lines)
+    parts = [
+        (bom if i == 0 else b"") + new.encode("utf-8") + (eol if i == len(change.lines) - 1 else inner)
+        for i, new in enumerate(change.lines)
+    ]
+    replaced = lines[: line - 1] + parts + lines[line:]
+    after = "" if change.deleted else next((t for t in change.lines if t != change.next_line), "")
+    if replaced != lines:
+        write_if_unchanged(snap, b"".join(replaced))
+    return ToggleResult(snap.path, line, change.old, change.new, text, after, change.lines)
 
 
 __all__ = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from labnotes.parse.inline import scan
 from labnotes.parse.model import Note, ParseWarning, TaskFields
@@ -95,42 +96,73 @@ def read_task_fields(
     return fields
 
 
-def _read_backwards(fields: TaskFields, text: str, line: int, warnings: list[ParseWarning]) -> None:
-    trailing_tags: list[str] = []
+@dataclass(frozen=True, slots=True)
+class FieldSpan:
+    """Where one field sits in a task's text (offsets into the text given to `field_spans`)."""
+
+    name: str  # "due", "priority", "recurrence", "tag", …
+    start: int
+    end: int
+    value: str | None
+    dataview: bool  # written as `[key:: value]` / `(key:: value)`
+
+
+def field_spans(text: str) -> list[FieldSpan]:
+    """The fields at the end of a task's text (its block id already taken off), last one first,
+    read as the plugin reads them. Tags among the fields are spans too (name "tag")."""
+    spans: list[FieldSpan] = []
+    text = text.rstrip()
+    if not _MAYBE.search(text):
+        return spans
     for _ in range(_MAX_RUNS + 1):
         matched = False
         for name, emoji, dataview in _FIELDS:
-            m = emoji.search(text) or (dataview.search(text) if "::" in text else None)
+            m = emoji.search(text)
+            is_dataview = False
+            if m is None and "::" in text:
+                m = dataview.search(text)
+                is_dataview = m is not None
             if m is None:
                 continue
             matched = True
-            text = text[: m.start()].strip()
             value = next((g for g in m.groups() if g is not None), None)
-            if name == "tag":
-                trailing_tags.insert(0, m.group(0).strip())
-            elif name == "priority":
-                assert value is not None
-                fields.priority = _PRIORITY_EMOJI.get(value, value.lower())
-            elif name == "recurrence":
-                assert value is not None
-                fields.recurrence = value.strip()
-            elif name == "on_completion":
-                assert value is not None
-                action = value.lower()
-                # Any other word means "nothing special", as in the plugin.
-                fields.on_completion = action if action in ("delete", "keep") else None
-            elif name == "depends_on":
-                assert value is not None
-                fields.depends_on = [i for i in value.replace(" ", "").split(",") if i]
-            else:
-                setattr(fields, name, value)
-                if name in _DATES and value is not None and not _real_day(value):
-                    warnings.append(ParseWarning(line, f"{name} date {value} does not exist"))
+            start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()) if name == "tag" else 0)
+            spans.append(FieldSpan(name, start, m.end(), value, is_dataview))
+            text = text[: m.start()].rstrip()
         if not matched:
             break
+    return spans
+
+
+def _read_backwards(fields: TaskFields, text: str, line: int, warnings: list[ParseWarning]) -> None:
+    spans = field_spans(text)
+    trailing_tags: list[str] = []
+    for span in spans:
+        name, value = span.name, span.value
+        if name == "tag":
+            trailing_tags.insert(0, text[span.start : span.end])
+        elif name == "priority":
+            assert value is not None
+            fields.priority = _PRIORITY_EMOJI.get(value, value.lower())
+        elif name == "recurrence":
+            assert value is not None
+            fields.recurrence = value.strip()
+        elif name == "on_completion":
+            assert value is not None
+            action = value.lower()
+            # Any other word means "nothing special", as in the plugin.
+            fields.on_completion = action if action in ("delete", "keep") else None
+        elif name == "depends_on":
+            assert value is not None
+            fields.depends_on = [i for i in value.replace(" ", "").split(",") if i]
+        else:
+            setattr(fields, name, value)
+            if name in _DATES and value is not None and not _real_day(value):
+                warnings.append(ParseWarning(line, f"{name} date {value} does not exist"))
+    head = text[: spans[-1].start].strip() if spans else text
     if trailing_tags:
-        text = f"{text} {' '.join(trailing_tags)}" if text else " ".join(trailing_tags)
-    fields.description = text
+        head = f"{head} {' '.join(trailing_tags)}" if head else " ".join(trailing_tags)
+    fields.description = head
 
 
 def _real_day(value: str) -> bool:
@@ -141,4 +173,4 @@ def _real_day(value: str) -> bool:
     return True
 
 
-__all__ = ["add_task_fields", "read_task_fields"]
+__all__ = ["FieldSpan", "add_task_fields", "field_spans", "read_task_fields"]
