@@ -20,6 +20,8 @@ HEAVY = ("torch", "git", "networkx")
 
 # layer -> the labnotes layers and third-party packages it must never import.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
+    # The guarded open: below every layer, so that settings, parse and the writers can use it.
+    "fs": ("settings", "parse", "vault", "queries", "notes", "lab", "cli", "tui", *UI, *HEAVY),
     "settings": ("parse", "vault", "queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
     "parse": ("vault", "queries", "notes", "lab", "cli", "tui", *UI, *HEAVY),
     # What a task is across notes: identity, routines, recurrence. Imports only settings and parse.
@@ -77,7 +79,7 @@ def test_the_rule_catches_a_forbidden_import(tmp_path: Path) -> None:
         sneaky.unlink()
 
 
-CORE = ["labnotes.settings.config", "labnotes.parse", "labnotes.parse.note", "labnotes.vault", "labnotes.queries.tasks",
+CORE = ["labnotes.fs.guard", "labnotes.settings.config", "labnotes.parse", "labnotes.parse.note", "labnotes.vault", "labnotes.queries.tasks",
         "labnotes.queries.timeline", "labnotes.queries.check", "labnotes.notes.newnote", "labnotes.notes.edit"]
 
 
