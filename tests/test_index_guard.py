@@ -154,9 +154,9 @@ def test_a_symlink_flipped_out_of_the_vault_during_indexing_is_not_read(tmp_path
 
     real_parse_one = parsing.parse_one
 
-    def parse_one(root, job, config, keep_note=False):
+    def parse_one(root, job, config):
         armed["on"] = job.rel == "flip.md"
-        return real_parse_one(root, job, config, keep_note)
+        return real_parse_one(root, job, config)
 
     monkeypatch.setattr(os.path, "realpath", realpath)
     monkeypatch.setattr(os, "stat", stat)
@@ -210,18 +210,19 @@ def test_the_descriptor_check_without_proc_still_refuses_a_changed_file(tmp_path
 # -- the cache -----------------------------------------------------------------------------------
 
 
-def test_a_cache_whose_header_length_is_garbage_is_rebuilt_with_a_warning(tmp_path):
+def test_a_store_whose_header_is_garbage_is_rebuilt_with_a_warning(tmp_path):
+    # The old cache read a damaged length field as a size: MemoryError / OverflowError every run.
     vault = tmp_path / "v"
     write(vault, "a.md")
-    path = build_index(vault).stats.cache_path
+    first = build_index(vault)
+    path = first.stats.cache_path
+    first.close()
     data = bytearray(path.read_bytes())
-    from labnotes.vault import cache as cachemod
-
-    start = len(cachemod.MAGIC)
-    data[start : start + 8] = (2**62).to_bytes(8, "little")  # a length of 4 EiB
+    data[16:100] = b"\xff" * 84  # page size, page counts, schema cookie …
     path.write_bytes(bytes(data))
     idx = build_index(vault)
     assert idx.stats.parsed == 1 and any("rebuilding" in p.message for p in idx.problems)
+    idx.close()
     assert build_index(vault).stats.parsed == 0
 
 
@@ -229,8 +230,10 @@ def test_index_rebuild_repairs_the_store(tmp_path):
     vault = tmp_path / "v"
     write(vault, "a.md")
     write(vault, "b.md")
-    path = build_index(vault).stats.cache_path
-    path.write_bytes(b"labnotes-index\n" + b"\xff" * 64)
+    first = build_index(vault)
+    first.close()
+    path = first.stats.cache_path
+    path.write_bytes(b"SQLite format 3\0" + b"\xff" * 64)
     rebuilt = build_index(vault, rebuild=True)
     assert rebuilt.stats.parsed == 2 and rebuilt.stats.cache_written
     after = build_index(vault)
@@ -244,7 +247,9 @@ def test_index_rebuild_from_the_command_line_rewrites_the_store(tmp_path):
 
     vault = tmp_path / "v"
     write(vault, "a.md")
-    path = build_index(vault).stats.cache_path
+    first = build_index(vault)
+    first.close()
+    path = first.stats.cache_path
     path.write_bytes(b"garbage")
     result = CliRunner().invoke(app, ["index", "--rebuild", "--vault", str(vault)])
     assert result.exit_code == 0, result.output

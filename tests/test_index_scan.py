@@ -94,10 +94,10 @@ def test_a_note_deleted_between_scan_and_read_is_reported(tmp_path, monkeypatch)
     write(tmp_path, "goes.md")
     real = parsing.parse_one
 
-    def delete_first(root, job, config, keep_note=False):
+    def delete_first(root, job, config):
         if job.rel == "goes.md":
             (tmp_path / "goes.md").unlink()
-        return real(root, job, config, keep_note)
+        return real(root, job, config)
 
     monkeypatch.setattr(parsing, "parse_one", delete_first)
     idx = build_index(tmp_path)

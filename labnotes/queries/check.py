@@ -26,7 +26,7 @@ def _links_ahead(idx: VaultIndex, rel: str, target: str) -> bool:
 
 def check(idx: VaultIndex) -> list[Finding]:
     found: list[Finding] = []
-    for rel, link, res in idx.links():
+    for rel, link, res in idx.links(unresolved=True):
         if res.ok or not is_checked(link) or rel == idx.template:
             continue
         if res.rel is None and _links_ahead(idx, rel, link.target):
@@ -34,15 +34,13 @@ def check(idx: VaultIndex) -> list[Finding]:
         kind = "unresolved-anchor" if res.rel is not None else "unresolved-link"
         found.append(Finding(kind, rel, link.line, f"{link.original}: {res.reason}"))
     seen: dict[str, tuple[str, int]] = {}
-    for rel in idx.content_notes():
-        for line, message in idx.facts[rel].warnings:
-            # Weekday contradictions are reported below with their entry; the rest (an impossible
-            # stamp, broken front matter, lists too deep to read) only the parser saw.
-            if not message.startswith("weekday "):
-                found.append(Finding("parse", rel, line, message))
-        if not idx.facts[rel].entries:
-            continue
-        entries = idx.notes[rel].entries
+    content = idx.content_notes()
+    for rel, w in idx.warnings(content):
+        # Weekday contradictions are reported below with their entry; the rest (an impossible
+        # stamp, broken front matter, lists too deep to read) only the parser saw.
+        if not w.message.startswith("weekday "):
+            found.append(Finding("parse", rel, w.line, w.message))
+    for rel, entries in idx.entries_by_note(content).items():
         for e in entries:
             if not e.weekday_ok:
                 found.append(Finding("weekday", rel, e.line, f"{e.weekday} does not fall on {e.timestamp[:10]}"))

@@ -28,9 +28,9 @@ class LinkRow:
     reason: str | None
 
 
-def _rows(idx: VaultIndex, keep: Callable[[str, Any, Any], bool]) -> list[LinkRow]:
+def _rows(idx: VaultIndex, keep: Callable[[str, Any, Any], bool], **only: Any) -> list[LinkRow]:
     out = []
-    for rel, link, res in idx.links():
+    for rel, link, res in idx.links(**only):
         if not keep(rel, link, res):
             continue
         out.append(
@@ -53,6 +53,8 @@ def links(idx: VaultIndex, *, unresolved: bool = False, note: str | None = None)
     return _rows(
         idx,
         lambda rel, link, res: (only is None or rel == only) and (not unresolved or (not res.ok and is_checked(link))),
+        notes=None if only is None else [only],
+        unresolved=unresolved,
     )
 
 
@@ -60,4 +62,4 @@ def backlinks(idx: VaultIndex, note: str) -> list[LinkRow]:
     rel = idx.find_note(note)
     if rel is None:
         raise QueryError(f"no note {note!r} in the vault")
-    return _rows(idx, lambda _src, _link, res: res.rel == rel)
+    return _rows(idx, lambda _src, _link, res: res.rel == rel, to=rel)

@@ -12,11 +12,9 @@ def metrics(idx: VaultIndex, *, since: str | None = None, until: str | None = No
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
     columns: dict[str, None] = {}
     rows = []
-    for day, rel in idx.daily_notes():
-        if (since_day and day < since_day) or (until_day and day > until_day):
-            continue
-        values = idx.facts[rel].metrics
-        if not values:
+    for day_text, rel, values in idx.metrics():
+        day = idx.note_day(rel)
+        if day is None or (since_day and day < since_day) or (until_day and day > until_day):
             continue
         columns.update(dict.fromkeys(values))
         rows.append({"day": day.isoformat(), "note": rel, **values})

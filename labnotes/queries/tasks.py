@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labnotes.parse.model import task_above
 from labnotes.queries.filters import matcher, parse_day, select_notes, status_char
 from labnotes.vault import VaultIndex
 
@@ -38,26 +37,11 @@ def tasks(
     section_key = section.casefold() if section else None
     rels = select_notes(idx, note=note, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
     rows: list[TaskRow] = []
-    for rel in rels:
-        if not idx.facts[rel].tasks:
+    for t in idx.task_rows([r for r in rels if idx.facts[r].tasks], status=want, placeholders=placeholders):
+        item = t.item
+        if section_key and not any(section_key in s.casefold() for s in item.section):
             continue
-        n = idx.notes[rel]
-        items = {i.line: i for i in n.list_items}
-        for item in n.list_items:
-            if item.task is None or (not placeholders and not item.text):
-                continue
-            if want is not None and item.task != want and not (want == "x" and item.task == "X"):
-                continue
-            if section_key and not any(section_key in s.casefold() for s in item.section):
-                continue
-            if not match(item.text):
-                continue
-            parent = task_above(items, item.parent_line)
-            depth, up = 0, parent
-            while up is not None:
-                depth += 1
-                up = task_above(items, up.parent_line)
-            rows.append(
-                TaskRow(rel, n.date, item.line, item.task, item.text, list(item.section), depth, parent.line if parent else None)
-            )
+        if not match(item.text):
+            continue
+        rows.append(TaskRow(t.note, t.day, item.line, item.task or "", item.text, list(item.section), t.task_depth, t.task_parent))
     return rows

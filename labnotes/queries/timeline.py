@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Iterator
 
-from labnotes.parse.model import Entry, ListItem, Note, task_above
+from labnotes.parse.model import Entry
 from labnotes.queries.filters import matcher, parse_day, select_notes
 from labnotes.vault import VaultIndex
+from labnotes.vault.reading import TaskItem
 
 @dataclass(slots=True)
 class TimelineEntry:
@@ -59,13 +61,13 @@ def timeline(
     match = matcher(grep)
     thread_match = matcher(thread) if thread else None
     threads: dict[tuple[str, int | None], Thread] = {}
-    items_of: dict[str, dict[int, ListItem]] = {}
-    for rel in select_notes(idx, note=note):
-        if not idx.facts[rel].entries:
-            continue
-        n = idx.notes[rel]
-        items = items_of[rel] = {i.line: i for i in n.list_items}
-        for e in n.entries:
+    rels = [rel for rel in select_notes(idx, note=note) if idx.facts[rel].entries]
+    tasks_of: dict[str, dict[int, TaskItem]] = {}
+    for t in idx.task_rows(rels):
+        tasks_of.setdefault(t.note, {})[t.item.line] = t
+    for rel, entries in idx.entries_by_note(rels).items():
+        tasks = tasks_of.setdefault(rel, {})
+        for e in entries:
             if since_day and e.timestamp[:10] < since_day.isoformat():
                 continue
             if not match(e.text):
@@ -73,29 +75,38 @@ def timeline(
             key = (rel, e.thread_line)
             t = threads.get(key)
             if t is None:
-                t = threads[key] = _thread(rel, n, items, e.thread_line)
+                t = threads[key] = _thread(rel, tasks, e.thread_line)
             t.entries.append(_timeline_entry(rel, e))
     kept = {k: t for k, t in threads.items() if thread_match is None or any(map(thread_match, [t.title, *t.path]))}
     for t in kept.values():
         t.entries.sort(key=lambda x: (x.timestamp, x.line))
         for prev, cur in zip(t.entries, t.entries[1:]):
             cur.minutes_since_previous = _minutes(prev.timestamp, cur.timestamp)
-    return _as_tree(items_of, kept)
+    return _as_tree(tasks_of, kept)
 
 
-def _as_tree(items_of: dict[str, dict[int, ListItem]], threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
+def _tasks_above(tasks: dict[int, TaskItem], line: int | None) -> Iterator[TaskItem]:
+    """The tasks enclosing the task at `line`, innermost first (a malformed tree cannot loop)."""
+    seen: set[int] = set()
+    item = tasks.get(line) if line is not None else None
+    up = tasks.get(item.task_parent) if item is not None and item.task_parent is not None else None
+    while up is not None and up.item.line not in seen:
+        seen.add(up.item.line)
+        yield up
+        up = tasks.get(up.task_parent) if up.task_parent is not None else None
+
+
+def _as_tree(tasks_of: dict[str, dict[int, TaskItem]], threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
     """Threads depth-first: each followed by the threads of the tasks under it, by first entry."""
     children: dict[tuple[str, int | None] | None, list[Thread]] = {}
     for (rel, line), t in threads.items():
         parent_key = None
         if line is not None:
-            items = items_of[rel]
-            up = task_above(items, items[line].parent_line)
-            while up is not None and (rel, up.line) not in threads:
-                up = task_above(items, up.parent_line)
-            if up is not None:
-                parent_key = (rel, up.line)
-                t.parent_line = up.line
+            for up in _tasks_above(tasks_of[rel], line):
+                if (rel, up.item.line) in threads:
+                    parent_key = (rel, up.item.line)
+                    t.parent_line = up.item.line
+                    break
         children.setdefault(parent_key, []).append(t)
     out: list[Thread] = []
 
@@ -110,16 +121,12 @@ def _as_tree(items_of: dict[str, dict[int, ListItem]], threads: dict[tuple[str, 
     return out
 
 
-def _thread(rel: str, note: Note, items: dict[int, ListItem], line: int | None) -> Thread:
-    item = items.get(line) if line is not None else None
-    if item is None:
+def _thread(rel: str, tasks: dict[int, TaskItem], line: int | None) -> Thread:
+    task = tasks.get(line) if line is not None else None
+    if task is None:
         return Thread(rel, None, "(no task)", [], None)
-    path: list[str] = []
-    up = task_above(items, item.parent_line)
-    while up is not None:
-        path.insert(0, up.text)
-        up = task_above(items, up.parent_line)
-    return Thread(rel, item.line, item.text, path, item.task)
+    path = [up.item.text for up in _tasks_above(tasks, line)][::-1]
+    return Thread(rel, task.item.line, task.item.text, path, task.item.task)
 
 
 def _timeline_entry(rel: str, e: Entry) -> TimelineEntry:

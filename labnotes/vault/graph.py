@@ -23,7 +23,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from labnotes.vault.resolve import is_checked
-from labnotes.parse.model import task_above
 
 if TYPE_CHECKING:
     import networkx
@@ -51,55 +50,64 @@ def build_graph(idx: "VaultIndex") -> "networkx.MultiDiGraph":
     import networkx as nx
 
     g = nx.MultiDiGraph(vault=str(idx.vault))
+    # Read from the store's rows, a table at a time: no note is rebuilt whole.
+    headings: dict[str, list[tuple[int, int, str]]] = {}
+    for rel, line, level, text in idx.reader.headings():
+        headings.setdefault(rel, []).append((line, level, text))
+    tasks: dict[str, list[Any]] = {}
+    for t in idx.task_rows():
+        tasks.setdefault(t.note, []).append(t)
+    entries = idx.entries_by_note()
     for rel in idx.notes:
-        _add_note(g, idx, rel)
+        _add_note(g, idx, rel, headings.get(rel, []), tasks.get(rel, []), entries.get(rel, []))
     _add_links(g, idx)
     _add_threads(g, idx)
     _add_experiments(g, idx)
     return g
 
 
-def _add_note(g: "networkx.MultiDiGraph", idx: "VaultIndex", rel: str) -> None:
-    note = idx.notes[rel]
+def _add_note(
+    g: "networkx.MultiDiGraph", idx: "VaultIndex", rel: str, headings: list[tuple[int, int, str]],
+    tasks: list[Any], entries: list[Any],
+) -> None:  # fmt: skip
     nid = note_id(rel)
-    g.add_node(nid, kind="note", label=rel.rsplit("/", 1)[-1][:-3], rel=rel, day=note.date)
+    g.add_node(nid, kind="note", label=rel.rsplit("/", 1)[-1][:-3], rel=rel, day=idx.facts[rel].day)
 
     # Sections nest by level, like an outline.
     heading_lines: list[int] = []
     open_sections: list[tuple[int, str]] = []  # (level, node id)
-    for h in note.headings:
-        sid = section_id(rel, h.line)
-        g.add_node(sid, kind="section", label=h.text, rel=rel, line=h.line, level=h.level)
-        while open_sections and open_sections[-1][0] >= h.level:
+    for line, level, text in headings:
+        sid = section_id(rel, line)
+        g.add_node(sid, kind="section", label=text, rel=rel, line=line, level=level)
+        while open_sections and open_sections[-1][0] >= level:
             open_sections.pop()
         g.add_edge(open_sections[-1][1] if open_sections else nid, sid, key="contains", kind="contains")
-        open_sections.append((h.level, sid))
-        heading_lines.append(h.line)
+        open_sections.append((level, sid))
+        heading_lines.append(line)
 
     def section_of(line: int) -> str:
         i = bisect.bisect_right(heading_lines, line) - 1
         return section_id(rel, heading_lines[i]) if i >= 0 else nid
 
-    items = {item.line: item for item in note.list_items}
-
-    for item in note.list_items:
-        if item.task is None:
-            continue
+    task_lines = set()
+    for t in tasks:
+        item = t.item
         tid = task_id(rel, item.line)
+        task_lines.add(item.line)
         g.add_node(
             tid, kind="task", label=item.text, rel=rel, line=item.line,
             status=item.task, section=" / ".join(item.section),
         )  # fmt: skip
-        parent = task_above(items, item.parent_line)
-        g.add_edge(task_id(rel, parent.line) if parent else section_of(item.line), tid, key="contains", kind="contains")
+        parent = t.task_parent
+        g.add_edge(task_id(rel, parent) if parent is not None else section_of(item.line), tid, key="contains", kind="contains")
 
-    for e in note.entries:
+    for e in entries:
         eid = entry_id(e.id)
         g.add_node(
             eid, kind="entry", label=e.text, rel=rel, line=e.line, timestamp=e.timestamp,
             struck=e.struck, finding=bool(e.highlights), weekday_ok=e.weekday_ok,
         )  # fmt: skip
-        holder = task_id(rel, e.thread_line) if e.thread_line in items else section_of(e.line)
+        holder = task_id(rel, e.thread_line) if e.thread_line in task_lines else section_of(e.line)
         g.add_edge(holder, eid, key="contains", kind="contains")
 
 
@@ -151,7 +159,7 @@ def _add_experiments(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
         g.graph["problems"] = [str(exc)]
         return
     # The manifest's links and the notes' own `[exp:: id]` fields, as `labnotes experiments` lists them.
-    registry = registry.with_fields(idx.notes)
+    registry = registry.with_fields(idx.notes_with_field("exp"))
     for exp in registry.experiments.values():
         xid = f"experiment:{exp.id}"
         g.add_node(xid, kind="experiment", label=exp.title or exp.id, question=exp.question)

@@ -1,15 +1,18 @@
-"""`build_index(vault) -> VaultIndex`: every note of the vault, parsed once and cached.
+"""`build_index(vault) -> VaultIndex`: every note of the vault, parsed once and kept in the store.
 
-Startup on an unchanged vault stats the files and reads the cache header; nothing is hashed or
-parsed. A note whose size or mtime moved is hashed, and parsed only when its text really changed.
+Startup on an unchanged vault stats the files and compares them with the stamps the store holds
+(size, mtime, ctime, inode); nothing is hashed or parsed. A note whose stamp moved is hashed, and
+parsed only when its text really changed; its rows are replaced in one transaction. Links are
+resolved again only where a note or attachment of their name came, went or changed.
+
+Every question is answered from the store's rows (labnotes.vault.reading); a whole note is
+rebuilt from its rows only when asked for (`idx.notes[rel]`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import pickle
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -19,18 +22,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import labnotes
-from labnotes.settings.config import VaultConfig, load_config
-from labnotes.vault import cache as cachemod
-from labnotes.vault.facts import NoteFacts
-from labnotes.vault.parsing import Job, parse_all, parse_one
-from labnotes.vault.resolve import LinkLike, Resolution, Resolver, is_checked
-from labnotes.vault.scan import scan_vault
 from labnotes.parse.model import Entry, Link, ListItem, Note
+from labnotes.settings.config import VaultConfig, load_config
+from labnotes.vault.facts import NoteFacts
+from labnotes.vault.parsing import Job, parse_all
+from labnotes.vault.reading import NoteRow, Reader, TaskItem
+from labnotes.vault.resolve import LinkLike, Resolution, Resolver
+from labnotes.vault.scan import scan_vault
+from labnotes.vault.store import SCHEMA_VERSION, Store, StoreError, store_file
 
 if TYPE_CHECKING:
     import networkx
 
 PACKAGE_DIR = Path(labnotes.__file__).resolve().parent
+# A cold index commits every this many notes (or this many seconds), so that another process
+# never waits long for the write lock, and a crash loses at most one batch.
+BATCH_NOTES = 500
+BATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +46,7 @@ class Problem:
     rel: str  # vault-relative path of the file, "" for the vault as a whole
     line: int  # 1-based; 0 when the problem is the whole file
     message: str
+    code: str | None = None  # the parser's warning code, when the parser reported it
 
     def __str__(self) -> str:
         where = f"{self.rel}:{self.line}" if self.line else self.rel
@@ -48,46 +57,34 @@ class Problem:
 class IndexStats:
     seconds: float = 0.0
     parsed: int = 0  # notes parsed this run
-    hashed: int = 0  # notes read because their size or mtime moved
-    cache_written: bool = False
-    cache_path: Path | None = None
+    hashed: int = 0  # notes read because their stamp moved
+    cache_written: bool = False  # the store was written this run
+    cache_path: Path | None = None  # the store's database file; None when kept in memory
 
 
 class NoteStore(Mapping[str, Note]):
-    """`idx.notes`: a read-only mapping whose notes are unpickled the first time they are read."""
+    """`idx.notes`: a read-only mapping whose notes are rebuilt from the store when first read."""
 
-    def __init__(
-        self,
-        order: list[str],
-        loaded: dict[str, Note],
-        blobs: dict[str, bytes],
-        cached: cachemod.CacheFile | None,
-        records: dict[str, cachemod.Record],
-        reparse: Callable[[str], Note | None],
-    ) -> None:
-        self._order = order
-        self._members = set(order)
-        self._loaded = loaded
-        self._blobs = blobs
-        self._cached = cached
-        self._records = records
+    def __init__(self, reader: Reader, rows: dict[str, NoteRow], reparse: Callable[[str], Note | None]) -> None:
+        self._reader = reader
+        self._rows = rows
+        self._loaded: dict[str, Note] = {}
         self._reparse = reparse
 
     def __getitem__(self, rel: str) -> Note:
         note = self._loaded.get(rel)
         if note is not None:
             return note
-        if rel not in self._members:
+        row = self._rows.get(rel)
+        if row is None:
             raise KeyError(rel)
         try:
-            blob = self._blobs.get(rel)
-            if blob is None and self._cached is not None:
-                blob = self._cached.blob(self._records[rel])
-            note = pickle.loads(blob) if blob is not None else None
+            note = self._reader.note(row.id)
         except Exception:
             note = None
         if note is None:
-            # A damaged entry in the cache: read the file again rather than lose the note.
+            # Its rows are damaged, or another process replaced the note meanwhile: the file
+            # is the truth, so read it again rather than lose the note.
             note = self._reparse(rel)
             if note is None:
                 raise KeyError(rel)
@@ -95,17 +92,102 @@ class NoteStore(Mapping[str, Note]):
         return note
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
-
-    def close(self) -> None:
-        if self._cached is not None:
-            self._cached.close()
+        return iter(self._rows)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._rows)
 
     def __contains__(self, rel: object) -> bool:
-        return rel in self._members
+        return rel in self._rows
+
+    def close(self) -> None:
+        self._reader.conn.close()
+
+
+class StoredFacts:
+    """One note's facts (see facts.NoteFacts), read from the store part by part as asked for."""
+
+    def __init__(self, reader: Reader, row: NoteRow) -> None:
+        self._reader = reader
+        self._row = row
+        self.day = row.day
+        self.tasks = row.tasks
+        self.open_tasks = row.open_tasks
+        self.entries = row.entries
+
+    @cached_property
+    def aliases(self) -> tuple[str, ...]:
+        return self._reader.aliases_of(self._row.id)
+
+    @cached_property
+    def _anchors(self) -> tuple[tuple, tuple]:
+        return self._reader.anchors_of(self._row.id)
+
+    @property
+    def headings(self) -> tuple[tuple[int, int, str], ...]:
+        return self._anchors[0]
+
+    @property
+    def blocks(self) -> tuple[tuple[int, str], ...]:
+        return self._anchors[1]
+
+    @cached_property
+    def links(self) -> tuple[tuple[Any, ...], ...]:
+        return tuple(
+            (x.line, x.col, x.original, x.target, x.heading, x.block, x.alias, x.embed, x.kind, x.size)
+            for x in self._reader.part_of("links", self._row.id)
+        )
+
+    @cached_property
+    def warnings(self) -> tuple[tuple[int, str], ...]:
+        return tuple((w.line, w.message) for w in self._reader.part_of("warnings", self._row.id))
+
+    @cached_property
+    def metrics(self) -> dict[str, Any]:
+        return self._reader.metrics_of(self._row.id)
+
+    def link_objects(self) -> list[Link]:
+        return self._reader.part_of("links", self._row.id)
+
+
+class FactsMap(Mapping[str, "StoredFacts"]):
+    """`idx.facts`: per-note facts without rebuilding notes; each read from the store when asked."""
+
+    def __init__(self, reader: Reader, rows: dict[str, NoteRow]) -> None:
+        self._reader = reader
+        self._rows = rows
+        self._made: dict[str, StoredFacts] = {}
+
+    def __getitem__(self, rel: str) -> StoredFacts:
+        facts = self._made.get(rel)
+        if facts is None:
+            facts = self._made[rel] = StoredFacts(self._reader, self._rows[rel])
+        return facts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._rows
+
+
+class _Anchors(Mapping[str, Any]):
+    """The anchors (headings, blocks) of each note, for the resolver, read only for notes reached."""
+
+    def __init__(self, facts: FactsMap) -> None:
+        self._facts = facts
+
+    def __getitem__(self, rel: str) -> StoredFacts:
+        return self._facts[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
 
 
 class VaultIndex:
@@ -113,33 +195,59 @@ class VaultIndex:
         self,
         vault: Path,
         config: VaultConfig,
-        notes: NoteStore,
-        facts: dict[str, NoteFacts],
-        attachments: list[str],
+        store: Store,
         problems: list[Problem],
+        attachments: list[str],
         stats: IndexStats,
     ) -> None:
         self.vault = vault
         self.config = config
-        self.notes = notes
-        self.facts = facts
+        self.store = store
+        self.reader = Reader(store.conn)
+        self._rows = self.reader.note_rows()
+        self.notes = NoteStore(self.reader, self._rows, self._reparse)
+        self.facts: Mapping[str, StoredFacts] = FactsMap(self.reader, self._rows)
         self.attachments = attachments
-        self.problems = problems
+        self._problems = problems
+        self._warned = [Problem(rel, w.line, w.message, getattr(w, "code", None)) for rel, w in self.reader.warnings()]
         self.stats = stats
+
+    def _reparse(self, rel: str) -> Note | None:
+        from labnotes.parse import NoteError, parse_note, read_text
+
+        try:
+            return parse_note(read_text(self.vault / rel, inside=str(self.vault)), rel, config=self.config)
+        except NoteError as exc:
+            self._problems.append(Problem(rel, 0, str(exc)))
+        except Exception as exc:  # a parser bug costs this note only
+            self._problems.append(Problem(rel, 0, f"labnotes could not parse this note ({type(exc).__name__}: {exc})"))
+        return None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What could not be read (files, the store) and every parser warning, by note."""
+        return self._problems + self._warned
+
+    def note_id(self, rel: str) -> int | None:
+        row = self._rows.get(rel)
+        return row.id if row else None
+
+    def _ids(self, rels: list[str] | None) -> list[int] | None:
+        return None if rels is None else [self._rows[r].id for r in rels if r in self._rows]
 
     # -- days --------------------------------------------------------------------------------
 
     def note_day(self, rel: str) -> dt.date | None:
-        facts = self.facts.get(rel)
-        if facts is None or not facts.day:
+        row = self._rows.get(rel)
+        if row is None or not row.day:
             return None
         try:
-            return dt.date.fromisoformat(facts.day)
+            return dt.date.fromisoformat(row.day)
         except ValueError:
             return None
 
     def daily_notes(self) -> list[tuple[dt.date, str]]:
-        days = [(day, rel) for rel in self.facts if (day := self.note_day(rel)) is not None]
+        days = [(day, rel) for rel in self._rows if (day := self.note_day(rel)) is not None]
         return sorted(days)
 
     @cached_property
@@ -149,66 +257,83 @@ class VaultIndex:
 
     def content_notes(self) -> list[str]:
         """Every note but the template: what tasks, timelines and checks are about."""
-        return [rel for rel in self.notes if rel != self.template]
+        return [rel for rel in self._rows if rel != self.template]
+
+    # -- entries -----------------------------------------------------------------------------
+
+    def entries(self, notes: list[str] | None = None) -> list[tuple[str, Entry]]:
+        """Every entry of the vault (or of `notes`) in time order (ties: note, then line)."""
+        return list(self.reader.entries(note_ids=self._ids(notes)))
+
+    def entries_by_note(self, notes: list[str] | None = None) -> dict[str, list[Entry]]:
+        """The entries of each note that has any (or of `notes`), in file order."""
+        out: dict[str, list[Entry]] = {}
+        for rel, e in self.reader.entries(note_ids=self._ids(notes), order="note"):
+            out.setdefault(rel, []).append(e)
+        return out
+
+    def entry(self, entry_id: str) -> tuple[str, Entry] | None:
+        for found in self.reader.entries(entry_id=entry_id, order="note"):
+            return found
+        return None
+
+    def entry_at(self, rel: str, line: int) -> Entry | None:
+        row = self._rows.get(rel)
+        return self.reader.entry_at(row.id, line) if row is not None else None
+
+    # -- tasks -------------------------------------------------------------------------------
+
+    def task_rows(
+        self, notes: list[str] | None = None, *, status: str | None = None, placeholders: bool = True
+    ) -> list[TaskItem]:
+        """Task items (of `notes`, else of every note) in note order, each with the line of the
+        task above it and its depth in the task tree; `status` is the character between the
+        brackets ("x" matches "X" too); `placeholders=False` leaves out empty template tasks."""
+        return list(self.reader.task_items(note_ids=self._ids(notes), status=status, placeholders=placeholders))
 
     def task_items(self) -> list[tuple[str, ListItem]]:
         """Every task item of every content note with its note's vault path, in note and line order:
         what a query over all tasks (a Tasks query block, `labnotes query`) reads. Each item carries its
-        Tasks fields (`item.fields`). A plain walk over the notes for now; the store may answer it
-        from its tables."""
-        return [
-            (rel, item)
-            for rel in self.content_notes()
-            if self.facts[rel].tasks
-            for item in self.notes[rel].list_items
-            if item.task is not None
-        ]
-
-    # -- entries -----------------------------------------------------------------------------
-
-    def entries(self) -> list[tuple[str, Entry]]:
-        """Every entry of the vault in time order (ties: note, then line)."""
-        found = [(rel, e) for rel in self.notes if self.facts[rel].entries for e in self.notes[rel].entries]
-        return sorted(found, key=lambda pair: (pair[1].timestamp, pair[0], pair[1].line))
-
-    def entry(self, entry_id: str) -> tuple[str, Entry] | None:
-        stem = entry_id.split("@", 1)[0].casefold()
-        # An id starts with its note's file stem, so only notes of that name need reading.
-        for rel in self.notes:
-            if _stem(rel).casefold() == stem and self.facts[rel].entries:
-                for e in self.notes[rel].entries:
-                    if e.id == entry_id:
-                        return rel, e
-        return None
-
-    def entry_at(self, rel: str, line: int) -> Entry | None:
-        if rel not in self.notes:
-            return None
-        for e in self.notes[rel].entries:
-            if e.line == line or e.item_line == line:
-                return e
-        return None
+        Tasks fields (`item.fields`). Read from the store's task rows; a note whose only tasks are
+        empty template placeholders is left out."""
+        rels = [rel for rel in self.content_notes() if self._rows[rel].tasks]
+        return [(t.note, t.item) for t in self.reader.task_items(note_ids=self._ids(rels))]
 
     # -- names and links ---------------------------------------------------------------------
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver(self.facts, self.attachments)
+        return Resolver(_Anchors(self.facts), self.attachments, self.reader.aliases())  # type: ignore[arg-type]
 
     def resolve(self, link: LinkLike, from_rel: str) -> Resolution:
         return self.resolver.resolve(link, from_rel)
 
-    def links(self) -> list[tuple[str, Link, Resolution]]:
-        """Every link of every note, with what it resolves to; read from the facts alone."""
-        return self._links
-
-    @cached_property
-    def _links(self) -> list[tuple[str, Link, Resolution]]:
+    def links(
+        self, *, notes: list[str] | None = None, to: str | None = None, unresolved: bool = False
+    ) -> list[tuple[str, Link, Resolution]]:
+        """Every link (of `notes`; reaching note `to`; only `unresolved` ones that must resolve)
+        with what it resolves to, as stored."""
         out = []
-        for rel, facts in self.facts.items():
-            for link in facts.link_objects():
-                out.append((rel, link, self.resolver.resolve(link, rel)))
+        for rel, link, res in self.reader.links(note_ids=self._ids(notes), resolved=to, unresolved=unresolved):
+            if res is None:  # another process stored it and has not resolved it yet
+                res = self.resolver.resolve(link, rel)
+                if unresolved and res.ok:
+                    continue
+            out.append((rel, link, res))
         return out
+
+    def warnings(self, notes: list[str] | None = None) -> list[tuple[str, Any]]:
+        """(note, ParseWarning) for every parser warning (of `notes`), by note and line."""
+        return self.reader.warnings(self._ids(notes))
+
+    def metrics(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(day, note, life-table row) for every daily note that has one, in day order."""
+        return self.reader.metrics()
+
+    def notes_with_field(self, key: str) -> Mapping[str, Note]:
+        """The notes that hold an inline field `[key:: …]` (key case and spaces ignored)."""
+        ids = set(self.reader.note_ids_with_field(key.strip()))
+        return {rel: self.notes[rel] for rel, row in self._rows.items() if row.id in ids}
 
     def find_note(self, name_or_path: str) -> str | None:
         """A note named on the command line: its vault path, file path, stem or alias."""
@@ -216,19 +341,24 @@ class VaultIndex:
         if not given:
             return None
         as_path = Path(given).expanduser()
-        if as_path.is_absolute() or os.sep in given or "/" in given:
+        if as_path.is_absolute() or "/" in given or (sys.platform == "win32" and "\\" in given):
             try:
                 rel = as_path.resolve().relative_to(self.vault).as_posix()
             except (ValueError, OSError):
                 rel = None
-            if rel in self.facts:
+            if rel in self._rows:
                 return rel
+        # The usual case (a vault path, with or without .md) needs no resolver.
+        if not given.startswith(("./", "../")):
+            hit = self.reader.find_exact(given.replace("\\", "/").lstrip("/"))
+            if hit is not None:
+                return hit
         rel, _, _ = self.resolver.find_file(given.replace("\\", "/"), "")
-        return rel if rel in self.facts else None
+        return rel if rel in self._rows else None
 
     def close(self) -> None:
-        """Let go of the cache file; notes not read yet can no longer be read."""
-        self.notes.close()
+        """Let go of the store; notes not read yet can no longer be read."""
+        self.store.close()
 
     # -- the graph ---------------------------------------------------------------------------
 
@@ -239,17 +369,13 @@ class VaultIndex:
         return build_graph(self)
 
 
-def _stem(rel: str) -> str:
-    name = rel.rsplit("/", 1)[-1]
-    return name[:-3] if name.lower().endswith(".md") else name
-
-
 def fingerprint() -> str:
-    """What the cached notes depend on besides the notes: this labnotes, its parser, Python."""
-    parts: list[str] = [str(cachemod.FORMAT), sys.version, labnotes.__version__]
+    """What the stored notes depend on besides the notes: this labnotes, its parser, Python."""
+    parts: list[str] = [str(SCHEMA_VERSION), sys.version, labnotes.__version__]
     sources = sorted((PACKAGE_DIR / "parse").glob("*.py")) + [
         PACKAGE_DIR / "settings" / "config.py",
-        PACKAGE_DIR / "vault" / "facts.py",
+        PACKAGE_DIR / "vault" / "rows.py",
+        PACKAGE_DIR / "vault" / "resolve.py",
     ]
     for src in sources:
         try:
@@ -258,6 +384,14 @@ def fingerprint() -> str:
         except OSError:
             parts.append(f"{src.name}:missing")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _encodable(rel: str) -> bool:
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def build_index(
@@ -269,100 +403,91 @@ def build_index(
 ) -> VaultIndex:
     """Index the vault. `progress(done, total)` is called as changed notes are parsed.
 
-    `rebuild` ignores what the cache holds, parses every note and writes the cache anew (what
-    `labnotes index --rebuild` does); `use_cache=False` neither reads nor writes it.
-
+    `rebuild` throws the store away and parses every note again (`labnotes index --rebuild`);
+    `use_cache=False` keeps the store in memory, neither reading nor writing the one on disk.
     Raises ConfigError for a bad .labnotes.yaml; every other problem lands in `idx.problems`.
     """
     started = time.perf_counter()
     root = Path(vault).resolve()
     config = load_config(root)
-    config_key = repr(config)
     scan = scan_vault(root)
     problems = [Problem(p.rel, 0, p.message) for p in scan.problems]
-    stats = IndexStats(cache_path=cachemod.cache_file(root) if use_cache else None)
+    for rel in [r for r in scan.notes if not _encodable(r)]:
+        problems.append(Problem(rel, 0, "file name is not valid UTF-8; skipped"))
+        del scan.notes[rel]
+    scan.attachments = [a for a in scan.attachments if _encodable(a)]
+    path = store_file(root) if use_cache else None
+    stats = IndexStats(cache_path=path)
 
     fp = fingerprint()
-    cached: cachemod.CacheFile | None = None
-    if use_cache and not rebuild:
-        try:
-            cached = cachemod.load(stats.cache_path, fp)
-        except cachemod.CacheError as exc:
-            problems.append(Problem("", 0, f"{exc}; rebuilding it"))
-    if cached is not None and cached.config_key != config_key:
-        cached.close()
-        cached = None
-    old = cached.records if cached is not None else {}
+    try:
+        store = Store(path, fp, repr(config), rebuild=rebuild)
+    except StoreError as exc:
+        problems.append(Problem("", 0, f"{exc}; working without it this time"))
+        store = Store(None, fp, repr(config))
+        stats.cache_path = None
+    problems.extend(Problem("", 0, w) for w in store.warnings)
 
-    records: dict[str, cachemod.Record] = {}
-    jobs: list[Job] = []
-    for rel, stamp in scan.notes.items():
-        rec = old.get(rel)
-        if rec is not None and rec.stamp == stamp:
-            records[rel] = rec
-        else:
-            jobs.append(Job(rel, stamp, rec.digest if rec is not None else None))
-
-    blobs: dict[str, bytes] = {}
-    loaded: dict[str, Note] = {}
-    # Only a real change rewrites the cache: a file that fails to read is retried, not recorded.
-    dirty = cached is None or bool(old.keys() - scan.notes.keys())
+    known = store.known_notes
+    jobs = [
+        Job(rel, stamp, known[rel].digest if rel in known else None)
+        for rel, stamp in scan.notes.items()
+        if rel not in known or known[rel].stamp != stamp
+    ]
+    gone = set(known) - set(scan.notes)
+    batch: list[tuple[Any, ...]] = []
+    restamp: list[tuple[str, Any]] = []
+    last_flush = time.perf_counter()
     for res in parse_all(str(root), jobs, config, progress):
         stats.hashed += 1
         if res.error is not None:
             problems.append(Problem(res.rel, res.error_line, res.error))
+            if res.rel in known:
+                gone.add(res.rel)  # it cannot be read now: its old rows would be a lie
             continue
-        dirty = True
         if res.unchanged:
-            rec = old[res.rel]
-            records[res.rel] = cachemod.Record(res.stamp, rec.digest, rec.facts, rec.offset, rec.length)
-        else:
-            stats.parsed += 1
-            records[res.rel] = cachemod.Record(res.stamp, res.digest, res.facts)
-            blobs[res.rel] = res.blob
-            if res.note is not None:
-                loaded[res.rel] = res.note
+            restamp.append((res.rel, res.stamp))
+            continue
+        stats.parsed += 1
+        assert res.rows is not None and res.digest is not None
+        batch.append((res.rel, res.stamp, res.digest, res.rows))
+        if len(batch) >= BATCH_NOTES or time.perf_counter() - last_flush > BATCH_SECONDS:
+            store.replace_notes(batch)
+            batch, last_flush = [], time.perf_counter()
+    if batch:
+        store.replace_notes(batch)
+    if restamp:
+        store.restamp(restamp)
+    if gone:
+        store.delete_notes(sorted(gone))
+    had = store.attachments()
+    now = set(scan.attachments)
+    if had != now:
+        store.set_attachments(now - had, had - now)
+    stats.cache_written = bool(stats.parsed or restamp or gone or had != now) and path is not None
 
-    order = sorted(records)
-    records = {rel: records[rel] for rel in order}
-    if use_cache and dirty:
-        try:
-            cachemod.save(
-                stats.cache_path, fp, config_key, records,
-                lambda rel, rec: blobs[rel] if rel in blobs else cached.blob(rec),
-            )  # fmt: skip
-            stats.cache_written = True
-        except (OSError, cachemod.CacheError) as exc:
-            problems.append(Problem("", 0, f"cannot write the index cache: {exc}"))
+    idx = VaultIndex(root, config, store, problems, sorted(scan.attachments), stats)
+    if store.touched_keys or store.touched_paths:
+        from labnotes.vault.linking import resolve_again
 
-    facts = {rel: NoteFacts.from_tuple(records[rel].facts) for rel in order}
-    for rel, f in facts.items():
-        problems.extend(Problem(rel, line, message) for line, message in f.warnings)
-
-    def reparse(rel: str) -> Note | None:
-        res = parse_one(str(root), Job(rel, scan.notes[rel]), config, keep_note=True)
-        if res.note is None:
-            problems.append(Problem(rel, res.error_line, res.error or "cannot read the note"))
-        return res.note
-
-    store = NoteStore(order, loaded, blobs, cached, records, reparse)
+        resolve_again(idx, store.touched_keys, store.touched_paths)
     stats.seconds = time.perf_counter() - started
-    return VaultIndex(root, config, store, facts, sorted(scan.attachments), problems, stats)
+    return idx
 
 
 def summary(idx: VaultIndex) -> dict[str, Any]:
     """The counts `labnotes index` prints."""
-    links = [r for _, link, r in idx.links() if is_checked(link)]
+    links, unresolved = idx.reader.link_counts(None)
     # The counts `labnotes tasks` and `timeline` list: the template's tasks are no one's to do.
-    content = [idx.facts[rel] for rel in idx.content_notes()]
+    content = [idx._rows[rel] for rel in idx.content_notes()]
     return {
         "vault": str(idx.vault),
-        "notes": len(idx.facts),
-        "tasks": sum(f.tasks for f in content),
-        "open_tasks": sum(f.open_tasks for f in content),
-        "entries": sum(f.entries for f in content),
-        "links": len(links),
-        "unresolved_links": sum(1 for r in links if not r.ok),
+        "notes": len(idx._rows),
+        "tasks": sum(r.tasks for r in content),
+        "open_tasks": sum(r.open_tasks for r in content),
+        "entries": sum(r.entries for r in content),
+        "links": links,
+        "unresolved_links": unresolved,
         "attachments": len(idx.attachments),
         "warnings": len(idx.problems),
         "parsed": idx.stats.parsed,

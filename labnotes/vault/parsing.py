@@ -1,7 +1,7 @@
 """Read and parse the notes that changed: in this process for a few, over every core for many.
 
-A worker returns each note pickled, with its facts, so the parent never has to rebuild the
-objects it does not use; notes parsed in-process are kept as objects as well.
+A worker returns each note as the rows the store keeps (plain tuples, cheap to send back), so
+the parent only inserts them.
 """
 
 from __future__ import annotations
@@ -9,16 +9,14 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import pickle
 import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from labnotes.settings.config import VaultConfig
-from labnotes.vault.facts import NoteFacts
+from labnotes.vault.rows import NoteRows, note_rows
 from labnotes.vault.scan import Stamp
-from labnotes.parse.model import Note
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -45,15 +43,13 @@ class Parsed:
     rel: str
     stamp: Stamp
     digest: bytes | None = None
-    blob: bytes | None = None  # the pickled Note; None when the content is as cached, or on error
-    facts: tuple | None = None
+    rows: NoteRows | None = None  # None when the content is as stored, or on error
     error: str | None = None
     error_line: int = 0
-    note: Note | None = None  # only when parsed in this process
 
     @property
     def unchanged(self) -> bool:
-        return self.error is None and self.blob is None
+        return self.error is None and self.rows is None
 
 
 def digest_of(text: str) -> bytes:
@@ -63,7 +59,7 @@ def digest_of(text: str) -> bytes:
 _WHERE = re.compile(r":(\d+):")
 
 
-def parse_one(root: str, job: Job, config: VaultConfig, keep_note: bool = False) -> Parsed:
+def parse_one(root: str, job: Job, config: VaultConfig) -> Parsed:
     from labnotes.parse import NoteError, parse_note, read_text
 
     out = Parsed(job.rel, job.stamp)
@@ -82,16 +78,12 @@ def parse_one(root: str, job: Job, config: VaultConfig, keep_note: bool = False)
     if out.digest == job.known_digest:
         return out
     try:
-        note = parse_note(text, job.rel, config=config)
-        out.blob = pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
-        out.facts = NoteFacts.of(note).to_tuple()
+        out.rows = note_rows(parse_note(text, job.rel, config=config), text)
     except (Exception, RecursionError) as exc:
         # A parser bug must cost one note, not the vault: the rest is read, this one reported.
         out.digest = None
         out.error = f"labnotes could not parse this note ({type(exc).__name__}: {exc}); please report it"
         return out
-    if keep_note:
-        out.note = note
     return out
 
 
@@ -116,7 +108,7 @@ def parse_all(
     total = len(jobs)
     if not use_pool(jobs):
         for done, job in enumerate(jobs, 1):
-            yield parse_one(root, job, config, keep_note=True)
+            yield parse_one(root, job, config)
             if progress:
                 progress(done, total)
         return

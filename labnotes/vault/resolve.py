@@ -62,7 +62,14 @@ def heading_key(text: str) -> str:
 
 
 class Resolver:
-    def __init__(self, notes: Mapping[str, Anchors], attachments: Iterable[str]) -> None:
+    def __init__(
+        self,
+        notes: Mapping[str, Anchors],
+        attachments: Iterable[str],
+        aliases: Iterable[tuple[str, str]] | None = None,
+    ) -> None:
+        """`notes` maps each note to its anchors (read only for the notes links reach);
+        `aliases` gives (note, alias) pairs, else they are read from every note's anchors."""
         self._anchors = notes
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
@@ -73,9 +80,10 @@ class Resolver:
             self._by_name.setdefault(name, []).append(rel)
             if name.endswith(NOTE_SUFFIX):
                 self._by_name.setdefault(name[: -len(NOTE_SUFFIX)], []).append(rel)
-        for rel, anchors in notes.items():
-            for alias in anchors.aliases:
-                self._by_alias.setdefault(alias.casefold(), []).append(rel)
+        if aliases is None:
+            aliases = ((rel, alias) for rel, anchors in notes.items() for alias in anchors.aliases)
+        for rel, alias in aliases:
+            self._by_alias.setdefault(alias.casefold(), []).append(rel)
         # Many links repeat (the same note, the same heading): each is worked out once.
         self._files: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
         self._headings: dict[str, list[tuple[int, int, str]]] = {}
@@ -182,6 +190,24 @@ class Resolver:
         if line is None:
             return Resolution(rel, ok=False, via=how, reason=f"no heading {text!r} in {rel}")
         return Resolution(rel, heading_line=line, ok=True, via=how)
+
+
+def name_key(path: str) -> str:
+    """The key a link finds a file by: its file name, case folded, without `.md` for a note."""
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].casefold()
+    return name[: -len(NOTE_SUFFIX)] if name.endswith(NOTE_SUFFIX) else name
+
+
+def link_key(link: LinkLike) -> str | None:
+    """The name key of the file a link could reach (an alias is a name too); None when it can
+    reach no file of the vault, or only its own note. A link is resolved again only when a file
+    or alias of its key comes or goes, or the note it reached changes."""
+    if not is_checked(link):
+        return None
+    target = (link.target or "").strip()
+    if link.kind == "markdown" and "%" in target:
+        target = unquote(target)
+    return name_key(target) if target else None
 
 
 def is_external(link: LinkLike) -> bool:

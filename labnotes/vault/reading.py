@@ -1,0 +1,204 @@
+"""Reading the index store: the rows a question needs, turned back into the model's objects.
+
+Whole-vault questions are answered from rows (one SELECT each); a note is rebuilt whole only
+when asked for (`note()`), from its own rows, never from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from labnotes.parse.model import Entry, Link, ListItem, Note
+from labnotes.vault.resolve import Resolution
+from labnotes.vault.rows import PART, PARTS, obj_of, select_columns
+
+
+@dataclass(slots=True)
+class NoteRow:
+    """What the notes table says of one note, loaded for every note at start (cheap)."""
+
+    id: int
+    path: str
+    day: str | None
+    tasks: int
+    open_tasks: int
+    entries: int
+
+
+@dataclass(slots=True)
+class TaskItem:
+    """A task item as the task queries need it, with its place in the task tree."""
+
+    note: str
+    day: str | None
+    item: ListItem
+    task_parent: int | None  # line of the task above it, through plain items
+    task_depth: int  # tasks above it
+
+
+_ENTRY = PART["entries"]
+_ITEM = PART["items"]
+_LINK = PART["links"]
+_RESOLUTION = "resolved, heading_line, block_line, ok, reason, via"
+
+
+class Reader:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def note_rows(self) -> dict[str, NoteRow]:
+        rows = self.conn.execute("SELECT id, path, day, tasks, open_tasks, entries FROM notes ORDER BY path")
+        return {r[1]: NoteRow(*r) for r in rows}
+
+    def note(self, note_id: int) -> Note | None:
+        head = self.conn.execute(
+            "SELECT path, day, frontmatter, line_count, metrics FROM notes WHERE id = ?", (note_id,)
+        ).fetchone()
+        if head is None:
+            return None
+        path, day, frontmatter, line_count, metrics = head
+        note = Note(path=path, date=day, frontmatter=None if frontmatter is None else json.loads(frontmatter))
+        note.line_count = line_count
+        note.metrics = json.loads(metrics)
+        for part in PARTS:
+            rows = self.conn.execute(
+                f"SELECT {select_columns(part)} FROM {part.table} WHERE note_id = ? ORDER BY seq", (note_id,)
+            )
+            setattr(note, part.attr, [obj_of(part, r) for r in rows])
+        return note
+
+    # -- per note, for the facts ---------------------------------------------------------------
+
+    def part_of(self, table: str, note_id: int) -> list[Any]:
+        part = PART[table]
+        rows = self.conn.execute(f"SELECT {select_columns(part)} FROM {table} WHERE note_id = ? ORDER BY seq", (note_id,))
+        return [obj_of(part, r) for r in rows]
+
+    def aliases_of(self, note_id: int) -> tuple[str, ...]:
+        return tuple(a for (a,) in self.conn.execute("SELECT alias FROM aliases WHERE note_id = ? ORDER BY rowid", (note_id,)))
+
+    def metrics_of(self, note_id: int) -> dict[str, Any]:
+        row = self.conn.execute("SELECT metrics FROM notes WHERE id = ?", (note_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def anchors_of(self, note_id: int) -> tuple[tuple, tuple]:
+        headings = tuple(self.conn.execute("SELECT line, level, text FROM headings WHERE note_id = ? ORDER BY seq", (note_id,)))
+        blocks = tuple(self.conn.execute("SELECT line, block FROM blocks WHERE note_id = ? ORDER BY seq", (note_id,)))
+        return headings, blocks
+
+    # -- whole-vault rows -------------------------------------------------------------------------
+
+    def paths(self) -> list[str]:
+        return [p for (p,) in self.conn.execute("SELECT path FROM notes ORDER BY path")]
+
+    def attachments(self) -> list[str]:
+        return [p for (p,) in self.conn.execute("SELECT path FROM attachments ORDER BY path")]
+
+    def aliases(self) -> list[tuple[str, str]]:
+        return list(self.conn.execute("SELECT n.path, a.alias FROM aliases a JOIN notes n ON n.id = a.note_id ORDER BY n.path, a.rowid"))
+
+    def find_exact(self, given: str) -> str | None:
+        key = given.casefold()
+        row = self.conn.execute(
+            "SELECT path FROM notes WHERE path_key IN (?, ?) ORDER BY path_key = ? DESC, path LIMIT 1", (key, key + ".md", key)
+        ).fetchone()
+        return row[0] if row else None
+
+    def entries(
+        self, *, note_ids: Iterable[int] | None = None, entry_id: str | None = None, order: str = "time"
+    ) -> Iterator[tuple[str, Entry]]:
+        cols = ", ".join(f"e.{c}" for c in select_columns(_ENTRY).split(", "))
+        where, args = _where(note_ids, "e.note_id")
+        if entry_id is not None:
+            where.append("e.entry_id = ?")
+            args.append(entry_id)
+        sql = f"SELECT n.path, {cols} FROM entries e JOIN notes n ON n.id = e.note_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.timestamp, n.path, e.line" if order == "time" else " ORDER BY n.path, e.seq"
+        for row in self.conn.execute(sql, args):
+            yield row[0], obj_of(_ENTRY, row[1:])
+
+    def entry_at(self, note_id: int, line: int) -> Entry | None:
+        row = self.conn.execute(
+            f"SELECT {select_columns(_ENTRY)} FROM entries WHERE note_id = ? AND (line = ? OR item_line = ?) ORDER BY seq LIMIT 1",
+            (note_id, line, line),
+        ).fetchone()
+        return obj_of(_ENTRY, row) if row else None
+
+    def task_items(
+        self, *, note_ids: Iterable[int] | None = None, status: str | None = None, placeholders: bool = True
+    ) -> Iterator[TaskItem]:
+        """Task items in note order (path, then line), filtered in SQL where it can."""
+        cols = ", ".join(f"i.{c}" for c in select_columns(_ITEM).split(", "))
+        where, args = _where(note_ids, "i.note_id")
+        where.append("i.task IS NOT NULL")
+        if not placeholders:
+            where.append("i.text != ''")
+        if status is not None:
+            where.append("i.task IN (?, ?)" if status == "x" else "i.task = ?")
+            args.extend(["x", "X"] if status == "x" else [status])
+        sql = (
+            f"SELECT n.path, n.day, i.task_parent, i.task_depth, {cols} FROM items i JOIN notes n ON n.id = i.note_id"
+            f" WHERE {' AND '.join(where)} ORDER BY n.path, i.seq"
+        )
+        for row in self.conn.execute(sql, args):
+            yield TaskItem(row[0], row[1], obj_of(_ITEM, row[4:]), row[2], row[3])
+
+    def links(
+        self, *, note_ids: Iterable[int] | None = None, resolved: str | None = None, unresolved: bool = False
+    ) -> Iterator[tuple[str, Link, Resolution | None]]:
+        cols = ", ".join(f"l.{c}" for c in select_columns(_LINK).split(", "))
+        where, args = _where(note_ids, "l.note_id")
+        if resolved is not None:
+            where.append("l.resolved = ?")
+            args.append(resolved)
+        if unresolved:
+            where.append("l.checked = 1 AND (l.ok = 0 OR l.ok IS NULL)")
+        sql = f"SELECT n.path, {_RESOLUTION}, {cols} FROM links l JOIN notes n ON n.id = l.note_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY n.path, l.seq"
+        for row in self.conn.execute(sql, args):
+            rel, res = row[0], row[1:7]
+            link = obj_of(_LINK, row[7:])
+            yield rel, link, None if res[3] is None else Resolution(res[0], res[1], res[2], bool(res[3]), res[4], res[5])
+
+    def link_counts(self, skip_note: int | None) -> tuple[int, int]:
+        """(checked links, unresolved ones), the template's left in: `index` counts every note."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(ok = 0 OR ok IS NULL), 0) FROM links WHERE checked = 1"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def warnings(self, note_ids: Iterable[int] | None = None) -> list[tuple[str, Any]]:
+        part = PART["warnings"]
+        cols = ", ".join(f"w.{c}" for c in select_columns(part).split(", "))
+        where, args = _where(note_ids, "w.note_id")
+        sql = f"SELECT n.path, {cols} FROM warnings w JOIN notes n ON n.id = w.note_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY n.path, w.seq"
+        return [(row[0], obj_of(part, row[1:])) for row in self.conn.execute(sql, args)]
+
+    def metrics(self) -> list[tuple[str, str, dict[str, Any]]]:
+        rows = self.conn.execute("SELECT day, path, metrics FROM notes WHERE day IS NOT NULL AND metrics != '{}' ORDER BY day, path")
+        return [(day, path, json.loads(m)) for day, path, m in rows]
+
+    def headings(self) -> Iterator[tuple[str, int, int, str]]:
+        yield from self.conn.execute(
+            "SELECT n.path, h.line, h.level, h.text FROM headings h JOIN notes n ON n.id = h.note_id ORDER BY n.path, h.seq"
+        )
+
+    def note_ids_with_field(self, key: str) -> list[int]:
+        return [i for (i,) in self.conn.execute("SELECT DISTINCT note_id FROM fields WHERE lower(trim(key)) = ?", (key.lower(),))]
+
+
+def _where(note_ids: Iterable[int] | None, column: str) -> tuple[list[str], list[Any]]:
+    if note_ids is None:
+        return [], []
+    ids = sorted(set(note_ids))
+    return [f"{column} IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"], []

@@ -1,0 +1,353 @@
+"""The index store: one SQLite database per vault in the cache folder (schema: docs/schema.md).
+
+WAL mode: a reader never waits for a writer, and a writer waits at most `BUSY_MS` for another.
+Notes are written in batches, each batch one transaction, so a note's rows are replaced whole
+or not at all, and a long cold index never holds the write lock for long.
+
+The database is a cache of the notes: whatever is wrong with it (not a database, damaged, made
+by another labnotes or schema version) it is rebuilt, with a warning, never trusted half-way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from labnotes.settings.locations import cache_dir
+from labnotes.vault.resolve import name_key
+from labnotes.vault.rows import DERIVED, PARTS, NoteRows, column_name
+from labnotes.vault.scan import Stamp
+
+# Bumped whenever a table or column changes meaning; a database of another version is rebuilt.
+SCHEMA_VERSION = 1
+BUSY_MS = 30_000
+# Full-text rows of a note: rowid = its base + line index. Old versions' rows are never deleted
+# one by one (a contentless FTS5 table cannot be told what to forget); queries keep only rowids
+# inside a live note's range, and the table is rebuilt once stale rows outnumber live ones.
+STALE_REBUILD_MIN = 200_000
+
+
+class StoreError(Exception):
+    """The store cannot be used (and could not be rebuilt); the message says why."""
+
+
+def store_file(vault: Path) -> Path:
+    key = hashlib.sha256(str(vault).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return cache_dir() / f"vault-{key}.sqlite"
+
+
+def _part_table(part: Any) -> str:
+    cols = ", ".join(column_name(part, c) for c in part.columns)
+    return (
+        f"CREATE TABLE {part.table} (note_id INTEGER NOT NULL, seq INTEGER NOT NULL, {cols}, extra TEXT,"
+        f" PRIMARY KEY (note_id, seq)) WITHOUT ROWID"
+    )
+
+
+SCHEMA: list[str] = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
+    """CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        path_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        day TEXT,
+        frontmatter TEXT,
+        line_count INTEGER NOT NULL,
+        tasks INTEGER NOT NULL, open_tasks INTEGER NOT NULL, entries INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        text_base INTEGER NOT NULL,
+        text_lines INTEGER NOT NULL)""",
+    "CREATE INDEX notes_day ON notes (day)",
+    "CREATE INDEX notes_name ON notes (name)",
+    "CREATE INDEX notes_path_key ON notes (path_key)",
+    "CREATE INDEX notes_text_base ON notes (text_base)",
+    "CREATE TABLE aliases (note_id INTEGER NOT NULL, alias TEXT NOT NULL, key TEXT NOT NULL)",
+    "CREATE INDEX aliases_note ON aliases (note_id)",
+    "CREATE INDEX aliases_key ON aliases (key)",
+    "CREATE TABLE attachments (path TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID",
+    *(_part_table(p) for p in PARTS),
+    # Link resolution, kept with each link and redone only when its target could have changed.
+    "ALTER TABLE links ADD COLUMN key TEXT",
+    "ALTER TABLE links ADD COLUMN checked INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE links ADD COLUMN resolved TEXT",
+    "ALTER TABLE links ADD COLUMN heading_line INTEGER",
+    "ALTER TABLE links ADD COLUMN block_line INTEGER",
+    "ALTER TABLE links ADD COLUMN ok INTEGER",
+    "ALTER TABLE links ADD COLUMN reason TEXT",
+    "ALTER TABLE links ADD COLUMN via TEXT",
+    "CREATE INDEX links_key ON links (key)",
+    "CREATE INDEX links_resolved ON links (resolved)",
+    "CREATE INDEX links_pending ON links (ok) WHERE ok IS NULL",
+    "ALTER TABLE items ADD COLUMN task_parent INTEGER",
+    "ALTER TABLE items ADD COLUMN task_depth INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX items_task ON items (task) WHERE task IS NOT NULL",
+    "CREATE INDEX entries_id ON entries (entry_id)",
+    "CREATE INDEX entries_time ON entries (timestamp)",
+    "CREATE INDEX fields_key ON fields (key)",
+    "CREATE INDEX tags_tag ON tags (tag)",
+    # Every line of every note, for `labnotes search`; the text itself is not kept (contentless).
+    "CREATE VIRTUAL TABLE note_text USING fts5 (line, content='', tokenize='trigram', detail=none)",
+]
+
+_TABLES = ["meta", "notes", "aliases", "attachments", *(p.table for p in PARTS), "note_text"]
+
+
+@dataclass(slots=True)
+class Known:
+    """What the store holds of a note without reading its rows."""
+
+    id: int
+    stamp: Stamp
+    digest: bytes
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    return conn
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+class Store:
+    """An open index store. `warnings` says what had to be rebuilt on the way in."""
+
+    def __init__(self, path: Path | None, fingerprint: str, config_key: str, *, rebuild: bool = False) -> None:
+        """The store at `path`, made or rebuilt as needed; `path=None` keeps it in memory."""
+        self.path = path
+        self.warnings: list[str] = []
+        # What this process wrote: links whose key or target is here are resolved again.
+        self.touched_keys: set[str] = set()
+        self.touched_paths: set[str] = set()
+        if path is None:
+            self.conn = self._open(fingerprint, config_key)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rebuild:
+            _remove(path)
+        # The pickle cache of labnotes before the store: nothing reads it any more.
+        try:
+            os.unlink(path.with_suffix(".idx"))
+        except OSError:
+            pass
+        try:
+            self.conn = self._open(fingerprint, config_key)
+        except sqlite3.DatabaseError as exc:
+            # Not a database, or a damaged one: nothing in it can be trusted.
+            self.warnings.append(f"the index store {path} is damaged ({exc}); rebuilding it")
+            _remove(path)
+            try:
+                self.conn = self._open(fingerprint, config_key)
+            except sqlite3.Error as again:
+                raise StoreError(f"cannot open the index store {path}: {again}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the index store {path}: {exc}") from None
+
+    def _open(self, fingerprint: str, config_key: str) -> sqlite3.Connection:
+        conn = _connect(self.path if self.path is not None else ":memory:")
+        self.conn = conn
+        try:
+            if self.path is not None:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            if not self._current(conn, fingerprint):
+                self._create(conn, fingerprint)
+            if self._meta(conn, "config") != config_key:
+                # The notes were parsed under another .labnotes.yaml: parse them all again.
+                with self.write(conn):
+                    if self._meta(conn, "config") != config_key:
+                        self._clear_notes(conn)
+                        conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (config_key,))
+            # Read here, inside the checks: a damaged notes table is found now, not mid-query.
+            self.known_notes = self.known()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _current(self, conn: sqlite3.Connection, fingerprint: str) -> bool:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            return False
+        if version != SCHEMA_VERSION or self._meta(conn, "fingerprint") != fingerprint:
+            return False
+        return True
+
+    def _create(self, conn: sqlite3.Connection, fingerprint: str) -> None:
+        with self.write(conn):
+            # Another process may have made it meanwhile: look again under the write lock.
+            if self._current(conn, fingerprint):
+                return
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != 0:
+                self.warnings.append(
+                    f"the index store {self.path} was made by another labnotes version "
+                    f"(schema {version}, this is {SCHEMA_VERSION}); rebuilding it"
+                )
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall():
+                if name in _TABLES or not name.startswith("note_text_"):
+                    conn.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for statement in SCHEMA:
+                conn.execute(statement)
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("schema", str(SCHEMA_VERSION)), ("fingerprint", fingerprint), ("next_text_rowid", "1"), ("stale_text_rows", "0")],
+            )
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    class _Write:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return self.conn
+
+        def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+            self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+
+    def write(self, conn: sqlite3.Connection | None = None) -> "_Write":
+        """`with store.write() as conn:` one transaction, holding the write lock."""
+        return Store._Write(conn or self.conn)
+
+    def _clear_notes(self, conn: sqlite3.Connection) -> None:
+        for table in ("notes", "aliases", "attachments", *(p.table for p in PARTS)):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("INSERT INTO note_text(note_text) VALUES ('delete-all')")
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'stale_text_rows'")
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def known(self) -> dict[str, Known]:
+        rows = self.conn.execute("SELECT path, id, size, mtime_ns, ctime_ns, inode, hash FROM notes")
+        return {r[0]: Known(r[1], Stamp(r[2], r[3], r[4], r[5]), r[6]) for r in rows}
+
+    def attachments(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT path FROM attachments")}
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def replace_notes(self, batch: Iterable[tuple[str, Stamp, bytes, NoteRows]]) -> list[int]:
+        """Write each note's rows, replacing what the store held of it; one transaction."""
+        ids: list[int] = []
+        with self.write() as conn:
+            next_rowid = int(self._meta(conn, "next_text_rowid") or 1)
+            stale = 0
+            for rel, stamp, digest, rows in batch:
+                stale += self._delete(conn, rel)
+                cur = conn.execute(
+                    "INSERT INTO notes (path, path_key, name, size, mtime_ns, ctime_ns, inode, hash, day, frontmatter,"
+                    " line_count, tasks, open_tasks, entries, metrics, text_base, text_lines)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (rel, rel.casefold(), name_key(rel), *stamp, digest, rows.day, rows.frontmatter, rows.line_count,
+                     rows.tasks, rows.open_tasks, rows.entries, rows.metrics, next_rowid, len(rows.lines)),
+                )  # fmt: skip
+                note_id = cur.lastrowid
+                assert note_id is not None
+                ids.append(note_id)
+                self.touched_keys.add(name_key(rel))
+                self.touched_keys.update(a.casefold() for a in rows.aliases)
+                self.touched_paths.add(rel)
+                conn.executemany(
+                    "INSERT INTO aliases VALUES (?, ?, ?)", [(note_id, a, a.casefold()) for a in rows.aliases]
+                )
+                for part in PARTS:
+                    data = rows.parts.get(part.table)
+                    if not data:
+                        continue
+                    names = ["note_id", "seq", *(column_name(part, c) for c in part.columns), "extra"]
+                    derived = rows.derived.get(part.table)
+                    if derived is not None:
+                        names += DERIVED[part.table]
+                        data = [row + more for row, more in zip(data, derived)]
+                    conn.executemany(
+                        f"INSERT INTO {part.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                        [(note_id, seq, *row) for seq, row in enumerate(data)],
+                    )
+                conn.executemany(
+                    "INSERT INTO note_text (rowid, line) VALUES (?, ?)",
+                    [(next_rowid + i, line) for i, line in enumerate(rows.lines) if line.strip()],
+                )
+                next_rowid += len(rows.lines) + 1
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'next_text_rowid'", (str(next_rowid),))
+            if stale:
+                conn.execute("UPDATE meta SET value = value + ? WHERE key = 'stale_text_rows'", (stale,))
+        return ids
+
+    def _delete(self, conn: sqlite3.Connection, rel: str) -> int:
+        row = conn.execute("SELECT id, text_lines FROM notes WHERE path = ?", (rel,)).fetchone()
+        if row is None:
+            return 0
+        note_id, lines = row
+        self.touched_keys.add(name_key(rel))
+        self.touched_keys.update(k for (k,) in conn.execute("SELECT key FROM aliases WHERE note_id = ?", (note_id,)))
+        self.touched_paths.add(rel)
+        conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+        conn.execute("DELETE FROM aliases WHERE note_id = ?", (note_id,))
+        for part in PARTS:
+            conn.execute(f"DELETE FROM {part.table} WHERE note_id = ?", (note_id,))
+        return lines
+
+    def delete_notes(self, rels: Iterable[str]) -> None:
+        with self.write() as conn:
+            stale = sum(self._delete(conn, rel) for rel in rels)
+            conn.execute("UPDATE meta SET value = value + ? WHERE key = 'stale_text_rows'", (stale,))
+
+    def restamp(self, stamps: Iterable[tuple[str, Stamp]]) -> None:
+        """Notes read again whose text had not changed: only their stamp moves."""
+        with self.write() as conn:
+            conn.executemany(
+                "UPDATE notes SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? WHERE path = ?",
+                [(*stamp, rel) for rel, stamp in stamps],
+            )
+
+    def set_attachments(self, added: Iterable[str], removed: Iterable[str]) -> None:
+        added, removed = list(added), list(removed)
+        self.touched_keys.update(name_key(p) for p in added + removed)
+        self.touched_paths.update(removed)
+        with self.write() as conn:
+            conn.executemany("DELETE FROM attachments WHERE path = ?", [(p,) for p in removed])
+            conn.executemany("INSERT OR REPLACE INTO attachments VALUES (?, ?)", [(p, name_key(p)) for p in added])
+
+    def stale_text_rows(self) -> int:
+        return int(self._meta(self.conn, "stale_text_rows") or 0)
+
+    def live_text_rows(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(sum(text_lines), 0) FROM notes").fetchone()[0])
+
+    def rebuild_text(self, lines_of: Iterator[tuple[str, list[str]]]) -> None:
+        """Forget every stale full-text row: index the live notes' lines afresh."""
+        with self.write() as conn:
+            conn.execute("INSERT INTO note_text(note_text) VALUES ('delete-all')")
+            next_rowid = 1
+            for rel, lines in lines_of:
+                conn.execute("UPDATE notes SET text_base = ?, text_lines = ? WHERE path = ?", (next_rowid, len(lines), rel))
+                conn.executemany(
+                    "INSERT INTO note_text (rowid, line) VALUES (?, ?)",
+                    [(next_rowid + i, line) for i, line in enumerate(lines) if line.strip()],
+                )
+                next_rowid += len(lines) + 1
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'next_text_rowid'", (str(next_rowid),))
+            conn.execute("UPDATE meta SET value = '0' WHERE key = 'stale_text_rows'")
+            conn.execute("INSERT INTO note_text(note_text) VALUES ('optimize')")
+
+    def close(self) -> None:
+        self.conn.close()
