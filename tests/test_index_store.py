@@ -330,3 +330,25 @@ def test_two_indexers_and_a_reader_in_other_processes_leave_a_whole_store(tmp_pa
     with sqlite3.connect(idx.stats.cache_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_export_writes_a_copy_that_sqlite3_opens(tmp_path):
+    from typer.testing import CliRunner
+
+    from labnotes.cli.app import app
+
+    vault = make_notes(tmp_path / "v")
+    out = tmp_path / "copy.sqlite"
+    result = CliRunner().invoke(app, ["export", "--sqlite", str(out), "--vault", str(vault)])
+    assert result.exit_code == 0, result.output
+    assert not Path(f"{out}-wal").exists()
+    with sqlite3.connect(out) as conn:
+        rows = conn.execute(
+            "SELECT n.path, i.text FROM items i JOIN notes n ON n.id = i.note_id WHERE i.task = ' ' ORDER BY n.path"
+        ).fetchall()
+        assert rows == [("Diary/2024-12-01.md", "task 0"), ("Diary/2024-12-02.md", "task 1"), ("Diary/2024-12-03.md", "task 2")]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == storemod.SCHEMA_VERSION
+    conn.close()
+    again = CliRunner().invoke(app, ["export", "--sqlite", str(out), "--vault", str(vault)])
+    assert again.exit_code == 1 and "--force" in again.stderr
+    assert CliRunner().invoke(app, ["export", "--sqlite", str(out), "--vault", str(vault), "--force"]).exit_code == 0

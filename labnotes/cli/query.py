@@ -1,4 +1,4 @@
-"""Commands over the whole vault: index, tasks, timeline, links, backlinks, metrics, check, graph.
+"""Commands over the whole vault: index, export, tasks, timeline, links, backlinks, metrics, check, graph.
 
 Everything heavy (the index, networkx, rich) is imported inside the commands: `labnotes --help`
 stays fast.
@@ -132,6 +132,28 @@ def index(
         f"{counts['warnings']} warnings"
     )
     typer.echo(f"{counts['parsed']} parsed in {counts['seconds']:.2f} s  ({counts['vault']})")
+
+
+@app.command()
+def export(
+    sqlite: Path = typer.Option(..., "--sqlite", help="Write the index store to this SQLite file.", show_default=False),
+    vault: Optional[Path] = VaultOption,
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+) -> None:
+    """Write a copy of the vault's index (SQLite; tables in docs/schema.md) for sqlite3, Datasette or pandas."""
+    import sqlite3 as sqlite_mod
+
+    target = sqlite.expanduser()
+    if target.exists() and not force:
+        fail(f"{target} exists; pass --force to replace it", 1)
+    if not target.parent.is_dir():
+        fail(f"no folder {target.parent}")
+    idx = open_index(vault)
+    try:
+        idx.store.export(target)
+    except (OSError, sqlite_mod.Error) as exc:
+        fail(f"cannot write {target}: {exc}")
+    typer.echo(f"{len(idx.notes)} notes → {target}", err=True)
 
 
 # -- tasks ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from labnotes.vault.parsing import Job, parse_all
 from labnotes.vault.reading import NoteRow, Reader, TaskItem
 from labnotes.vault.resolve import LinkLike, Resolution, Resolver
 from labnotes.vault.scan import scan_vault
-from labnotes.vault.store import SCHEMA_VERSION, Store, StoreError, store_file
+from labnotes.vault.store import SCHEMA_VERSION, STALE_REBUILD_MIN, Store, StoreError, store_file
 
 if TYPE_CHECKING:
     import networkx
@@ -466,6 +466,8 @@ def build_index(
         store.set_attachments(now - had, had - now)
     stats.cache_written = bool(stats.parsed or restamp or gone or had != now) and path is not None
 
+    if stats.parsed or gone:
+        _forget_stale_text(store, root)
     idx = VaultIndex(root, config, store, problems, sorted(scan.attachments), stats)
     if store.touched_keys or store.touched_paths:
         from labnotes.vault.linking import resolve_again
@@ -473,6 +475,26 @@ def build_index(
         resolve_again(idx, store.touched_keys, store.touched_paths)
     stats.seconds = time.perf_counter() - started
     return idx
+
+
+def _forget_stale_text(store: Store, root: Path) -> None:
+    """Index the live lines afresh once the full-text rows of old note versions outnumber them."""
+    stale = store.stale_text_rows()
+    if stale < STALE_REBUILD_MIN or stale < store.live_text_rows():
+        return
+    from labnotes.parse.files import MAX_BYTES, NoteError, decode_text
+    from labnotes.fs.guard import read_regular
+    from labnotes.vault.rows import note_lines
+
+    def lines_of() -> Iterator[tuple[str, list[str]]]:
+        for rel in store.known():
+            try:
+                data, _ = read_regular(root / rel, inside=str(root), max_bytes=MAX_BYTES)
+                yield rel, note_lines(decode_text(data, rel))
+            except (OSError, NoteError):
+                yield rel, []
+
+    store.rebuild_text(lines_of())
 
 
 def summary(idx: VaultIndex) -> dict[str, Any]:

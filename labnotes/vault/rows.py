@@ -172,7 +172,11 @@ def note_rows(note: Note, text: str) -> NoteRows:
         metrics=_dump({str(k): v for k, v in note.metrics.items()}),
         aliases=list(aliases_of(note.frontmatter)),
         parts=parts,
-        derived={"links": [(link_key(x), int(is_checked(x))) for x in note.links], "items": _task_tree(note)},
+        derived={
+            "links": [(link_key(x), int(is_checked(x))) for x in note.links],
+            "items": _task_tree(note),
+            "warnings": [(getattr(w, "code", None),) for w in note.warnings],
+        },
         lines=note_lines(text),
     )
 
@@ -191,6 +195,8 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "links": ("key", "checked"),
     # The task above an item (through plain items) and how many tasks are above it.
     "items": ("task_parent", "task_depth"),
+    # The parser's warning code (a stable name for the kind of problem), when it gives one.
+    "warnings": ("code",),
 }
 
 

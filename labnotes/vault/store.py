@@ -87,6 +87,7 @@ SCHEMA: list[str] = [
     "CREATE INDEX links_pending ON links (ok) WHERE ok IS NULL",
     "ALTER TABLE items ADD COLUMN task_parent INTEGER",
     "ALTER TABLE items ADD COLUMN task_depth INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE warnings ADD COLUMN code TEXT",
     "CREATE INDEX items_task ON items (task) WHERE task IS NOT NULL",
     "CREATE INDEX entries_id ON entries (entry_id)",
     "CREATE INDEX entries_time ON entries (timestamp)",
@@ -348,6 +349,26 @@ class Store:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'next_text_rowid'", (str(next_rowid),))
             conn.execute("UPDATE meta SET value = '0' WHERE key = 'stale_text_rows'")
             conn.execute("INSERT INTO note_text(note_text) VALUES ('optimize')")
+
+    def export(self, dest: Path) -> None:
+        """A consistent copy of the store in one file (no -wal beside it), for sqlite3, Datasette
+        or pandas; written beside `dest` and renamed over it only when complete."""
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
+                out.execute("VACUUM")
+            finally:
+                out.close()
+            os.replace(tmp, dest)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
 
     def close(self) -> None:
         self.conn.close()

@@ -1,0 +1,123 @@
+"""Full-text search over every line of every note: `search(idx, "梯度") -> [Hit]`.
+
+The store keeps an FTS5 table of the notes' lines with the **trigram** tokenizer (it needs no
+word breaks, so Chinese, Japanese and English are searched alike, case-insensitively). The table
+is contentless: it says which lines hold each three-character piece of the query, and the lines
+themselves are then read from the note files (through the guarded open) to check the match and
+cut the snippet. So the store stays small, and a hit is always what the file says now.
+
+A query of one or two characters has no trigram to look up: those are answered by reading the
+notes' text (all of it, so slower on a large vault) — the same results, just not from the index.
+
+Ranking: notes with more matching lines first, then the newer day, then the path; lines in file
+order within a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from labnotes.fs.guard import UnsafeFile
+from labnotes.vault.rows import note_lines
+
+if TYPE_CHECKING:
+    from labnotes.vault.index import VaultIndex
+
+MIN_TRIGRAM = 3
+SNIPPET = 100  # characters of context shown around the first match
+MAX_NOTE_BYTES = 64 * 1024 * 1024
+# Enough pieces to find the lines; the match itself is checked on the text.
+MAX_PIECES = 16
+
+
+class SearchError(ValueError):
+    """A query that cannot be searched; the message says why."""
+
+
+@dataclass(slots=True)
+class Hit:
+    note: str
+    line: int
+    snippet: str  # the line, cut to about SNIPPET characters around the first match
+    matches: int  # times the query occurs in the line
+    day: str | None
+
+
+def pieces(query: str) -> list[str]:
+    """The distinct trigrams of the query, spread over its length, as FTS5 strings."""
+    grams = list(dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2)))
+    if len(grams) > MAX_PIECES:
+        step = (len(grams) - 1) / (MAX_PIECES - 1)
+        grams = [grams[round(i * step)] for i in range(MAX_PIECES)]
+    return ['"' + g.replace('"', '""') + '"' for g in grams]
+
+
+def snippet(line: str, at: int, length: int) -> str:
+    text = line.strip()
+    at = max(0, at - (len(line) - len(line.lstrip())))
+    if len(text) <= SNIPPET:
+        return text
+    start = max(0, min(at - SNIPPET // 3, len(text) - SNIPPET))
+    cut = text[start : start + SNIPPET]
+    return ("…" if start else "") + cut + ("…" if start + SNIPPET < len(text) else "")
+
+
+def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit]:
+    """Lines holding `query` (case-insensitive, as written: no operators), best notes first."""
+    wanted = " ".join(query.split())
+    if not wanted:
+        raise SearchError("empty search: give some text to look for")
+    folded = wanted.casefold()
+    if len(wanted) >= MIN_TRIGRAM:
+        candidates = _candidates(idx, wanted)
+    else:
+        candidates = [(rel, None) for rel in idx.notes]
+    found: list[tuple[str, list[Hit]]] = []
+    for rel, lines in candidates:
+        hits = list(_verify(idx, rel, lines, folded))
+        if hits:
+            found.append((rel, hits))
+    # Stable sorts, last key first: more lines, then the newer day (undated last), then path.
+    found.sort(key=lambda pair: pair[0])
+    found.sort(key=lambda pair: pair[1][0].day or "", reverse=True)
+    found.sort(key=lambda pair: len(pair[1]), reverse=True)
+    out = [h for _, hits in found for h in hits]
+    return out if limit is None else out[:limit]
+
+
+def _candidates(idx: "VaultIndex", wanted: str) -> list[tuple[str, set[int]]]:
+    rows = idx.store.conn.execute(
+        "SELECT n.path, t.rowid - n.text_base + 1 FROM note_text t"
+        " JOIN notes n ON n.text_base = (SELECT max(text_base) FROM notes WHERE text_base <= t.rowid)"
+        " WHERE note_text MATCH ? AND t.rowid < n.text_base + n.text_lines",
+        (" AND ".join(pieces(wanted)),),
+    )
+    by_note: dict[str, set[int]] = {}
+    for rel, line in rows:
+        by_note.setdefault(rel, set()).add(line)
+    return sorted(by_note.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+
+
+def _verify(idx: "VaultIndex", rel: str, lines: set[int] | None, folded: str) -> Iterator[Hit]:
+    from labnotes.fs.guard import read_regular
+    from labnotes.parse.files import NoteError, decode_text
+
+    try:
+        data, _ = read_regular(idx.vault / rel, inside=str(idx.vault), max_bytes=MAX_NOTE_BYTES)
+        text = decode_text(data, rel)
+    except (OSError, UnsafeFile, NoteError):
+        return
+    if lines is None and folded not in text.casefold():
+        return
+    day = idx.facts[rel].day if rel in idx.facts else None
+    for number, line in enumerate(note_lines(text), 1):
+        if lines is not None and number not in lines:
+            continue
+        low = line.casefold()
+        at = low.find(folded)
+        if at < 0:
+            continue
+        # casefold can change a line's length (ß → ss): the snippet is cut on the folded offsets.
+        shown = line if len(low) == len(line) else low
+        yield Hit(rel, number, snippet(shown, at, len(folded)), low.count(folded), day)
