@@ -1,19 +1,24 @@
-"""Benchmark the vault index on a generated seed-shaped vault, against bare markdown-it-py.
+"""Benchmark the vault index and every query command on a generated seed-shaped vault.
 
-    python bench/bench_index.py                 # 2,000 notes in a temp folder
-    python bench/bench_index.py --notes 500 --repeat 3
-    python bench/bench_index.py --vault DIR     # an existing vault
+    python bench/bench_index.py                       # 2,000 notes in a temp folder
+    python bench/bench_index.py --notes 10000 --repeat 3
+    python bench/bench_index.py --vault DIR           # an existing vault
 
-Each phase runs in a fresh process, so its peak memory (ru_maxrss; for the cold index, the
-largest pool worker too) is its own. The peer is measured in the same run: markdown-it-py's
-CommonMark parser with tables and strikethrough, on every note, in one process. Phases:
+Every figure is measured in this run, next to its peers:
 
-  bare     read + MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse, every note
-  cold     build_index with an empty cache (process pool over all cores)
-  warm     build_index again, nothing changed (stat + cache header; nothing hashed or parsed)
-  summary  warm build_index plus the counts `labnotes index` prints (resolves every link)
+  floor    a Python start plus a walk of the vault with os.scandir (whole process): no command
+           that looks at every file can start faster
+  start    `labnotes --help` (whole process): the CLI's start-up (typer, imports)
+  raw      read every note's bytes (in process)
+  bare     markdown-it-py's CommonMark parser with tables and strikethrough on every note
+  cold     build_index with an empty store (process pool over all cores)
+  warm     build_index again, nothing changed
   touch    one note edited, build_index again
-  cli      `labnotes index --json` as a user runs it, process start included
+  each query command: in process (build_index + the query function, no printing) and whole
+           process (the `labnotes …` command with its output, as a user runs it)
+
+Each in-process phase runs in a fresh process, so its peak memory (ru_maxrss; for the cold index
+the largest pool worker too) is its own. Timings are medians of --repeat runs (cold: the best).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,67 +36,118 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-TARGETS = {"cold": "≤ 0.8 × bare", "warm": "≤ 5 % of cold", "touch": "< 0.5 s"}
+WORD = "梯度"  # two characters: the short-query path
+PHRASE = "partial"  # the trigram index
+
+# (name, CLI arguments, in-process call)
+QUERIES: list[tuple[str, list[str]]] = [
+    ("index", ["index", "--json"]),
+    ("tasks", ["tasks", "--json"]),
+    ("tasks --status open --since", ["tasks", "--status", "open", "--since", "2040-01-01"]),
+    ("timeline", ["timeline", "--json"]),
+    ("links", ["links", "--json"]),
+    ("links --unresolved", ["links", "--unresolved", "--json"]),
+    ("backlinks", ["backlinks", "@FIRST@", "--json"]),
+    ("metrics", ["metrics", "--json"]),
+    ("check", ["check", "--json"]),
+    (f"search {PHRASE}", ["search", PHRASE, "--json"]),
+    (f"search {WORD}", ["search", WORD, "--json"]),
+    ("graph", ["graph", "--format", "json"]),
+]
 
 
 def _notes(vault: Path) -> list[Path]:
     return sorted(p for p in vault.rglob("*.md") if not any(part.startswith(".") for part in p.relative_to(vault).parts))
 
 
-def phase(name: str, vault: Path) -> dict:
+def _query(idx, name: str, first: str):  # noqa: ANN001 - in-process calls of each command
+    from labnotes.queries import check, links, metrics, tasks, timeline
+    from labnotes.vault import summary
+    from labnotes.vault.search import search
+
+    calls = {
+        "index": lambda: summary(idx),
+        "tasks": lambda: tasks.tasks(idx),
+        "tasks --status open --since": lambda: tasks.tasks(idx, status="open", since="2040-01-01"),
+        "timeline": lambda: timeline.timeline(idx),
+        "links": lambda: links.links(idx),
+        "links --unresolved": lambda: links.links(idx, unresolved=True),
+        "backlinks": lambda: links.backlinks(idx, first),
+        "metrics": lambda: metrics.metrics(idx),
+        "check": lambda: check.check(idx),
+        f"search {PHRASE}": lambda: search(idx, PHRASE),
+        f"search {WORD}": lambda: search(idx, WORD),
+        "graph": lambda: idx.graph,
+    }
+    return calls[name]()
+
+
+def phase(name: str, vault: Path, first: str) -> dict:
     """Run one phase in this process; return its figures."""
-    if name == "bare":
+    if name in ("raw", "bare"):
+        files = _notes(vault)
+        if name == "raw":
+            started = time.perf_counter()
+            total = sum(len(p.read_bytes()) for p in files)
+            return {"seconds": time.perf_counter() - started, "bytes": total}
         from markdown_it import MarkdownIt
 
         md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-        files = _notes(vault)
         started = time.perf_counter()
         for path in files:
             md.parse(path.read_text(encoding="utf-8"))
-        seconds = time.perf_counter() - started
-        return {"seconds": seconds, "notes": len(files)}
+        return {"seconds": time.perf_counter() - started, "notes": len(files)}
 
-    from labnotes.vault import build_index, summary
+    from labnotes.vault import build_index
 
     if name == "touch":
-        target = _notes(vault)[len(_notes(vault)) // 2]
+        files = _notes(vault)
+        target = files[len(files) // 2]
         with open(target, "a", encoding="utf-8") as out:
             out.write(f"\n1. [ ] benchmark edit {time.time()}\n")
     started = time.perf_counter()
     idx = build_index(vault)
-    extra = {}
-    if name == "summary":
-        counts = summary(idx)
-        extra = {k: counts[k] for k in ("notes", "tasks", "entries", "links", "unresolved_links")}
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "parsed": idx.stats.parsed, "hashed": idx.stats.hashed, **extra}
+    out: dict = {"parsed": idx.stats.parsed, "hashed": idx.stats.hashed}
+    if name.startswith("q:"):
+        result = _query(idx, name[2:], first)
+        out["rows"] = len(result) if hasattr(result, "__len__") else None
+    out["seconds"] = time.perf_counter() - started
+    return out
 
 
-def run_phase(name: str, vault: Path, env: dict[str, str]) -> dict:
-    if name == "cli":
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", "from labnotes.cli import main; main()", "index", "--json", "--vault", str(vault)],
-            env=env, check=True, capture_output=True,
-        )  # fmt: skip
-        return {"seconds": time.perf_counter() - started}
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--vault", str(vault)],
+def in_process(name: str, vault: Path, env: dict[str, str], first: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--vault", str(vault), "--first", first],
         env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def whole(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-500:]}")
+    return seconds
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notes", type=int, default=2000)
     ap.add_argument("--vault", type=Path, help="an existing vault (default: generate one)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of bare and cold; the best counts")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each phase; medians count (cold: the best)")
+    ap.add_argument("--cold-repeat", type=int, default=1, help="runs of bare and cold (the slow ones)")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--first", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.phase:
-        result = phase(args.phase, args.vault)
+        result = phase(args.phase, args.vault, args.first)
         me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         result["peak_mb"] = round(max(me, kids) / 1024, 1)  # ru_maxrss is KiB on Linux
@@ -102,36 +159,62 @@ def main() -> None:
         if vault is None:
             vault = Path(tmp) / "vault"
             subprocess.run([sys.executable, str(HERE / "make_vault.py"), str(vault), "--notes", str(args.notes)], check=True, capture_output=True)
-        env = {**os.environ, "LABNOTES_CACHE_DIR": str(Path(tmp) / "cache"), "PYTHONPATH": str(REPO)}
+        cache = Path(tmp) / "cache"
+        env = {**os.environ, "LABNOTES_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
         files = _notes(vault)
         size = sum(p.stat().st_size for p in files)
-        print(f"vault: {len(files)} notes, {size / 1e6:.1f} MB, {os.cpu_count()} CPUs")
+        first = files[0].relative_to(vault).as_posix()
+        print(f"vault: {len(files)} notes, {size / 1e6:.1f} MB, {os.cpu_count()} CPUs, medians of {args.repeat}")
+        cli = [sys.executable, "-m", "labnotes"]
+        table: list[tuple[str, str, str, str]] = []
 
-        best: dict[str, dict] = {}
+        def row(label: str, seconds: float | None, peak: float | None = None, note: str = "") -> None:
+            table.append((label, "" if seconds is None else f"{seconds:.3f} s", "" if peak is None else f"{peak:.0f} MB", note))
+            print(f"  {label:<44} {table[-1][1]:>10} {table[-1][2]:>8}  {note}", flush=True)
+
+        floor_code = "import os,sys\ndef walk(d):\n for e in os.scandir(d):\n  if e.name[0]=='.': continue\n  if e.is_dir(follow_symlinks=False): walk(e.path)\n  else: e.stat()\nwalk(sys.argv[1])"
+        floor = median([whole([sys.executable, "-c", floor_code, str(vault)], env) for _ in range(args.repeat)])
+        row("floor: python start + scandir (whole process)", floor)
+        start = median([whole([*cli, "--help"], env) for _ in range(args.repeat)])
+        row("labnotes --help (CLI start-up)", start)
+        raw = min(in_process("raw", vault, env, first)["seconds"] for _ in range(args.repeat))
+        row("raw read of every note", raw, note=f"{size / 1e6:.1f} MB")
+        bare_runs = [in_process("bare", vault, env, first) for _ in range(args.cold_repeat)]
+        bare = min(r["seconds"] for r in bare_runs)
+        row("bare markdown-it-py (peer)", bare, bare_runs[0]["peak_mb"])
+        colds = []
+        for _ in range(args.cold_repeat):
+            for f in cache.glob("*"):
+                f.unlink()
+            colds.append(in_process("cold", vault, env, first))
+        cold = min(colds, key=lambda r: r["seconds"])
+        row("cold index (in process)", cold["seconds"], cold["peak_mb"], f"{cold['seconds'] / bare:.2f} × bare (target ≤ 0.8)")
+        store = sum(p.stat().st_size for p in cache.glob("*"))
+        row("store on disk", None, None, f"{store / 1e6:.1f} MB = {store / size:.2f} × the notes (target ≤ 1)")
+        warm = [in_process("warm", vault, env, first) for _ in range(args.repeat)]
+        row("warm, nothing changed (in process)", median([r["seconds"] for r in warm]), warm[0]["peak_mb"])
+        touch = [in_process("touch", vault, env, first) for _ in range(args.repeat)]
+        row("one note changed (in process)", median([r["seconds"] for r in touch]), touch[0]["peak_mb"], f"parsed {touch[0]['parsed']}")
+        touch_whole = []
         for _ in range(args.repeat):
-            for name in ("bare", "cold"):
-                if name == "cold":
-                    for f in (Path(tmp) / "cache").glob("*"):
-                        f.unlink()
-                r = run_phase(name, vault, env)
-                if name not in best or r["seconds"] < best[name]["seconds"]:
-                    best[name] = r
-        for name in ("warm", "summary", "touch", "cli"):
-            best[name] = run_phase(name, vault, env)
-
-        bare, cold = best["bare"]["seconds"], best["cold"]["seconds"]
-        rows = [
-            ("bare markdown-it-py (peer)", bare, "", best["bare"]),
-            ("cold index", cold, f"{cold / bare:.2f} × bare   (target {TARGETS['cold']})", best["cold"]),
-            ("warm, nothing changed", best["warm"]["seconds"], f"{100 * best['warm']['seconds'] / cold:.1f} % of cold   (target {TARGETS['warm']})", best["warm"]),
-            ("warm + counts (labnotes index)", best["summary"]["seconds"], f"{100 * best['summary']['seconds'] / cold:.1f} % of cold", best["summary"]),
-            ("one note changed", best["touch"]["seconds"], f"(target {TARGETS['touch']})", best["touch"]),
-            ("`labnotes index --json`, whole process", best["cli"]["seconds"], "", best["cli"]),
-        ]
-        for label, seconds, note, r in rows:
-            peak = f"{r['peak_mb']:>7.1f} MB peak" if "peak_mb" in r else " " * 15
-            print(f"{label:<40} {seconds:8.3f} s  {peak}  {note}")
-        print(json.dumps({k: {kk: vv for kk, vv in v.items()} for k, v in best.items()}, ensure_ascii=False))
+            target = files[len(files) // 3]
+            with open(target, "a", encoding="utf-8") as out:
+                out.write(f"\n1. [ ] benchmark edit {time.time()}\n")
+            touch_whole.append(whole([*cli, "index", "--vault", str(vault)], env))
+        row("one note changed: labnotes index (whole)", median(touch_whole), note="target ≤ 0.3 s")
+        for name, argv in QUERIES:
+            argv = [a.replace("@FIRST@", first) for a in argv]
+            runs = [in_process(f"q:{name}", vault, env, first) for _ in range(args.repeat)]
+            inner = median([r["seconds"] for r in runs])
+            outer = median([whole([*cli, *argv, "--vault", str(vault)], env) for _ in range(args.repeat)])
+            target = 0.2 if name.startswith("search") else 0.3
+            row(f"{name}: in process", inner, runs[0]["peak_mb"], f"{runs[0].get('rows')} rows")
+            row(f"{name}: labnotes {' '.join(argv)} (whole)", outer, None, f"target ≤ {target} s; {outer / floor:.1f} × floor")
+        print()
+        print("| phase | time | peak | note |")
+        print("| --- | --- | --- | --- |")
+        for label, seconds, peak, note in table:
+            print(f"| {label} | {seconds} | {peak} | {note} |")
 
 
 if __name__ == "__main__":

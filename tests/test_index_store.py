@@ -162,7 +162,7 @@ def test_damaged_rows_of_one_note_are_read_again_from_its_file(tmp_path):
     vault = make_notes(tmp_path / "v")
     path = closed(build_index(vault)).stats.cache_path
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE items SET section = 'not json' WHERE note_id = (SELECT id FROM notes WHERE path = 'Diary/2024-12-02.md')")
+        conn.execute("UPDATE tasks SET section = 'not json' WHERE note_id = (SELECT id FROM notes WHERE path = 'Diary/2024-12-02.md')")
     conn.close()
     idx = build_index(vault)
     assert [t.text for rel in idx.notes for t in idx.notes[rel].tasks] == ["task 0", "task 1", "task 2"]
@@ -344,7 +344,7 @@ def test_export_writes_a_copy_that_sqlite3_opens(tmp_path):
     assert not Path(f"{out}-wal").exists()
     with sqlite3.connect(out) as conn:
         rows = conn.execute(
-            "SELECT n.path, i.text FROM items i JOIN notes n ON n.id = i.note_id WHERE i.task = ' ' ORDER BY n.path"
+            "SELECT n.path, i.text FROM tasks i JOIN notes n ON n.id = i.note_id WHERE i.task = ' ' ORDER BY n.path"
         ).fetchall()
         assert rows == [("Diary/2024-12-01.md", "task 0"), ("Diary/2024-12-02.md", "task 1"), ("Diary/2024-12-03.md", "task 2")]
         assert conn.execute("PRAGMA user_version").fetchone()[0] == storemod.SCHEMA_VERSION

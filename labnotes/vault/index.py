@@ -6,7 +6,7 @@ parsed only when its text really changed; its rows are replaced in one transacti
 resolved again only where a note or attachment of their name came, went or changed.
 
 Every question is answered from the store's rows (labnotes.vault.reading); a whole note is
-rebuilt from its rows only when asked for (`idx.notes[rel]`).
+parsed from its file only when asked for (`idx.notes[rel]`).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class IndexStats:
 
 
 class NoteStore(Mapping[str, Note]):
-    """`idx.notes`: a read-only mapping whose notes are rebuilt from the store when first read."""
+    """`idx.notes`: a read-only mapping whose notes are parsed from their files when first read."""
 
     def __init__(self, reader: Reader, rows: dict[str, NoteRow], reparse: Callable[[str], Note | None]) -> None:
         self._reader = reader
@@ -75,19 +75,13 @@ class NoteStore(Mapping[str, Note]):
         note = self._loaded.get(rel)
         if note is not None:
             return note
-        row = self._rows.get(rel)
-        if row is None:
+        if rel not in self._rows:
             raise KeyError(rel)
-        try:
-            note = self._reader.note(row.id)
-        except Exception:
-            note = None
+        # The store keeps what queries need, not whole notes: a whole note is parsed from its
+        # file (a few ms; always what the file says now).
+        note = self._reparse(rel)
         if note is None:
-            # Its rows are damaged, or another process replaced the note meanwhile: the file
-            # is the truth, so read it again rather than lose the note.
-            note = self._reparse(rel)
-            if note is None:
-                raise KeyError(rel)
+            raise KeyError(rel)
         self._loaded[rel] = note
         return note
 
@@ -273,7 +267,12 @@ class VaultIndex:
         return out
 
     def entry(self, entry_id: str) -> tuple[str, Entry] | None:
-        for found in self.reader.entries(entry_id=entry_id, order="note"):
+        # An id starts with its note's file stem: only notes of that name are looked at.
+        stem = entry_id.split("@", 1)[0].casefold()
+        ids = self.reader.note_ids_named(stem)
+        if not ids:
+            return None
+        for found in self.reader.entries(note_ids=ids, entry_id=entry_id, order="note"):
             return found
         return None
 

@@ -1,7 +1,6 @@
 """Reading the index store: the rows a question needs, turned back into the model's objects.
 
-Whole-vault questions are answered from rows (one SELECT each); a note is rebuilt whole only
-when asked for (`note()`), from its own rows, never from the file.
+Whole-vault questions are answered from rows, one SELECT each, never by reading notes.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from labnotes.parse.model import Entry, Link, ListItem, Note
+from labnotes.parse.model import Entry, Link, ListItem
 from labnotes.vault.resolve import Resolution
 from labnotes.vault.rows import PART, PARTS, obj_of, select_columns
 
@@ -40,7 +39,7 @@ class TaskItem:
 
 
 _ENTRY = PART["entries"]
-_ITEM = PART["items"]
+_ITEM = PART["tasks"]
 _LINK = PART["links"]
 _RESOLUTION = "resolved, heading_line, block_line, ok, reason, via"
 
@@ -52,23 +51,6 @@ class Reader:
     def note_rows(self) -> dict[str, NoteRow]:
         rows = self.conn.execute("SELECT id, path, day, tasks, open_tasks, entries FROM notes ORDER BY path")
         return {r[1]: NoteRow(*r) for r in rows}
-
-    def note(self, note_id: int) -> Note | None:
-        head = self.conn.execute(
-            "SELECT path, day, frontmatter, line_count, metrics FROM notes WHERE id = ?", (note_id,)
-        ).fetchone()
-        if head is None:
-            return None
-        path, day, frontmatter, line_count, metrics = head
-        note = Note(path=path, date=day, frontmatter=None if frontmatter is None else json.loads(frontmatter))
-        note.line_count = line_count
-        note.metrics = json.loads(metrics)
-        for part in PARTS:
-            rows = self.conn.execute(
-                f"SELECT {select_columns(part)} FROM {part.table} WHERE note_id = ? ORDER BY seq", (note_id,)
-            )
-            setattr(note, part.attr, [obj_of(part, r) for r in rows])
-        return note
 
     # -- per note, for the facts ---------------------------------------------------------------
 
@@ -99,6 +81,10 @@ class Reader:
 
     def aliases(self) -> list[tuple[str, str]]:
         return list(self.conn.execute("SELECT n.path, a.alias FROM aliases a JOIN notes n ON n.id = a.note_id ORDER BY n.path, a.rowid"))
+
+    def note_ids_named(self, name: str) -> list[int]:
+        """Notes whose file stem, case folded, is `name`."""
+        return [i for (i,) in self.conn.execute("SELECT id FROM notes WHERE name = ?", (name,))]
 
     def find_exact(self, given: str) -> str | None:
         key = given.casefold()
@@ -142,7 +128,7 @@ class Reader:
             where.append("i.task IN (?, ?)" if status == "x" else "i.task = ?")
             args.extend(["x", "X"] if status == "x" else [status])
         sql = (
-            f"SELECT n.path, n.day, i.task_parent, i.task_depth, {cols} FROM items i JOIN notes n ON n.id = i.note_id"
+            f"SELECT n.path, n.day, i.task_parent, i.task_depth, {cols} FROM tasks i JOIN notes n ON n.id = i.note_id"
             f" WHERE {' AND '.join(where)} ORDER BY n.path, i.seq"
         )
         for row in self.conn.execute(sql, args):

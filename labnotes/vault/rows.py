@@ -1,5 +1,8 @@
 """A parsed note as rows of the store, and back (the tables are in docs/schema.md).
 
+The rows hold what the queries read, not the whole note (plain list items are left out; each
+task keeps its place in the task tree). A whole note is parsed from its file when asked for.
+
 Each part of the model (a heading, a list item, an entry …) is one row. The columns are the
 dataclass's fields as they were when the schema was written; a field someone adds later to the
 model (an id, a due date, a priority) goes into the row's `extra` JSON object, so the store
@@ -50,8 +53,9 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("headings", Heading, "headings", ("line", "level", "text")),
+    # Task items only: a plain list item's words are most of a note, and no query reads them.
     Part(
-        "items", ListItem, "list_items",
+        "tasks", ListItem, "list_items",
         ("line", "parent_line", "task", "text", "section", "end_line", "marker", "depth", "struck"),
         frozenset({"section"}), frozenset({"struck"}),
     ),
@@ -157,24 +161,26 @@ class NoteRows:
 
 def note_rows(note: Note, text: str) -> NoteRows:
     # Empty template placeholders (`1. [ ] `) are no tasks anyone has to do.
-    tasks = [i.task for i in note.list_items if i.task is not None and i.text]
+    counted = [i.task for i in note.list_items if i.task is not None and i.text]
     parts: dict[str, list[tuple[Any, ...]]] = {}
     for part in PARTS:
         extra = part.extra_fields()
         parts[part.table] = [row_of(part, obj, extra) for obj in getattr(note, part.attr)]
+    tasks = [i.task is not None for i in note.list_items]
+    parts["tasks"] = [row for row, keep in zip(parts["tasks"], tasks) if keep]
     return NoteRows(
         day=note.date,
         frontmatter=None if note.frontmatter is None else _dump(note.frontmatter),
         line_count=note.line_count,
-        tasks=len(tasks),
-        open_tasks=sum(1 for t in tasks if t == OPEN),
+        tasks=len(counted),
+        open_tasks=sum(1 for t in counted if t == OPEN),
         entries=len(note.entries),
         metrics=_dump({str(k): v for k, v in note.metrics.items()}),
         aliases=list(aliases_of(note.frontmatter)),
         parts=parts,
         derived={
             "links": [(link_key(x), int(is_checked(x))) for x in note.links],
-            "items": _task_tree(note),
+            "tasks": [tree for tree, item in zip(_task_tree(note), note.list_items) if item.task is not None],
             "warnings": [(getattr(w, "code", None),) for w in note.warnings],
         },
         lines=note_lines(text),
@@ -193,8 +199,8 @@ def note_lines(text: str) -> list[str]:
 DERIVED: dict[str, tuple[str, ...]] = {
     # Where a link could lead (see resolve.link_key) and whether it must resolve at all.
     "links": ("key", "checked"),
-    # The task above an item (through plain items) and how many tasks are above it.
-    "items": ("task_parent", "task_depth"),
+    # The task above a task (through plain items) and how many tasks are above it.
+    "tasks": ("task_parent", "task_depth"),
     # The parser's warning code (a stable name for the kind of problem), when it gives one.
     "warnings": ("code",),
 }

@@ -1,16 +1,18 @@
 """Full-text search over every line of every note: `search(idx, "梯度") -> [Hit]`.
 
-The store keeps an FTS5 table of the notes' lines with the **trigram** tokenizer (it needs no
-word breaks, so Chinese, Japanese and English are searched alike, case-insensitively). The table
-is contentless: it says which lines hold each three-character piece of the query, and the lines
-themselves are then read from the note files (through the guarded open) to check the match and
-cut the snippet. So the store stays small, and a hit is always what the file says now.
+The store keeps an FTS5 table of the notes' text, in blocks of a few lines, with the **trigram**
+tokenizer (it needs no word breaks, so Chinese, Japanese and English are searched alike,
+case-insensitively). The table is contentless: it says which blocks hold every three-character
+piece of the query; those notes are then read (through the guarded open) to find the lines that
+really hold the query and cut the snippets. So the store stays small, and a hit is always what
+the file says now.
 
 A query of one or two characters has no trigram to look up: those are answered by reading the
 notes' text (all of it, so slower on a large vault) — the same results, just not from the index.
 
 Ranking: notes with more matching lines first, then the newer day, then the path; lines in file
-order within a note.
+order within a note. With a limit, notes are read in the order of their matching blocks until the
+limit is reached, so the ranking is among the notes read.
 """
 
 from __future__ import annotations
@@ -72,12 +74,16 @@ def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit
     if len(wanted) >= MIN_TRIGRAM:
         candidates = _candidates(idx, wanted)
     else:
-        candidates = [(rel, None) for rel in idx.notes]
+        candidates = list(idx.notes)
     found: list[tuple[str, list[Hit]]] = []
-    for rel, lines in candidates:
-        hits = list(_verify(idx, rel, lines, folded))
+    total = 0
+    for rel in candidates:
+        hits = list(_verify(idx, rel, folded))
         if hits:
             found.append((rel, hits))
+            total += len(hits)
+            if limit is not None and total >= limit and len(wanted) >= MIN_TRIGRAM:
+                break
     # Stable sorts, last key first: more lines, then the newer day (undated last), then path.
     found.sort(key=lambda pair: pair[0])
     found.sort(key=lambda pair: pair[1][0].day or "", reverse=True)
@@ -86,20 +92,21 @@ def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit
     return out if limit is None else out[:limit]
 
 
-def _candidates(idx: "VaultIndex", wanted: str) -> list[tuple[str, set[int]]]:
+def _candidates(idx: "VaultIndex", wanted: str) -> list[str]:
+    """Notes whose text blocks hold every trigram of `wanted`, most blocks first, newer first."""
     rows = idx.store.conn.execute(
-        "SELECT n.path, t.rowid - n.text_base + 1 FROM note_text t"
+        "SELECT n.path, n.day, count(*) FROM note_text t"
         " JOIN notes n ON n.text_base = (SELECT max(text_base) FROM notes WHERE text_base <= t.rowid)"
-        " WHERE note_text MATCH ? AND t.rowid < n.text_base + n.text_lines",
+        " WHERE note_text MATCH ? AND t.rowid < n.text_base + n.text_blocks GROUP BY n.id",
         (" AND ".join(pieces(wanted)),),
-    )
-    by_note: dict[str, set[int]] = {}
-    for rel, line in rows:
-        by_note.setdefault(rel, set()).add(line)
-    return sorted(by_note.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+    ).fetchall()
+    rows.sort(key=lambda r: r[0])
+    rows.sort(key=lambda r: r[1] or "", reverse=True)
+    rows.sort(key=lambda r: r[2], reverse=True)
+    return [r[0] for r in rows]
 
 
-def _verify(idx: "VaultIndex", rel: str, lines: set[int] | None, folded: str) -> Iterator[Hit]:
+def _verify(idx: "VaultIndex", rel: str, folded: str) -> Iterator[Hit]:
     from labnotes.fs.guard import read_regular
     from labnotes.parse.files import NoteError, decode_text
 
@@ -108,12 +115,10 @@ def _verify(idx: "VaultIndex", rel: str, lines: set[int] | None, folded: str) ->
         text = decode_text(data, rel)
     except (OSError, UnsafeFile, NoteError):
         return
-    if lines is None and folded not in text.casefold():
+    if folded not in text.casefold():
         return
     day = idx.facts[rel].day if rel in idx.facts else None
     for number, line in enumerate(note_lines(text), 1):
-        if lines is not None and number not in lines:
-            continue
         low = line.casefold()
         at = low.find(folded)
         if at < 0:
