@@ -13,7 +13,9 @@ Lists and mappings are JSON text; True/False are 1/0.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import typing
 from typing import Any, Iterable
 
 from labnotes.parse.model import (
@@ -137,9 +139,24 @@ def obj_of(part: Part, row: Iterable[Any]) -> Any:
         kwargs["rows"] = _cells(kwargs["rows"])
     extra = values[len(part.columns)] if len(values) > len(part.columns) else None
     if extra:
-        known = {f.name for f in dataclasses.fields(part.cls)}
-        kwargs.update({k: v for k, v in json.loads(extra).items() if k in known})
+        hints = _hints(part.cls)
+        kwargs.update({k: _revive(hints[k], v) for k, v in json.loads(extra).items() if k in hints})
     return part.cls(**kwargs)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _revive(hint: Any, value: Any) -> Any:
+    """A JSON value back as the field's type: a mapping becomes the dataclass the hint names."""
+    if isinstance(value, dict):
+        for candidate in (hint, *typing.get_args(hint)):
+            if dataclasses.is_dataclass(candidate):
+                inner = _hints(candidate)  # type: ignore[arg-type]
+                return candidate(**{k: _revive(inner[k], v) for k, v in value.items() if k in inner})
+    return value
 
 
 @dataclasses.dataclass(slots=True)
