@@ -60,7 +60,8 @@ def _index(vault: Optional[Path], *, needed: bool = False) -> Any:
 def _with_fields(registry: Registry, index: Any) -> Registry:
     if index is None:
         return registry
-    registry = registry.with_fields(index.notes)
+    # Only notes that hold an [exp:: …] field are read (the store knows which).
+    registry = registry.with_fields(index.notes_with_field("exp"))
     for link in registry.field_links:
         if not link.known:
             warn(f"{link.rel}:{link.line}: [exp:: {link.experiment_id}] names no registered experiment")
