@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Callable
 import labnotes
 from labnotes.parse.model import Entry, Link, ListItem, Note
 from labnotes.settings.config import VaultConfig, load_config
-from labnotes.vault.facts import NoteFacts
 from labnotes.vault.parsing import Job, parse_all
 from labnotes.vault.reading import NoteRow, Reader, TaskItem
 from labnotes.vault.resolve import LinkLike, Resolution, Resolver
@@ -501,7 +500,7 @@ def _forget_stale_text(store: Store, root: Path) -> None:
 
 def summary(idx: VaultIndex) -> dict[str, Any]:
     """The counts `labnotes index` prints."""
-    links, unresolved = idx.reader.link_counts(None)
+    links, unresolved = idx.reader.link_counts()
     # The counts `labnotes tasks` and `timeline` list: the template's tasks are no one's to do.
     content = [idx._rows[rel] for rel in idx.content_notes()]
     return {

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from labnotes.parse.model import Entry, Link, ListItem
 from labnotes.vault.resolve import Resolution
-from labnotes.vault.rows import PART, PARTS, obj_of, select_columns
+from labnotes.vault.rows import PART, obj_of, select_columns
 
 
 @dataclass(slots=True)
@@ -153,7 +153,7 @@ class Reader:
             link = obj_of(_LINK, row[7:])
             yield rel, link, None if res[3] is None else Resolution(res[0], res[1], res[2], bool(res[3]), res[4], res[5])
 
-    def link_counts(self, skip_note: int | None) -> tuple[int, int]:
+    def link_counts(self) -> tuple[int, int]:
         """(checked links, unresolved ones), the template's left in: `index` counts every note."""
         row = self.conn.execute(
             "SELECT count(*), coalesce(sum(ok = 0 OR ok IS NULL), 0) FROM links WHERE checked = 1"
