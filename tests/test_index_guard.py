@@ -310,3 +310,18 @@ def test_a_note_the_parser_fails_on_is_a_warning_and_the_rest_is_read(tmp_path, 
     idx = build_index(vault)
     assert sorted(idx.notes) == [f"n{n}.md" for n in range(6)]
     assert "RecursionError" in problems_of(idx)["bad.md"]
+
+
+def test_a_list_item_that_is_its_own_parent_does_not_hang_the_index(tmp_path):
+    # Issue 10: two list markers on one line, then a task: the inner item is keyed by the same
+    # line as the outer one and becomes its own parent. The index walks the task tree of every
+    # note, so it must stop where it has been.
+    vault = tmp_path / "v"
+    write(vault, "loop.md", "- 1. plan for today\n     - [ ] a task under it\n")
+    write(vault, "ok.md")
+    try:
+        done = index_in_a_process(vault, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("indexing a note whose list item is its own parent hung")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "['loop.md', 'ok.md']"

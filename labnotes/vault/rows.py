@@ -32,7 +32,6 @@ from labnotes.parse.model import (
     Strike,
     Table,
     Tag,
-    task_above,
 )
 from labnotes.vault.facts import OPEN, aliases_of
 from labnotes.vault.resolve import is_checked, link_key
@@ -224,15 +223,30 @@ DERIVED: dict[str, tuple[str, ...]] = {
 
 
 def _task_tree(note: Note) -> list[tuple[int | None, int]]:
+    """(line of the task above, tasks above) for every item. Items are keyed by line, and a
+    malformed list can make an item its own parent: each walk stops at a line it has seen, so a
+    note can never hang the index."""
     items = {i.line: i for i in note.list_items}
+
+    def above(line: int | None, seen: set[int]) -> ListItem | None:
+        while line is not None and line not in seen:
+            seen.add(line)
+            item = items.get(line)
+            if item is None:
+                return None
+            if item.task is not None:
+                return item
+            line = item.parent_line
+        return None
+
     out = []
     for item in note.list_items:
-        parent = task_above(items, item.parent_line)
-        depth, up, seen = 0, parent, set()
-        while up is not None and up.line not in seen:  # a malformed tree must not loop
-            seen.add(up.line)
+        seen = {item.line}
+        parent = above(item.parent_line, seen)
+        depth, up = 0, parent
+        while up is not None:
             depth += 1
-            up = task_above(items, up.parent_line)
+            up = above(up.parent_line, seen)
         out.append((parent.line if parent else None, depth))
     return out
 
