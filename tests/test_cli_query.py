@@ -53,6 +53,14 @@ def test_tasks_json_and_text(vault):
     rows = json.loads(run("tasks", "--vault", str(vault), "--status", "open", "--json").stdout)
     assert [(r["note"], r["line"], r["text"], r["section"]) for r in rows] == [("2024-12-03.md", 3, "fix it", ["今日计划"])]
     text = run("tasks", "--vault", str(vault)).stdout
+    assert text.startswith("[ ] fix it\n    open ") and "since 2024-12-03 · 2024-12-03.md:3 (今日计划)" in text
+    assert "done thing" not in text  # done: not listed unless asked for
+
+
+def test_tasks_occurrences_is_the_per_line_view(vault):
+    rows = json.loads(run("tasks", "--vault", str(vault), "--occurrences", "--status", "open", "--json").stdout)
+    assert [(r["note"], r["line"], r["text"], r["section"]) for r in rows] == [("2024-12-03.md", 3, "fix it", ["今日计划"])]
+    text = run("tasks", "--vault", str(vault), "--occurrences").stdout
     assert "[ ] fix it  :3" in text and "[x] done thing" in text
 
 
@@ -107,7 +115,7 @@ def test_a_bad_config_is_one_line_and_exit_2(vault):
 def test_problems_go_to_stderr_and_the_rest_is_indexed(vault):
     (vault / "binary.md").write_bytes(b"\x00\x01")
     result = run("tasks", "--vault", str(vault), "--json")
-    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 1  # the open task; the done one is not listed
     assert "binary.md" in result.stderr and "warning" in result.stderr
 
 

@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 # One module per command group; each registers its commands on `app` when imported.
-COMMAND_MODULES = ("parse", "query", "edit", "run", "tui", "taskquery")
+COMMAND_MODULES = ("parse", "query", "tasks", "edit", "run", "tui", "taskquery")
 
 VaultOption = typer.Option(
     None,

@@ -1,4 +1,4 @@
-"""Commands over the whole vault: index, tasks, timeline, links, backlinks, metrics, check, graph.
+"""Commands over the whole vault: index, timeline, links, backlinks, metrics, check, graph (tasks: cli/tasks.py).
 
 Everything heavy (the index, networkx, rich) is imported inside the commands: `labnotes --help`
 stays fast.
@@ -119,57 +119,23 @@ def index(
     rebuild: bool = typer.Option(False, "--rebuild", help="Ignore the cache and parse every note again."),
 ) -> None:
     """Build or refresh the vault index and print what it holds."""
+    from labnotes.queries.tasks import task_counts
     from labnotes.vault import summary
 
     idx = open_index(vault, rebuild=rebuild, quiet=json)
     counts = summary(idx)
+    # Tasks each once (not lines), with routines and placeholders counted apart: as `labnotes tasks` lists them.
+    counts.update(task_counts(idx))
     if json:
         print_json(counts)
         return
     typer.echo(
-        f"{counts['notes']} notes · {counts['tasks']} tasks ({counts['open_tasks']} open) · "
+        f"{counts['notes']} notes · {count(counts['tasks'], 'task')} ({counts['open_tasks']} open) · "
+        f"{count(counts['routines'], 'routine')} · {count(counts['placeholders'], 'placeholder')} · "
         f"{counts['entries']} entries · {counts['links']} links ({counts['unresolved_links']} unresolved) · "
         f"{counts['warnings']} warnings"
     )
     typer.echo(f"{counts['parsed']} parsed in {counts['seconds']:.2f} s  ({counts['vault']})")
-
-
-# -- tasks ------------------------------------------------------------------------------------
-
-
-@app.command()
-def tasks(
-    vault: Optional[Path] = VaultOption,
-    status: Optional[str] = typer.Option(
-        None, "--status", help="open, done, cancelled, in-progress, any, or the character between the brackets.",
-        show_default=False,
-    ),  # fmt: skip
-    section: Optional[str] = typer.Option(None, "--section", help="Only tasks under a heading containing this.", show_default=False),
-    note: Optional[str] = NoteFilter,
-    since: Optional[str] = SinceOption,
-    until: Optional[str] = UntilOption,
-    grep: Optional[str] = GrepOption,
-    placeholders: bool = typer.Option(False, "--placeholders", help="Also list empty template tasks (`1. [ ] `)."),
-    json: bool = JsonOption,
-) -> None:
-    """Tasks across the vault, as trees under their note and section."""
-    from labnotes.queries import tasks as q
-
-    idx = open_index(vault)
-    rows = _query(lambda: q.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep, placeholders=placeholders))
-    if json:
-        print_json([asdict(r) for r in rows])
-        return
-    last_note, last_section = None, None
-    for r in rows:
-        if r.note != last_note:
-            typer.echo(f"{r.note}" + (f"  ({r.day})" if r.day else ""))
-            last_note, last_section = r.note, None
-        if r.section != last_section:
-            typer.echo(f"  {' › '.join(r.section) or '(no heading)'}")
-            last_section = r.section
-        typer.echo(f"    {'  ' * r.depth}[{r.status}] {_short(r.text)}  :{r.line}")
-    typer.echo(count(len(rows), "task"), err=True)
 
 
 # -- timeline ---------------------------------------------------------------------------------

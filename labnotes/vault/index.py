@@ -25,7 +25,8 @@ from labnotes.vault.facts import NoteFacts
 from labnotes.vault.parsing import Job, parse_all, parse_one
 from labnotes.vault.resolve import LinkLike, Resolution, Resolver, is_checked
 from labnotes.vault.scan import scan_vault
-from labnotes.parse.model import Entry, Link, ListItem, Note
+from labnotes.parse.model import Entry, Link, ListItem, Note, task_above
+from labnotes.tasks.model import Occurrence
 
 if TYPE_CHECKING:
     import networkx
@@ -189,6 +190,22 @@ class VaultIndex:
                 return e
         return None
 
+    # -- tasks -------------------------------------------------------------------------------
+
+    def task_occurrences(self) -> list[Occurrence]:
+        """Every task line of every note but the template, in note order: its note, day, line,
+        status, text, section, the task above it, block id, Tasks `🆔` and `✅` date.
+
+        Whole-vault task queries read this, never whole notes. (A plain implementation over the
+        notes that hold tasks; the store backs it with a table.)
+        """
+        out: list[Occurrence] = []
+        for rel in self.content_notes():
+            if not self.facts[rel].tasks:
+                continue
+            out.extend(occurrences_of(self.notes[rel], rel, self.note_day(rel)))
+        return out
+
     # -- names and links ---------------------------------------------------------------------
 
     @cached_property
@@ -237,6 +254,35 @@ class VaultIndex:
         from labnotes.vault.graph import build_graph
 
         return build_graph(self)
+
+
+def occurrences_of(note: Note, rel: str, day: dt.date | None) -> list[Occurrence]:
+    """The task lines of one parsed note as `Occurrence`s (see `VaultIndex.task_occurrences`)."""
+    items = {i.line: i for i in note.list_items}
+    blocks = {b.line: b.id for b in note.block_ids}
+    out = []
+    for item in note.list_items:
+        if item.task is None:
+            continue
+        above = task_above(items, item.parent_line)
+        fields = item.fields  # None for a checkbox the vault's Tasks global filter leaves out
+        out.append(
+            Occurrence(
+                note=rel,
+                day=day,
+                line=item.line,
+                status=item.task,
+                text=item.text,
+                section=tuple(item.section),
+                parent_line=above.line if above is not None else None,
+                block_id=blocks.get(item.line),
+                task_id=fields.id if fields else None,
+                done_date=fields.done if fields else None,
+                status_type=fields.status_type if fields else None,
+                struck=item.struck,
+            )
+        )
+    return out
 
 
 def _stem(rel: str) -> str:
