@@ -33,8 +33,8 @@ COMMAND_MODULES = ("parse", "query", "tasks", "edit", "run", "tui", "taskquery")
 VaultOption = typer.Option(
     None,
     "--vault",
-    help="Vault folder. Default: $LABNOTES_VAULT, else the current folder when it holds "
-    ".obsidian/ or .labnotes.yaml, else the bundled sample vault.",
+    help="Vault folder ('sample': the bundled sample vault). Default: $LABNOTES_VAULT, else the "
+    "current folder when it holds .obsidian/ or .labnotes.yaml, else the sample vault, with a notice.",
     show_default=False,
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
@@ -50,11 +50,23 @@ def warn(message: str) -> None:
     typer.echo(f"labnotes: warning: {message}", err=True)
 
 
+def notice(message: str) -> None:
+    typer.echo(f"labnotes: {message}", err=True)
+
+
 def vault_path(option: Optional[Path]) -> Path:
+    """The vault the options name; outside any vault, the bundled sample vault with a notice."""
     try:
-        return resolve_vault(option)
+        return resolve_vault(option, notice=notice)
     except VaultNotFound as exc:
         fail(str(exc))
+
+
+def vault_was_named(option: Optional[Path]) -> bool:
+    """Whether the user named the vault (--vault or $LABNOTES_VAULT) rather than labnotes falling back."""
+    import os
+
+    return option is not None or bool(os.environ.get("LABNOTES_VAULT"))
 
 
 def print_json(data: Any) -> None:

@@ -27,7 +27,7 @@ def _links_ahead(idx: VaultIndex, rel: str, target: str) -> bool:
 def check(idx: VaultIndex) -> list[Finding]:
     found: list[Finding] = []
     for rel, link, res in idx.links():
-        if res.ok or not is_checked(link) or rel == idx.template:
+        if res.ok or not is_checked(link) or idx.is_template(rel):
             continue
         if res.rel is None and _links_ahead(idx, rel, link.target):
             continue

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from labnotes.settings.locations import EXPERIMENTS_DIR, resolve_vault
+from labnotes.settings.locations import experiments_dir as vault_experiments, resolve_vault, runs_dir
 from labnotes.lab.rerun import RunOptions
 from labnotes.tui.data import VaultData, load, vault_stamp
 from labnotes.tui.experiments import ExperimentsView
@@ -219,10 +219,23 @@ def make_app(
     watch_every: float | None = WATCH_EVERY_S,
 ) -> LabnotesApp:
     """The app over `vault` (default: as the CLI resolves it). Experiments come from
-    `experiments_dir` and run from `repo_root` (default: its parent, since they run as
-    `python -m experiments.<id>`); run records go to `run_log` (default: the state folder's)."""
+    `experiments_dir` (default: the folder the vault's settings name, if any) and run from
+    `repo_root` (default: its parent, since they run as `python -m experiments.<id>`); run
+    records go to `run_log` (default: that experiments folder's log in the state folder)."""
     _start_resource_tracker()
     folder = Path(vault).resolve() if vault is not None else resolve_vault()
-    exp_dir = Path(experiments_dir) if experiments_dir is not None else EXPERIMENTS_DIR
-    settings = RunSettings(exp_dir, Path(repo_root) if repo_root is not None else exp_dir.resolve().parent, run_log)
+    exp_dir = Path(experiments_dir) if experiments_dir is not None else _experiments_of(folder)
+    if exp_dir is not None and run_log is None:
+        run_log = runs_dir(exp_dir) / "runs.jsonl"
+    root = Path(repo_root) if repo_root is not None else (exp_dir.resolve().parent if exp_dir else folder)
+    settings = RunSettings(exp_dir, root, run_log)
     return LabnotesApp(folder, settings, watch_every=watch_every)
+
+
+def _experiments_of(vault: Path) -> Path | None:
+    from labnotes.settings.config import ConfigError, load_config
+
+    try:
+        return vault_experiments(vault, load_config(vault).experiments)
+    except ConfigError:
+        return None  # the vault read says what is wrong with the settings

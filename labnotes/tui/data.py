@@ -74,7 +74,7 @@ def note_order(index: VaultIndex, rels: "set[str] | list[str]") -> list[str]:
 
 def load(
     vault: Path,
-    experiments_dir: Path,
+    experiments_dir: Path | None,
     run_log: Path | None = None,
     *,
     early: Callable[[VaultData], None] | None = None,
@@ -103,6 +103,8 @@ def load(
         index.notes[rel]
     data = dataclasses.replace(data, complete=True)
     try:
+        if experiments_dir is None:
+            raise ManifestError("this vault names no experiments folder (`experiments:` in .labnotes.yaml)")
         registry = load_registry(experiments_dir)
     except ManifestError as exc:
         data.registry_error = str(exc)
@@ -110,6 +112,6 @@ def load(
         # `[exp:: id]` fields tie entries to experiments; only notes with entries can hold one.
         with_entries = {rel: index.notes[rel] for rel in index.notes if index.facts[rel].entries}
         data.registry = registry.with_fields(with_entries)
-    data.records = runs.read_records(run_log)
+    data.records = runs.read_records(run_log) if experiments_dir is not None else []
     data.threads = timeline(index)
     return data

@@ -30,7 +30,7 @@ def describe(options: RunOptions) -> str:
 
 @dataclass
 class RunSettings:
-    experiments_dir: Path
+    experiments_dir: Path | None  # None: the vault names no experiments folder
     repo_root: Path
     run_log: Path | None = None
     # The UI's default: the small variant on the CPU, so a rerun takes seconds, not minutes.

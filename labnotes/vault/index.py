@@ -145,12 +145,24 @@ class VaultIndex:
 
     @cached_property
     def template(self) -> str | None:
-        """The daily template's vault path, when the vault has it: queries leave it out."""
-        return self.find_note(self.config.template)
+        """The daily template's vault path, when the vault has it."""
+        return self.find_note(self.config.template) if self.config.template else None
+
+    @cached_property
+    def templates(self) -> frozenset[str]:
+        """Every note that is a template (in a template folder, or named as one by the settings):
+        indexed, so links to it resolve, but no one's tasks, entries or problems."""
+        found = {rel for rel in self.facts if self.config.is_template(rel)}
+        if self.template is not None:
+            found.add(self.template)
+        return frozenset(found)
+
+    def is_template(self, rel: str) -> bool:
+        return rel in self.templates
 
     def content_notes(self) -> list[str]:
-        """Every note but the template: what tasks, timelines and checks are about."""
-        return [rel for rel in self.notes if rel != self.template]
+        """Every note but the templates: what tasks, timelines and checks are about."""
+        return [rel for rel in self.notes if rel not in self.templates]
 
     def task_items(self) -> list[tuple[str, ListItem]]:
         """Every task item of every content note with its note's vault path, in note and line order:
@@ -168,8 +180,11 @@ class VaultIndex:
     # -- entries -----------------------------------------------------------------------------
 
     def entries(self) -> list[tuple[str, Entry]]:
-        """Every entry of the vault in time order (ties: note, then line)."""
-        found = [(rel, e) for rel in self.notes if self.facts[rel].entries for e in self.notes[rel].entries]
+        """Every entry of the vault but the templates', in time order (ties: note, then line)."""
+        found = [
+            (rel, e) for rel in self.notes
+            if self.facts[rel].entries and rel not in self.templates for e in self.notes[rel].entries
+        ]  # fmt: skip
         return sorted(found, key=lambda pair: (pair[1].timestamp, pair[0], pair[1].line))
 
     def entry(self, entry_id: str) -> tuple[str, Entry] | None:
@@ -379,7 +394,10 @@ def build_index(
 
     facts = {rel: NoteFacts.from_tuple(records[rel].facts) for rel in order}
     for rel, f in facts.items():
-        problems.extend(Problem(rel, line, message) for line, message in f.warnings)
+        # A template's `{{date}}` front matter and placeholders are not broken: they are filled in later.
+        if not config.is_template(rel):
+            problems.extend(Problem(rel, line, message) for line, message in f.warnings)
+    problems.extend(Problem("", 0, message) for message in config.notices)
 
     def reparse(rel: str) -> Note | None:
         size, mtime_ns = scan.notes[rel]
