@@ -3,8 +3,9 @@
 `load_config(vault)` reads both. From `.obsidian/` (see `labnotes.settings.obsidian`): where
 daily notes go and how they are named (a Moment format such as `YYYY/YYYY-MM-DD`), the daily
 template, the template folders; the Obsidian Tasks plugin's settings (`tasks_plugin`).
-`.labnotes.yaml` at the vault root may set any key of `VaultConfig`; setting any of `daily_folder`, `daily_format`, `daily_name` sets the daily note's
-place as a whole (Obsidian's folder and format are then not mixed in).
+`.labnotes.yaml` at the vault root may set any key of `VaultConfig`; setting any of
+`daily_folder`, `daily_format`, `daily_name` sets the daily note's place as a whole (Obsidian's
+folder and format are then not mixed in).
 
 Validated strictly: an unknown key or a bad value is a ConfigError whose message is one line
 naming the file and the key. Paths of notes and templates must stay inside the vault (no `..`,
