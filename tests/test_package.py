@@ -119,3 +119,9 @@ def test_the_sample_vaults_rerun_works_from_the_installed_package(installed, tmp
     assert record["experiment"] == "aliased_kernel" and record["reproduced"] is True
     # It ran the installed copy: `python -m experiments.aliased_kernel` from the installed sample folder.
     assert Path(record["cwd"]).resolve() == (installed / "labnotes" / "sample").resolve()
+
+
+def test_the_wheel_is_named_after_the_version_labnotes_prints(wheel):
+    from labnotes import __version__
+
+    assert wheel.name.startswith(f"labnotes-{__version__}-")

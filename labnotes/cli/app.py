@@ -73,16 +73,23 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the labnotes version and exit.", is_eager=True),
-) -> None:
-    """labnotes: your Obsidian lab notebook as a task / experiment graph."""
-    if version:
+def _print_version(given: bool) -> None:
+    # An eager option's callback runs while the arguments are read, before click asks for a
+    # command: in the callback's body `labnotes --version` would only say "Missing command".
+    if given:
         from labnotes import __version__
 
         typer.echo(f"labnotes {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the labnotes version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
+    """labnotes: your Obsidian lab notebook as a task / experiment graph."""
 
 
 def _register() -> None:
