@@ -100,6 +100,10 @@ D1, D2, D4, D5 = (dt.date(2024, 12, d) for d in (1, 2, 4, 5))
 
 def write_vault(root: Path, notes: dict[str, str]) -> Path:
     (root / ".obsidian").mkdir(parents=True, exist_ok=True)
+    # The daily template is the one Obsidian's Daily notes settings name, as Obsidian writes them.
+    (root / ".obsidian" / "daily-notes.json").write_text(
+        '{\n  "folder": "Diary",\n  "format": "YYYY/YYYY-MM-DD",\n  "template": "Template/Daily"\n}', encoding="utf-8"
+    )
     (root / "Template").mkdir(exist_ok=True)
     (root / "Template" / "Daily.md").write_text(TEMPLATE, encoding="utf-8")
     for rel, text in notes.items():
