@@ -142,6 +142,8 @@ def toggle(
         # The Tasks plugin's toggle of a recurring task: the next occurrence is a new line.
         for i, text in enumerate(result.lines):
             typer.echo(f"{name}:{line + i}: {text.strip()}")
+    elif not result.after and result.lines:
+        typer.echo(f"{name}:{line}: {result.lines[0].strip()}  (the done line was removed: 🏁 delete; this is its next occurrence)")
     elif not result.after:
         typer.echo(f"{name}:{line}: done and removed (🏁 delete)")
     else:
