@@ -59,6 +59,16 @@ def tasks(
     grep: Optional[str] = GrepOption,
     placeholders: bool = typer.Option(False, "--placeholders", help="Also list empty or number-only template tasks (`1. [ ] 1`)."),
     occurrences: bool = typer.Option(False, "--occurrences", help="One row per task line, as trees under their note and section."),
+    due_before: Optional[str] = typer.Option(None, "--due-before", help="Only tasks due before this day (📅 / [due:: …]; YYYY-MM-DD, today, +7 …).", show_default=False),
+    due_after: Optional[str] = typer.Option(None, "--due-after", help="Only tasks due after this day.", show_default=False),
+    overdue: bool = typer.Option(False, "--overdue", help="Only tasks not done whose due day has passed."),
+    scheduled: Optional[str] = typer.Option(None, "--scheduled", help="Only tasks scheduled (⏳) on or before this day, e.g. today.", show_default=False),
+    priority: Optional[str] = typer.Option(None, "--priority", help="highest, high, medium, none, low or lowest; a trailing + for that or higher (medium+).", show_default=False),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only tasks with this tag or one nested under it (paper matches #paper/review).", show_default=False),
+    blocked: bool = typer.Option(False, "--blocked", help="Only tasks that depend (⛔) on a task not done yet."),
+    sort: Optional[str] = typer.Option(None, "--sort", help="due, priority, age, note or status.", show_default=False),
+    group: Optional[str] = typer.Option(None, "--group", help="note, section, tag, status, due or folder.", show_default=False),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most this many tasks.", show_default=False),
     json: bool = JsonOption,
 ) -> None:
     """Each task once — carried copies, later ticks and template routines folded in — with its age, carry count and where it lives now.
@@ -86,8 +96,33 @@ def tasks(
             grep=grep, placeholders=placeholders, today=today,
         )
     )  # fmt: skip
+    from labnotes.cli.app import fail
+    from labnotes.queries.taskquery.options import OptionError, TaskOptions, asks_anything, select_tasks
+
+    try:
+        opts = TaskOptions.from_flags(
+            due_before=due_before, due_after=due_after, overdue=overdue, scheduled=scheduled, priority=priority,
+            tag=tag, blocked=blocked, sort=sort, group=group, limit=limit, today=today,
+        )  # fmt: skip
+    except OptionError as exc:
+        fail(str(exc))
+    if asks_anything(opts):
+        # Filtered, sorted or grouped by the tasks' fields: a flat list (under group headings).
+        groups = select_tasks(idx, found, opts)
+        if json:
+            print_json([_task_json(idx, t, today) for _, ts in groups for t in ts])
+            return
+        shown = 0
+        for name, ts in groups:
+            if name is not None:
+                typer.echo(f"## {name}")
+            for t in ts:
+                _print_task(t, today, 0)
+            shown += len(ts)
+        typer.echo(count(shown, "task"), err=True)
+        return
     if json:
-        print_json([t.to_json(today) for t in found])
+        print_json([_task_json(idx, t, today) for t in found])
         return
     listed = {t.id: t for t in found}
     children: dict[str, list[Task]] = {}
@@ -107,6 +142,14 @@ def tasks(
         show(t, 0)
     lines = sum(len(t.occurrences) for t in found)
     typer.echo(f"{count(len(found), 'task')} ({count(lines, 'line')} in the notes)", err=True)
+
+
+def _task_json(idx: Any, t: "Task", today: dt.date) -> dict[str, Any]:
+    """A task's JSON with the Obsidian Tasks fields of its latest line (null when it has none)."""
+    data = t.to_json(today)
+    item = idx.notes[t.latest.note].item_at(t.latest.line) if t.latest.note in idx.notes else None
+    data["fields"] = asdict(item.fields) if item is not None and item.fields is not None else None
+    return data
 
 
 def _occurrences(
@@ -147,7 +190,7 @@ def task(
     t = _query(lambda: q.find_task(idx, ref, book=book))
     life = q.task_life(idx, t, book=book)
     if json:
-        data: dict[str, Any] = t.to_json(today)
+        data: dict[str, Any] = _task_json(idx, t, today)
         data["changes"] = [{"day": o.day.isoformat() if o.day else None, "note": o.note, "line": o.line, "from": before, "to": o.status} for o, before in life.changes]
         data["subtasks"] = [s.to_json(today) for s in life.subtasks]
         data["entries"] = [{"id": e.id, "note": rel, "line": e.line, "timestamp": e.timestamp, "text": e.text} for rel, e in life.entries]

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from labnotes.parse.dates import DateError, parse_optional_date
 from labnotes.parse.model import TaskFields
 from labnotes.queries.taskquery.model import PRIORITY_NAMES, PRIORITY_NUMBER, QueryTask
 from labnotes.queries.taskquery.order import STATUS_TYPE_ORDER, Group, collation_key
+
+if TYPE_CHECKING:
+    from labnotes.tasks.model import Task
+    from labnotes.vault import VaultIndex
 
 T = TypeVar("T")
 
@@ -171,8 +175,25 @@ def select_each(
     return [(n, found[n]) for n in order]
 
 
+def asks_anything(o: TaskOptions) -> bool:
+    """Whether any filter, sort, group or limit was given (else the listing stays as it was)."""
+    return any((o.due_before, o.due_after, o.overdue, o.scheduled, o.priority, o.tag, o.blocked, o.sort, o.group, o.limit))
+
+
+def select_tasks(idx: "VaultIndex", tasks: list["Task"], o: TaskOptions) -> list[tuple[str | None, list["Task"]]]:
+    """`select_each` for tasks across notes: each seen as its latest line (with that line's Tasks
+    fields, blocked when it depends on a task line that is not done), aged by its days open."""
+    from labnotes.queries.taskquery.blocks import vault_tasks
+
+    views = {(q.note, q.line): q for q in vault_tasks(idx)}
+    today = o.today or dt.date.today()
+    return select_each(
+        tasks, lambda t: views.get((t.latest.note, t.latest.line)), o, age=lambda t: t.days_open(today)
+    )
+
+
 # What a thing without Tasks fields sorts and groups as.
 _BLANK = QueryTask("", 0, " ", "", [], TaskFields(description=""))
 
 
-__all__ = ["GROUPS", "OptionError", "SORTS", "TaskOptions", "has_tag", "matches", "select", "select_each", "sort_key"]
+__all__ = ["GROUPS", "OptionError", "SORTS", "TaskOptions", "has_tag", "matches", "select", "select_each", "select_tasks", "sort_key", "asks_anything"]
