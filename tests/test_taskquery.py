@@ -251,7 +251,7 @@ def test_limit_and_limit_groups(tasks):
 
 
 def test_layout_comments_and_continuations_are_accepted(tasks):
-    text = "# my query\nnot done \\\n  \nhide due date\nshow tree\nshort mode\nexplain\n(path includes Diary) OR \\\n(is recurring)"
+    text = "# my query\nnot done {{! an inline comment }} \\\n  \nhide due date\nshow tree\nshort mode\nexplain\n(path includes Diary) OR \\\n(is recurring)"
     query = parse_query(text, 10, today=TODAY)
     assert query.error is None
     assert query.layout == ["hide due date", "show tree", "short mode", "explain"]

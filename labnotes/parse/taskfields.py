@@ -89,7 +89,9 @@ def read_task_fields(
     if _MAYBE.search(body):
         _read_backwards(fields, body, line, warnings)
     if settings.global_filter and settings.remove_global_filter:
-        fields.description = _SPACES.sub(" ", fields.description.replace(settings.global_filter, "")).strip()
+        # Only the filter as a word of its own: `#task/sub` keeps its `#task`.
+        alone = re.compile(rf"(?<!\S){re.escape(settings.global_filter)}(?!\S)")
+        fields.description = _SPACES.sub(" ", alone.sub("", fields.description)).strip()
     if "#" in fields.description:
         tags = [tag for _, tag in scan(fields.description).tags]
         fields.tags = [t for t in tags if t != settings.global_filter] if settings.global_filter else tags

@@ -26,10 +26,11 @@ _LAYOUT = re.compile(
 )
 _COLUMNS = re.compile(r"^view columns by ([\w.]+)( reverse)?$", re.IGNORECASE)
 _PRESET = re.compile(r"^preset (\S+)$", re.IGNORECASE)
-_PRESET_PLACEHOLDER = re.compile(r"\{\{\s*preset\.(\w+)\s*\}\}")
 _FUNCTION = re.compile(r"^(?:sort|group) by function\b", re.IGNORECASE)
 _MAX_PRESET_DEPTH = 10
 _GLOBAL = "global query: "  # marks the instructions that come from the vault's global query
+_INLINE_COMMENT = re.compile(r"\{\{!.*?\}\}")
+_PRESET_PLACEHOLDER = re.compile(r"\{\{\s*preset\.(\w+)\s*\}\}")
 _PLACEHOLDER = re.compile(r"\{\{\s*query\.file\.(\w+)\s*\}\}")
 
 
@@ -78,11 +79,11 @@ def _placeholders(text: str, query_path: str | None) -> str:
 
 def instructions(text: str, first_line: int) -> list[tuple[int, str]]:
     """(note line, instruction) for each instruction of a block whose first line is `first_line`:
-    blank lines and `#` comments dropped, lines ending in a backslash joined to the next."""
+    blank lines, `#` comments and `{{! … }}` comments dropped, lines ending in a backslash joined to the next."""
     out: list[tuple[int, str]] = []
     pending: tuple[int, str] | None = None
     for i, raw in enumerate(text.split("\n")):
-        line = raw.strip()
+        line = _INLINE_COMMENT.sub("", raw).strip() if "{{!" in raw else raw.strip()
         if pending is not None:
             start, head = pending
             line, pending = head + " " + line, None
