@@ -83,12 +83,15 @@ def test_backlinks_of_an_unknown_note_is_exit_2(vault):
     assert result.exit_code == 2 and "no note 'Nobody'" in result.stderr
 
 
-def test_check_exits_1_when_it_finds_problems_0_when_clean(vault):
+def test_check_exits_1_when_it_finds_errors_0_when_clean(vault):
     assert run("check", "--vault", str(vault)).exit_code == 0
     (vault / "bad.md").write_text("[[missing]]\n", encoding="utf-8")
     result = run("check", "--vault", str(vault), "--json")
-    assert result.exit_code == 1
-    assert [f["kind"] for f in json.loads(result.stdout)] == ["unresolved-link"]
+    # A note not written yet is worth knowing (info), not an error.
+    assert result.exit_code == 0
+    assert [(f["kind"], f["severity"]) for f in json.loads(result.stdout)] == [("unresolved-link", "info")]
+    (vault / "bad.md").write_text("[[bad#No such heading]]\n", encoding="utf-8")
+    assert run("check", "--vault", str(vault)).exit_code == 1
 
 
 def test_metrics_csv(vault):

@@ -167,3 +167,69 @@ def test_an_unreadable_obsidian_file_leaves_a_notice(tmp_path: Path) -> None:
     config = load_config(vault(tmp_path, {"daily-notes.json": "{not json"}))
     assert config == VaultConfig()
     assert len(config.notices) == 1 and "daily-notes.json" in config.notices[0]
+
+
+# --- `labnotes new` on a vault that has only Obsidian's settings --------------------------------
+
+from typer.testing import CliRunner  # noqa: E402
+
+from labnotes.cli.app import app  # noqa: E402
+
+try:
+    runner = CliRunner(mix_stderr=False)
+except TypeError:  # click >= 8.2 always keeps stderr apart
+    runner = CliRunner()
+
+
+def kepano_like(tmp_path: Path) -> Path:
+    root = vault(tmp_path, {
+        "daily-notes.json": {"folder": "Daily", "template": "Templates/Daily Note Template"},
+        "templates.json": {"folder": "Templates"},
+    })  # fmt: skip
+    (root / "Templates").mkdir()
+    (root / "Templates" / "Daily Note Template.md").write_text("---\ntags:\n  - daily\ncreated: {{date}}\n---\n## Notes\n", encoding="utf-8")
+    (root / "Daily").mkdir()
+    (root / "Daily" / "2024-12-01.md").write_text("## Notes\n- [ ] call the lab\n- [x] order mice\n", encoding="utf-8")
+    return root
+
+
+def test_new_needs_no_labnotes_yaml_where_obsidian_says_it_all(tmp_path: Path) -> None:
+    root = kepano_like(tmp_path)
+    result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "---\ntags:\n  - daily\ncreated: 2024-12-02\n---\n## Notes\n\n- [ ] call the lab ([[2024-12-01]])\n"
+    assert "would write Daily/2024-12-02.md from Templates/Daily Note Template.md" in result.stderr
+    written = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root)])
+    assert written.exit_code == 0 and (root / "Daily" / "2024-12-02.md").is_file()
+    # The template is no note: its {{date}} front matter warns of nothing, it has no tasks.
+    tasks = runner.invoke(app, ["tasks", "--vault", str(root), "--json", "--occurrences"])
+    assert "Templates/" not in tasks.stdout and "Templates/" not in tasks.stderr
+
+
+def test_new_with_no_settings_at_all_starts_an_empty_note_at_the_root(tmp_path: Path) -> None:
+    root = vault(tmp_path, {})
+    result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "would write 2024-12-02.md from no template" in result.stderr
+
+
+def test_settings_never_make_new_read_or_write_outside_the_vault(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("secret\n", encoding="utf-8")
+    root = kepano_like(tmp_path / "v")
+    # `..` in the settings: a one-line error when they are read.
+    (root / ".labnotes.yaml").write_text("template: ../../outside/secret.md\n", encoding="utf-8")
+    result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"])
+    assert result.exit_code == 2 and "is not a path inside the vault" in result.stderr and "secret" not in result.stdout
+    # A template symlinked out of the vault.
+    (root / ".labnotes.yaml").write_text("template: Templates/linked.md\n", encoding="utf-8")
+    (root / "Templates" / "linked.md").symlink_to(outside / "secret.md")
+    result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"])
+    assert result.exit_code == 2 and "leads outside the vault" in result.stderr and "secret" not in result.stdout
+    # A daily folder symlinked out of the vault: nothing is written there.
+    (root / ".labnotes.yaml").write_text("daily_folder: Out\n", encoding="utf-8")
+    (root / "Out").symlink_to(outside, target_is_directory=True)
+    result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root)])
+    assert result.exit_code == 2 and "leads outside the vault" in result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.md"]

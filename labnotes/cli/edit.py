@@ -64,6 +64,8 @@ def new(
     if note.carried:
         typer.echo(f"carried {len(note.carried)} open task(s) from {note.source}", err=True)
     if dry_run:
+        source = f"from {config.template}" if config.template else "from no template (the vault's daily notes settings name none)"
+        typer.echo(f"labnotes: would write {note.path.as_posix()} {source}", err=True)
         typer.echo(note.text, nl=False)
         return
     try:

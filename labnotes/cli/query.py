@@ -262,22 +262,48 @@ def metrics(
 
 
 @app.command()
-def check(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> None:
-    """Unresolved links and anchors, wrong weekdays, entries out of order, repeated entry ids, unreadable stamps and front matter.
+def check(
+    vault: Optional[Path] = VaultOption,
+    json: bool = JsonOption,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    ignore: Optional[list[str]] = typer.Option(
+        None, "--ignore", metavar="KIND", show_default=False,
+        help="Leave out findings of this kind (repeat for more); `check:` in .labnotes.yaml does it for good.",
+    ),  # fmt: skip
+    show: str = typer.Option(
+        "warning", "--show", metavar="SEVERITY",
+        help="List findings of at least this severity: error, warning or info (links to notes not written yet).",
+    ),  # fmt: skip
+) -> None:
+    """What is broken in the vault, each finding with its kind and severity.
 
-    Exit 1 when it finds any.
+    Errors: a link to a heading or block that is not there, a weekday that does not fall on its date, front matter that is not valid YAML, a stamp or task date that is no real date. Warnings: entries out of order, repeated entry ids, missing attachments, files labnotes cannot read. Info: links to notes not written yet. Templates are not checked.
+
+    Exit 1 when there is an error (with --strict: or a warning), else 0. Kinds: unresolved-anchor, weekday, front-matter, stamp, task-date, out-of-order, duplicate-id, missing-attachment, file, parse, unresolved-link.
     """
     from labnotes.queries import check as q
 
+    if show not in q.SEVERITIES:
+        fail(f"--show: expected error, warning or info, got {show!r}")
     idx = open_index(vault, quiet=True)
-    found = q.check(idx)
+    try:
+        found = q.check(idx, ignore=ignore or ())
+    except q.CheckError as exc:
+        fail(str(exc))
+    tally = q.counts(found)
     if json:
         print_json([asdict(f) for f in found])
     else:
+        shown = q.SEVERITIES[: q.SEVERITIES.index(show) + 1]
         for f in found:
-            typer.echo(f"{f.note}:{f.line}: {f.kind}: {f.message}")
-        typer.echo(f"{count(len(found), 'problem')} in {count(len(idx.notes), 'note')}", err=True)
-    if found:
+            if f.severity in shown:
+                typer.echo(f"{f.note}:{f.line}: {f.severity}: {f.kind}: {f.message}")
+        parts = [count(tally[s], s) for s in q.SEVERITIES]
+        hidden = [s for s in q.SEVERITIES if s not in shown and tally[s]]
+        more = f" ({' and '.join(s + 's' for s in hidden)} not listed: --show {hidden[-1]})" if hidden else ""
+        typer.echo(f"{', '.join(parts)} in {count(len(idx.notes), 'note')}{more}", err=True)
+    failing = tally["error"] + (tally["warning"] if strict else 0)
+    if failing:
         raise typer.Exit(1)
 
 

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from labnotes.settings.locations import experiments_dir as vault_experiments, resolve_vault, runs_dir
+from labnotes.settings.locations import experiments_dir as vault_experiments, is_sample, resolve_vault, runs_dir
 from labnotes.lab.rerun import RunOptions
 from labnotes.tui.data import VaultData, load, vault_stamp
 from labnotes.tui.experiments import ExperimentsView
@@ -65,7 +65,9 @@ class LabnotesApp(App[None]):
         # timeline or notes list does not hold up the Tasks view.
         self._stale: set[str] = set()
         # The folder's name, not its path: the title stays the same wherever the vault lives.
-        self.sub_title = f"{vault.name} · reruns {describe(settings.options)}"
+        # The bundled one says what it is: a user who opened no vault should not think it theirs.
+        self.vault_name = "bundled sample vault" if is_sample(vault) else vault.name
+        self.sub_title = f"{self.vault_name} · reruns {describe(settings.options)}"
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -182,7 +184,7 @@ class LabnotesApp(App[None]):
     def action_toggle_size(self) -> None:
         quick = not self.settings.options.quick
         self.settings.options = RunOptions(device="cpu" if quick else "auto", quick=quick)
-        self.sub_title = f"{self.vault.name} · reruns {describe(self.settings.options)}"
+        self.sub_title = f"{self.vault_name} · reruns {describe(self.settings.options)}"
         self.notify(f"Reruns now {describe(self.settings.options)}.")
 
     def action_stop_run(self) -> None:
