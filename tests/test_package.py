@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,15 +18,26 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
+# What a source distribution holds: the wheel is built from a copy of these, so a build never
+# writes into the checkout (setuptools leaves build/ and *.egg-info beside the sources).
+SOURCES = ("labnotes", "vault", "experiments", "setup.py", "pyproject.toml", "README.md")
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    build = tmp_path_factory.mktemp("build")
+    src = tmp_path_factory.mktemp("src")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for name in SOURCES:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, src / name, ignore=ignore)
+        else:
+            shutil.copy2(REPO / name, src / name)
     # The venv's own setuptools, no network: what `pip install .` does, minus the download.
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        capture_output=True, text=True, timeout=600, cwd=build,
-        env=dict(os.environ, PIP_NO_INDEX="1", TMPDIR=str(build)),
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=src,
+        env=dict(os.environ, PIP_NO_INDEX="1", TMPDIR=str(src)),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     (found,) = out.glob("labnotes-*.whl")
