@@ -24,7 +24,7 @@ from labnotes.tui.data import VaultData, load, vault_stamp
 from labnotes.tui.experiments import ExperimentsView
 from labnotes.tui.help import HelpScreen
 from labnotes.tui.metrics import MetricsView
-from labnotes.tui.notes import NotesView
+from labnotes.tui.notes import NotesView, OpenEntry, OpenTask
 from labnotes.tui.runpanel import RunPanel, RunSettings, describe
 from labnotes.tui.messages import OpenNote, RunRequest
 from labnotes.tui.tasks import TasksView
@@ -43,14 +43,20 @@ class Loaded(Message):
 class LabnotesApp(App[None]):
     TITLE = "labnotes"
     CSS_PATH = "app.tcss"
+    # Screen classes the CSS reads: 80×24 gets a shorter detail pane, the note the full width.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    # The tabs show `1 Tasks` … `5 Metrics`, so the footer keeps its room for the keys of the
+    # moment; `?` lists every key. `x` shows while a run goes, `c` while its panel is open.
     BINDINGS = [
-        Binding("1", "show('tasks')", "Tasks"),
-        Binding("2", "show('timeline')", "Timeline"),
-        Binding("3", "show('notes')", "Notes"),
-        Binding("4", "show('experiments')", "Experiments"),
-        Binding("5", "show('metrics')", "Metrics"),
+        Binding("1", "show('tasks')", "Tasks", show=False),
+        Binding("2", "show('timeline')", "Timeline", show=False),
+        Binding("3", "show('notes')", "Notes", show=False),
+        Binding("4", "show('experiments')", "Experiments", show=False),
+        Binding("5", "show('metrics')", "Metrics", show=False),
         Binding("f", "toggle_size", "Quick/full", show=False),
-        Binding("x", "stop_run", "Stop run", show=False),
+        Binding("x", "stop_run", "Stop run"),
+        Binding("c", "close_run", "Close run panel"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -144,9 +150,19 @@ class LabnotesApp(App[None]):
     # -- views --------------------------------------------------------------------------------
 
     def action_show(self, name: str) -> None:
-        self.query_one(TabbedContent).active = name
-        self._draw(name)
+        self.switch_to(name)
         self._view(name).focus_main()
+
+    def switch_to(self, name: str) -> None:
+        """Show view `name`. Focus leaves the old view first: a focused widget whose pane hides
+        blurs, and Textual hands its focus to a visible sibling *inside the hidden pane*
+        (`Screen._reset_focus`); that sibling's pane then posts `TabPane.Focused` and the tabs
+        switch back. With nothing focused when the pane hides, there is nothing to hand on."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != name:
+            self.screen.set_focus(None)
+            tabs.active = name
+        self._draw(name)
 
     @on(TabbedContent.TabActivated)
     def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
@@ -157,11 +173,23 @@ class LabnotesApp(App[None]):
 
     @on(OpenNote)
     def _open_note(self, event: OpenNote) -> None:
-        self.query_one(TabbedContent).active = "notes"
-        self._draw("notes")
+        self.switch_to("notes")
         notes = self.query_one(NotesView)
         notes.open(event.rel, event.line)
         self.call_after_refresh(notes.focus_main)
+
+    @on(OpenTask)
+    def _open_task(self, event: OpenTask) -> None:
+        self.switch_to("tasks")
+        if not self.query_one(TasksView).select(event.rel, event.line):
+            self.notify(f"{event.rel}:{event.line} is not in the task tree (a filter hides it?).", severity="warning")
+        self.query_one(TasksView).focus_main()
+
+    @on(OpenEntry)
+    def _open_entry(self, event: OpenEntry) -> None:
+        self.switch_to("timeline")
+        self.query_one(TimelineView).select(event.rel, event.line)
+        self.query_one(TimelineView).focus_main()
 
     @on(TasksView.Edited)
     def _edited(self) -> None:
@@ -176,9 +204,11 @@ class LabnotesApp(App[None]):
     def _run(self, event: RunRequest) -> None:
         if not self.query_one(RunPanel).start(event.experiments, event.entry_ids, event.target):
             self.notify("An experiment is running; wait for it or stop it with x.", severity="warning")
+        self.refresh_bindings()
 
     @on(RunPanel.Finished)
     def _run_finished(self) -> None:
+        self.refresh_bindings()
         self.reload()  # the run log has a new record: verdicts and histories change
 
     def action_toggle_size(self) -> None:
@@ -189,6 +219,24 @@ class LabnotesApp(App[None]):
 
     def action_stop_run(self) -> None:
         self.query_one(RunPanel).stop()
+
+    def action_close_run(self) -> None:
+        self.query_one(RunPanel).close()
+
+    @on(RunPanel.Closed)
+    def _run_panel_closed(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`x` only while an experiment runs, `c` only while the idle run panel is open: keys
+        that do nothing stay out of the footer."""
+        if action in ("stop_run", "close_run") and self.is_mounted:
+            panels = self.query(RunPanel)
+            if not panels:
+                return False
+            panel = panels.first()
+            return panel.running if action == "stop_run" else (panel.display and not panel.running)
+        return True
 
     async def action_quit(self) -> None:
         self.query_one(RunPanel).stop()  # an experiment must not outlive the UI that started it

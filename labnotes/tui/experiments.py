@@ -22,7 +22,7 @@ from labnotes.tui.text import VERDICT_STYLES, inline, stamp
 
 
 class ExperimentList(OptionList):
-    BINDINGS = [Binding("r", "run", "Run experiment")]
+    BINDINGS = [Binding("r", "run", "Run experiment"), Binding("f", "app.toggle_size", "Quick/full")]
 
     class RunHighlighted(Message):
         """`r` on the list: the view (which knows the entries) asks for the run."""
