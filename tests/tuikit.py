@@ -28,9 +28,9 @@ print("measuring max|x| per layer on", a.device, "quick" if a.quick else "full",
 if {slow}:
     print("waiting to be stopped", flush=True)
     time.sleep(60)
-print(json.dumps({{"id": "fake_kernel", "reproduced": True, "device": a.device, "torch": "fake",
-                  "seed": a.seed, "layers": ["enc1", "enc2", "dec1"],
-                  "buggy": {{"max_abs": [1.5, 3.4e38, 3.4e38]}}, "fixed": {{"max_abs": [1.5, 2.0, 1.8]}}}}))
+print(json.dumps({{"id": "fake_kernel", "reproduced": True, "device": a.device, "torch": "fake", "seed": a.seed,
+                  "max_abs": {{"buggy": {{"enc1": 1.5, "enc2": 3.4e38, "dec1": 3.4e38}},
+                              "fixed": {{"enc1": 1.5, "enc2": 2.0, "dec1": 1.8}}}}}}))
 """
 
 

@@ -8,6 +8,7 @@ watch; each view only draws what it is given (`view.show(data)`) and sends messa
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,18 +22,25 @@ from textual.worker import get_current_worker
 from labnotes.settings.locations import experiments_dir as vault_experiments, is_sample, resolve_vault, runs_dir
 from labnotes.lab.rerun import RunOptions
 from labnotes.tui.data import VaultData, load, vault_stamp
+from labnotes.tui import capture, fulltext
 from labnotes.tui.experiments import ExperimentsView
+from labnotes.tui.finder import Finder, Place, places
 from labnotes.tui.help import HelpScreen
 from labnotes.tui.metrics import MetricsView
 from labnotes.tui.notes import NotesView, OpenEntry, OpenTask
 from labnotes.tui.runpanel import RunPanel, RunSettings, describe
 from labnotes.tui.messages import OpenNote, RunRequest
-from labnotes.tui.tasks import TasksView
+from labnotes.tui.switcher import FindScreen
+from labnotes.tui.tasks import TasksView, warn_if_sample
 from labnotes.tui.timeline import TimelineView
 
 VIEWS = ("tasks", "timeline", "notes", "experiments", "metrics")
-# How often the vault is stat'ed for notes changed elsewhere (Obsidian, an editor, git).
+# Without watchfiles (the `tui` extra brings it): how often the vault is stat'ed for changes.
 WATCH_EVERY_S = 2.0
+# watchfiles groups changes until none came for STEP ms (at most DEBOUNCE ms): a `git checkout`
+# of the vault is one batch, so one reload; a single save shows well within a second.
+WATCH_STEP_MS = 150
+WATCH_DEBOUNCE_MS = 700
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Loaded(Message):
 class LabnotesApp(App[None]):
     TITLE = "labnotes"
     CSS_PATH = "app.tcss"
+    # ctrl+p is the quick switcher over the vault, as in Obsidian; Textual's palette found nothing there.
+    ENABLE_COMMAND_PALETTE = False
     # Screen classes the CSS reads: 80×24 gets a shorter detail pane, the note the full width.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
@@ -54,6 +64,11 @@ class LabnotesApp(App[None]):
         Binding("3", "show('notes')", "Notes", show=False),
         Binding("4", "show('experiments')", "Experiments", show=False),
         Binding("5", "show('metrics')", "Metrics", show=False),
+        Binding("ctrl+p,o", "switcher", "Find note", key_display="^p"),
+        Binding("ctrl+f", "search", "Search", key_display="^f"),
+        Binding("a", "add_task", "Add task"),
+        Binding("e", "add_entry", "Add entry"),
+        Binding("E", "edit_note", "$EDITOR", key_display="E"),
         Binding("f", "toggle_size", "Quick/full", show=False),
         Binding("x", "stop_run", "Stop run"),
         Binding("c", "close_run", "Close run panel"),
@@ -67,6 +82,8 @@ class LabnotesApp(App[None]):
         self.settings = settings
         self.watch_every = watch_every
         self.data: VaultData | None = None
+        self.finder: Finder | None = None  # built after each full read, in a worker
+        self._watch_stop: threading.Event | None = None
         # Views that have not drawn the latest data: drawn when they are shown, so a big vault's
         # timeline or notes list does not hold up the Tasks view.
         self._stale: set[str] = set()
@@ -97,7 +114,13 @@ class LabnotesApp(App[None]):
             self._view(name).loading = True
         self.reload()
         if self.watch_every:
-            self.set_interval(self.watch_every, self.check_disk)
+            try:
+                import watchfiles  # noqa: F401
+            except ImportError:
+                self.set_interval(self.watch_every, self.check_disk)
+            else:
+                self._watch_stop = threading.Event()
+                self.watch_vault()
 
     def _view(self, name: str):  # -> one of the five views
         return self.query_one(f"#{name}-view")
@@ -113,6 +136,25 @@ class LabnotesApp(App[None]):
         # A newer reload replaced this one while it read: its older picture must not win.
         if not get_current_worker().is_cancelled:
             self.post_message(Loaded(data))
+
+    @work(thread=True, exclusive=True, group="finder", exit_on_error=False)
+    def _build_finder(self, data: VaultData) -> None:
+        if data.index is None:
+            return
+        finder = Finder(places(data.index))
+        if not get_current_worker().is_cancelled and self.data is data:
+            self.finder = finder
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_vault(self) -> None:
+        """Reload when notes change on disk (Obsidian, an editor, git): one reload per batch, and
+        none for our own writes (`restamp` made the stamp match already)."""
+        from watchfiles import watch
+
+        for _changes in watch(self.vault, watch_filter=lambda _, path: is_vault_file(self.vault, path), debounce=WATCH_DEBOUNCE_MS, step=WATCH_STEP_MS,
+                              stop_event=self._watch_stop, raise_interrupt=False):  # fmt: skip
+            if self.data is not None and vault_stamp(self.vault) != self.data.stamp:
+                self.call_from_thread(self.reload)
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def check_disk(self) -> None:
@@ -132,6 +174,7 @@ class LabnotesApp(App[None]):
                 self.query_one(TasksView).focus_main()
             return
         self._stale = set(VIEWS)
+        self._build_finder(event.data)
         self._draw(active)
         if old is None or not old.complete:
             self._view(active).focus_main()
@@ -198,6 +241,95 @@ class LabnotesApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    # -- finding ------------------------------------------------------------------------------
+
+    def find_places(self, query: str) -> list[Place]:
+        """The quick switcher's answer; before the finder is built, notes by name only."""
+        if self.finder is not None:
+            return self.finder.find(query)
+        if self.data is None or self.data.index is None:
+            return []
+        words = query.casefold().split()
+        rels = [rel for rel in self.data.index.notes if all(w in rel.casefold() for w in words)]
+        return [Place("note", rel.rsplit("/", 1)[-1].removesuffix(".md"), rel, 1, rel) for rel in sorted(rels)[:50]]
+
+    def action_switcher(self) -> None:
+        if isinstance(self.screen, FindScreen):
+            return
+        status = lambda: "" if self.finder is not None else "still reading the vault: notes by name only"  # noqa: E731
+        self.push_screen(FindScreen("Open a note, heading, task or entry", "type a few letters of a name",
+                                    self.find_places, status=status), self._found)  # fmt: skip
+
+    def action_search(self) -> None:
+        if isinstance(self.screen, FindScreen) or self.data is None or self.data.index is None:
+            return
+        index = self.data.index
+
+        def find(query: str) -> list[Place]:
+            worker = get_current_worker()
+            return fulltext.search(index, query, cancelled=lambda: worker.is_cancelled)
+
+        self.push_screen(FindScreen("Search the text of every note", "words to find, in any order", find,
+                                    in_thread=True), self._found)  # fmt: skip
+
+    # -- capture ------------------------------------------------------------------------------
+
+    def _selected(self) -> tuple[str, int] | None:
+        """The note line the active view has selected (a task, an entry, the note's cursor)."""
+        view = self._view(self.query_one(TabbedContent).active)
+        pick = getattr(view, "selected_place", None)
+        return pick() if pick is not None else None
+
+    def _vault_ready(self) -> bool:
+        if self.data is None or self.data.index is None or not self.data.complete:
+            self.notify("Still reading the vault; try again in a moment.", severity="warning")
+            return False
+        return True
+
+    def _written(self, rel: str | None, line: int | None) -> None:
+        if rel is not None and self.data is not None:
+            self.data.restamp(rel)
+            warn_if_sample(self, self.data)
+        self.reload()
+
+    def action_add_task(self) -> None:
+        if not self._vault_ready():
+            return
+        assert self.data is not None
+        place = self._selected()
+        hint = None
+        if place is not None:
+            item = next((i for i in self.data.index.notes[place[0]].list_items if i.line == place[1]), None) if place[0] in self.data.index.notes else None
+            hint = tuple(item.section) if item is not None else None
+        capture.add_task(self, self.data, hint, self._written)
+
+    def action_add_entry(self) -> None:
+        if not self._vault_ready():
+            return
+        place = self._selected()
+        if place is None:
+            self.notify("Select a task or an entry first (Tasks, Timeline or a note's line).", severity="warning")
+            return
+        assert self.data is not None
+        capture.add_entry(self, self.data, place[0], place[1], self._written)
+
+    def action_edit_note(self) -> None:
+        if not self._vault_ready():
+            return
+        assert self.data is not None
+        place = self._selected()
+        if place is None:
+            self.notify("Select a task, an entry or a note first.", severity="warning")
+            return
+        said = capture.run_editor(self, self.data.vault / place[0], place[1])
+        if isinstance(said, str):
+            self.notify(said, title="No editor", severity="error", markup=False)
+        self.reload()  # whatever the editor changed shows now
+
+    def _found(self, place: Place | None) -> None:
+        if place is not None:
+            self.post_message(OpenNote(place.rel, place.line))
+
     # -- reruns -------------------------------------------------------------------------------
 
     @on(RunRequest)
@@ -241,6 +373,20 @@ class LabnotesApp(App[None]):
     async def action_quit(self) -> None:
         self.query_one(RunPanel).stop()  # an experiment must not outlive the UI that started it
         self.exit()
+
+    def on_unmount(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
+
+
+def is_vault_file(vault: Path, path: str) -> bool:
+    """The files whose change means a reload: notes and the vault's settings, outside hidden
+    folders (`.git/` during a checkout, `.obsidian/workspace.json` on every click in Obsidian)."""
+    parts = os.path.relpath(path, vault).replace(os.sep, "/").split("/")
+    path = "/".join(parts)
+    if any(p.startswith(".") for p in parts[:-1]):
+        return path in (".obsidian/app.json", ".obsidian/daily-notes.json")
+    return path.endswith(".md") or parts[-1] == ".labnotes.yaml"
 
 
 def _start_resource_tracker() -> None:

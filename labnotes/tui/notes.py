@@ -51,6 +51,7 @@ class OpenEntry(Message):
 class NotesView(Vertical):
     BINDINGS = [
         Binding("backspace", "back", "Back"),
+        Binding("slash", "app.search", "Search", key_display="/"),
         Binding("n", "focus_list", "Notes list"),
         Binding("l", "focus_links", "Links"),
     ]
@@ -164,6 +165,9 @@ class NotesView(Vertical):
             note_list.highlighted = note_list.get_option_index(visit.rel)
         except Exception:
             pass
+
+    def selected_place(self) -> tuple[str, int] | None:
+        return (self.current.rel, self.query_one(NoteText).line) if self.current is not None else None
 
     def scroll_to_line(self, line: int) -> None:
         """Put the cursor on `line` of the open note, that line at the top."""

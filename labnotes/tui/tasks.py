@@ -214,7 +214,7 @@ class TasksView(Vertical):
         if node is not None and node.data is row:
             node.set_label(task_label(row))
         self.notify(f"{row.note}:{row.line}  [{result.old}] → [{result.new}]", markup=False)
-        warn_if_sample(self, self.data)
+        warn_if_sample(self.app, self.data)
         self.post_message(self.Edited(row.note))
 
     @on(Input.Submitted)
@@ -223,6 +223,10 @@ class TasksView(Vertical):
 
     def focus_main(self) -> None:
         self.query_one(TaskTree).focus()
+
+    def selected_place(self) -> tuple[str, int] | None:
+        node = self.query_one(TaskTree).cursor_node
+        return place_of(node.data) if node is not None else None
 
     def select(self, rel: str, line: int) -> bool:
         """Cursor on the task at `rel`:`line`, its note unfolded; False when the tree lacks it."""

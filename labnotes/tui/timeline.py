@@ -98,6 +98,14 @@ class TimelineView(Vertical):
             tree.move_cursor(target)
         self._describe(tree.cursor_node.data if tree.cursor_node else None)
 
+    def selected_place(self) -> tuple[str, int] | None:
+        node = self.query_one(EntryTree).cursor_node
+        if node is not None and isinstance(node.data, TimelineEntry):
+            return node.data.note, node.data.line
+        if node is not None and isinstance(node.data, Thread) and node.data.line:
+            return node.data.note, node.data.line
+        return None
+
     def select(self, rel: str, line: int) -> bool:
         """Cursor on the entry at `rel`:`line`, its note unfolded."""
         tree = self.query_one(EntryTree)
