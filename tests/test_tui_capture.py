@@ -16,7 +16,7 @@ pytest.importorskip("textual")
 from labnotes.notes.capture import entry_insertion, stamp_like, task_insertion  # noqa: E402
 from labnotes.parse import parse_note  # noqa: E402
 from labnotes.queries.tasks import TaskRow  # noqa: E402
-from labnotes.tui.tasks import OpenNote  # noqa: E402
+from labnotes.tui.messages import OpenNote  # noqa: E402
 from tuikit import SEED_REL, SIZE, SMALL, app_for, copy_vault, loaded, nodes, notifications, scenario  # noqa: E402
 
 WHEN = dt.datetime(2024, 12, 7, 9, 5)

@@ -12,7 +12,7 @@ from textual.widgets import Log, Tree  # noqa: E402
 from labnotes.lab import provenance  # noqa: E402
 from labnotes.queries.timeline import TimelineEntry  # noqa: E402
 from labnotes.tui import runpanel  # noqa: E402
-from labnotes.tui.tasks import OpenNote  # noqa: E402
+from labnotes.tui.messages import OpenNote  # noqa: E402
 from tuikit import ENTRY, SEED_REL, SIZE, SMALL, app_for, copy_vault, fake_repo, loaded, nodes, put_cursor, scenario  # noqa: E402
 
 VIEW_KEYS = {"1": "tasks", "2": "timeline", "3": "notes", "4": "experiments", "5": "metrics"}
