@@ -119,8 +119,10 @@ class LabnotesApp(App[None]):
             except ImportError:
                 self.set_interval(self.watch_every, self.check_disk)
             else:
+                # A plain daemon thread, not a Textual worker: it never ends by itself, and
+                # `workers.wait_for_complete()` (the tests', the benchmark's) must not wait for it.
                 self._watch_stop = threading.Event()
-                self.watch_vault()
+                threading.Thread(target=self.watch_vault, name="labnotes-watch", daemon=True).start()
 
     def _view(self, name: str):  # -> one of the five views
         return self.query_one(f"#{name}-view")
@@ -145,16 +147,22 @@ class LabnotesApp(App[None]):
         if not get_current_worker().is_cancelled and self.data is data:
             self.finder = finder
 
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def watch_vault(self) -> None:
         """Reload when notes change on disk (Obsidian, an editor, git): one reload per batch, and
         none for our own writes (`restamp` made the stamp match already)."""
         from watchfiles import watch
 
-        for _changes in watch(self.vault, watch_filter=lambda _, path: is_vault_file(self.vault, path), debounce=WATCH_DEBOUNCE_MS, step=WATCH_STEP_MS,
-                              stop_event=self._watch_stop, raise_interrupt=False):  # fmt: skip
-            if self.data is not None and vault_stamp(self.vault) != self.data.stamp:
-                self.call_from_thread(self.reload)
+        stop = self._watch_stop
+        for changes in watch(self.vault, watch_filter=lambda _, path: is_vault_file(self.vault, path),
+                             debounce=WATCH_DEBOUNCE_MS, step=WATCH_STEP_MS, stop_event=stop,
+                             raise_interrupt=False):  # fmt: skip
+            if stop is not None and stop.is_set():
+                return
+            if changes and self.data is not None and vault_stamp(self.vault) != self.data.stamp:
+                try:
+                    self.call_from_thread(self.reload)
+                except RuntimeError:  # the app closed meanwhile
+                    return
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def check_disk(self) -> None:
@@ -372,6 +380,8 @@ class LabnotesApp(App[None]):
 
     async def action_quit(self) -> None:
         self.query_one(RunPanel).stop()  # an experiment must not outlive the UI that started it
+        if self._watch_stop is not None:
+            self._watch_stop.set()
         self.exit()
 
     def on_unmount(self) -> None:

@@ -125,6 +125,7 @@ class NotesView(Vertical):
         if remember and self.current is not None:
             self.history.append(Visit(self.current.rel, self._top_line()))
         self.current = Visit(rel, line)
+        self.set_class(False, "-show-list")  # at 80 columns the list gives the note its width back
         self.call_later(self._draw, self.current, True)
 
     def action_back(self) -> None:
@@ -232,6 +233,7 @@ class NotesView(Vertical):
     def _picked_note(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and (self.current is None or event.option.id != self.current.rel):
             self.open(event.option.id)
+            self.query_one(NoteText).focus()  # the list may hide now (80 columns): keys go to the note
 
     @on(OptionList.OptionSelected, "#note-links")
     def _picked_link(self, event: OptionList.OptionSelected) -> None:
