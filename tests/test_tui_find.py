@@ -89,3 +89,25 @@ async def test_metrics_are_charts_with_dates_and_an_experiments_figures_are_char
         await loaded(pilot)
         title = pilot.app.query_one("#exp-figure-title").render().plain
         assert "max_abs" in title and pilot.app.query_one("#exp-figure").display
+
+
+@scenario
+async def test_a_query_block_is_answered_in_the_note_and_enter_opens_a_listed_task(tmp_path):
+    vault = copy_vault(tmp_path)
+    (vault / "科研" / "看板.md").write_text("# 看板\n\n```tasks\nnot done\npath includes 2024-12-06\n```\n\n结尾\n", encoding="utf-8")
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        from labnotes.tui.messages import OpenNote
+
+        pilot.app.post_message(OpenNote("科研/看板.md", 1))
+        await pilot.pause()
+        text = pilot.app.query_one("#note-text")
+        listed = [nl for nl in text.lines if nl.task is not None]
+        assert ("Diary/2024/2024-12-06.md", 33) in [nl.task for nl in listed]  # [/] 准备修改综述论文
+        assert [nl.text.plain for nl in text.lines][-3:] == ["", "结尾", ""]  # the note goes on after it
+        text._set_cursor(text.lines.index(next(nl for nl in listed if nl.task[1] == 33)))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.query_one("#views").active == "tasks"
+        row = pilot.app.query_one("#task-tree").cursor_node.data
+        assert (row.note, row.line) == ("Diary/2024/2024-12-06.md", 33)

@@ -75,7 +75,7 @@ class _Column:
                 return
             i = self.item_at(m.start())
             found += 1
-            yield i, m.start() - self.starts[i], m.end() - m.start()
+            yield i, m.start(1) - self.starts[i], m.end() - m.start(1)
             end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.hay)
             pos = end
 
@@ -112,13 +112,16 @@ class Finder:
 
 
 def _key(p: Place) -> str:
-    """The text a place is found by: its label, then (for a note) its path and aliases."""
-    return f"{p.label} {p.detail}".casefold().replace("\n", " ")
+    """The text a place is found by: its label, a tab, then its path, aliases or note name."""
+    return f"{p.label}\t{p.detail}".casefold().replace("\n", " ")
 
 
 def _fuzzy(chars: str) -> re.Pattern[str]:
-    # Each character, then the fewest others on the same line: `a[^\n]*?b[^\n]*?c`.
-    return re.compile(r"[^\n]*?".join(re.escape(c) for c in chars))
+    # Within the label only (before the tab): a long path holds almost any letters in order.
+    # `^[^\t\n]*?(a)[^\t\n]*?b[^\t\n]*?c`
+    gap = r"[^\t\n]*?"
+    first, rest = re.escape(chars[0]), [re.escape(c) for c in chars[1:]]
+    return re.compile(rf"^{gap}({first})" + "".join(gap + c for c in rest), re.MULTILINE)
 
 
 def places(index) -> list[Place]:

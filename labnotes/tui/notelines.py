@@ -38,6 +38,40 @@ class NoteLine:
     text: Text
     # (K, start, end): link K of `note.links` is drawn at text[start:end], in column order.
     links: list[tuple[int, int, int]] = field(default_factory=list)
+    # A row a query block put under its fence: the task it lists (note, line). Such rows share
+    # the fence's `line`; enter on one opens that task.
+    task: tuple[str, int] | None = None
+
+
+def query_rows(results, lines: list[NoteLine]) -> list[NoteLine]:
+    """`lines` with each query block's answer drawn under its closing fence, as Obsidian shows
+    the block's tasks in place (the `QueryResult`s of `run_query_blocks`)."""
+    if not results:
+        return lines
+    after: dict[int, list[NoteLine]] = {}
+    for r in results:
+        rows = after.setdefault(r.end_line, [])
+        if r.error is not None:
+            rows.append(NoteLine(r.end_line, Text(f"  ⚠ query: {r.error}", "bold #f7768e")))
+            continue
+        for g in r.groups:
+            if g.names:
+                rows.append(NoteLine(r.end_line, Text("  " + " › ".join(g.names), "bold #7dcfff")))
+            for t in g.tasks:
+                row = Text("  ")
+                row.append_text(checkbox(t.status))
+                row.append(" ")
+                row.append_text(inline(t.text, "dim" if t.status in ("x", "X", "-") else ""))
+                row.append(f"  {t.note.rsplit('/', 1)[-1].removesuffix('.md')}:{t.line}", "dim")
+                row.no_wrap, row.overflow, row.end = False, "fold", ""
+                rows.append(NoteLine(r.end_line, row, task=(t.note, t.line)))
+        rows.append(NoteLine(r.end_line, Text(f"  {r.shown} of {r.total} tasks", "dim italic")))
+    out: list[NoteLine] = []
+    for nl in lines:
+        out.append(nl)
+        if nl.task is None and nl.line in after:
+            out.extend(after.pop(nl.line))
+    return out
 
 
 def note_lines(source: str, note: Note, *, ok: "set[int] | None" = None) -> list[NoteLine]:

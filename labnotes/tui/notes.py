@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from labnotes.queries.links import backlinks
 from labnotes.parse.model import Link, Note
 from labnotes.tui.data import VaultData, note_order
-from labnotes.tui.notelines import note_lines
+from labnotes.tui.notelines import note_lines, query_rows
 from labnotes.tui.notetext import NoteText
 
 
@@ -154,7 +154,7 @@ class NotesView(Vertical):
         text = self.query_one(NoteText)
         text.display = True
         self.query_one("#note-hint").display = False
-        lines = note_lines(source, self.note, ok=self._resolved)
+        lines = query_rows(self._queries(visit.rel, source), note_lines(source, self.note, ok=self._resolved))
         if scroll:
             text.set_lines(lines, visit.line)
         else:  # the same note re-read (changed on disk): the cursor stays where it was
@@ -169,6 +169,21 @@ class NotesView(Vertical):
 
     def selected_place(self) -> tuple[str, int] | None:
         return (self.current.rel, self.query_one(NoteText).line) if self.current is not None else None
+
+    def _queries(self, rel: str, source: str) -> list:
+        """The note's ```` ```tasks ```` blocks answered over the vault (none: nothing is run)."""
+        if "```tasks" not in source and "~~~tasks" not in source:
+            return []
+        try:
+            from labnotes.queries.taskquery.blocks import run_query_blocks
+        except ImportError:  # a labnotes without task queries
+            return []
+        assert self.data is not None and self.data.index is not None
+        try:
+            return run_query_blocks(self.data.index, rel, text=source)
+        except Exception as exc:  # a query must never keep the note from showing
+            self.notify(f"{rel}: its query blocks could not run: {exc}", severity="warning", markup=False)
+            return []
 
     def scroll_to_line(self, line: int) -> None:
         """Put the cursor on `line` of the open note, that line at the top."""
@@ -217,6 +232,9 @@ class NotesView(Vertical):
         """enter in the text: the link under the cursor, else the line's task or entry."""
         event.stop()
         if self.note is None or self.current is None:
+            return
+        if event.task is not None:
+            self.post_message(OpenTask(*event.task))
             return
         if event.link is not None and 0 <= event.link < len(self.note.links):
             self.follow(self.note.links[event.link])

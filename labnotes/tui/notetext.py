@@ -43,6 +43,7 @@ class NoteText(ScrollView, can_focus=True):
 
         line: int
         link: int | None
+        task: tuple[str, int] | None = None  # a query block's row: the task it lists
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -57,8 +58,12 @@ class NoteText(ScrollView, can_focus=True):
 
     def set_lines(self, lines: list[NoteLine], line: int = 1) -> None:
         self.lines = lines
+        # Query results add rows that carry their fence's line: note line -> first row of it.
+        self._index: dict[int, int] = {}
+        for i, nl in enumerate(lines):
+            self._index.setdefault(nl.line, i)
         self._width = 0  # rows are laid out again at the next render
-        self.cursor = max(0, min(line - 1, len(lines) - 1))
+        self.cursor = self._index.get(line, max(0, min(line - 1, len(lines) - 1)))
         self.link_cursor = None
         self._layout()
         self.go_to_line(line)
@@ -72,7 +77,7 @@ class NoteText(ScrollView, can_focus=True):
         """Cursor on `line`, that line at the top of the view (one line of context above)."""
         if not self.lines:
             return
-        self.cursor = max(0, min(line - 1, len(self.lines) - 1))
+        self.cursor = getattr(self, "_index", {}).get(line, max(0, min(line - 1, len(self.lines) - 1)))
         self.link_cursor = None
         self._layout()
         top = self._first_row[self.cursor] if self._first_row else 0
@@ -198,7 +203,7 @@ class NoteText(ScrollView, can_focus=True):
         link = None
         if nl.links:
             link = nl.links[self.link_cursor or 0][0]
-        self.post_message(self.Activated(nl.line, link))
+        self.post_message(self.Activated(nl.line, link, nl.task))
 
     def on_click(self, event: events.Click) -> None:
         row = int(self.scroll_offset.y) + event.y

@@ -79,7 +79,8 @@ class FindScreen(ModalScreen[Hit | None]):
         self.hits = hits
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options([Option(hit_label(h), id=str(n)) for n, h in enumerate(hits)])
+        cells = max(20, (results.size.width or 96) - 4)
+        results.add_options([Option(hit_label(h, cells), id=str(n)) for n, h in enumerate(hits)])
         if hits:
             results.highlighted = 0
         said = self.status() if self.status else ""
@@ -106,13 +107,12 @@ class FindScreen(ModalScreen[Hit | None]):
         self.dismiss(self.hits[int(event.option.id or 0)])
 
 
-def hit_label(h: Hit) -> Text:
+def hit_label(h: Hit, cells: int = 92) -> Text:
     icon, style = ICONS.get(h.kind, ("  ", ""))
     text = Text.assemble((icon, style))
     text.append_text(inline(h.label, "bold" if h.kind == "note" else ""))
     text.append(f"  {h.detail}" if h.detail else "", "dim")
     if h.kind != "note":
         text.append(f":{h.line}", "dim")
-    text.no_wrap = True
-    text.overflow = "ellipsis"
+    text.truncate(cells, overflow="ellipsis")  # one row a place: a wrapped list reads as more places
     return text
