@@ -109,6 +109,8 @@ class NotesView(Vertical):
         if not rels:
             self.query_one("#note-title", Label).update("This vault has no notes yet.")
         notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=LIST_CELLS["note-list"]), id=rel) for rel in rels])
+        if rels and notes.highlighted is None:
+            notes.highlighted = 0  # a list that gets focus shows where its cursor is
         if self.current is not None:
             if self.current.rel in data.index.notes:
                 self.call_later(self._draw, self.current, False)
@@ -213,6 +215,9 @@ class NotesView(Vertical):
             options.append(Option(one_line(("← ", "#9ece6a"), name, (f":{row.line}", "dim")), id=f"in:{n}"))
         self._backlinks = back
         out.add_options(options)
+        first = next((n for n, o in enumerate(options) if o is not None and not o.disabled), None)
+        if first is not None:
+            out.highlighted = first - sum(1 for o in options[:first] if o is None)
 
     # -- following links ----------------------------------------------------------------------
 
