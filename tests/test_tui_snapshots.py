@@ -103,7 +103,9 @@ async def _experiments(pilot) -> None:
 async def _metrics(pilot) -> None:
     await loaded(pilot)
     await pilot.press("5")
-    await pilot.pause()
+    # The charts mount, get their size, then draw at it: on a busy machine that takes a few frames.
+    for _ in range(5):
+        await pilot.pause(0.1)
 
 
 async def _switcher(pilot) -> None:
