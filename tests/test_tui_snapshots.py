@@ -116,8 +116,11 @@ async def _switcher(pilot) -> None:
     await pilot.pause()
 
 
+# Metrics is not pinned here: two runs that draw the same chart (the same SVG text, boxes and
+# colours) still get different SVG ids from pytest-textual-snapshot, so the comparison fails at
+# random on a busy machine. Its charts are checked in test_tui_find.py instead.
 VIEWS = {"tasks": _tasks, "timeline": _timeline, "notes": _notes, "experiments": _experiments,
-         "metrics": _metrics, "switcher": _switcher}  # fmt: skip
+         "switcher": _switcher}  # fmt: skip
 
 
 @pytest.mark.parametrize("size", [(140, 45), (80, 24)], ids=["140x45", "80x24"])

@@ -61,6 +61,7 @@ class ExperimentsView(Horizontal):
             yield PlotextPlot(id="exp-figure")
 
     def on_mount(self) -> None:
+        self.query_one("#exp-figure", PlotextPlot).theme = "clear"
         self.query_one("#exp-runs", DataTable).add_columns("run", "ended (UTC)", "device", "size", "verdict", "took")
 
     def focus_main(self) -> None:

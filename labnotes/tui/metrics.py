@@ -130,6 +130,7 @@ class MetricsView(VerticalScroll):
                                  (f"last {s.show(last)}  min {s.show(low)}  max {s.show(high)}  ({len(s.values)} days)", "dim"))  # fmt: skip
             widgets.append(Label(head, classes="metric metric-head"))
             chart = PlotextPlot(classes="metric metric-chart")
+            chart.theme = "clear"  # a fixed theme: "auto" takes the app's colours a frame late, at random
             draw_series(chart.plt, s)
             widgets.append(chart)
         self.mount_all(widgets)
