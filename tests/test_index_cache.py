@@ -161,7 +161,7 @@ def test_a_cold_index_over_a_process_pool_matches_the_in_process_one(tmp_path, m
     monkeypatch.setattr(parsing, "POOL_MIN_FILES", 1)
     monkeypatch.setattr(parsing, "POOL_MIN_BYTES", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert parsing.use_pool([parsing.Job("x.md", 10, 0)])
+    assert parsing.use_pool([parsing.Job("x.md", parsing.Stamp(10, 0, 0, 0))])
     seen: list[tuple[int, int]] = []
     pooled = build_index(vault, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1] == (6, 6)

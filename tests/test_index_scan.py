@@ -138,14 +138,14 @@ def test_a_note_that_cannot_be_read_is_reported_even_for_root(tmp_path, monkeypa
     # Permissions do not stop root, so the failing read is simulated where the parser reads.
     write(tmp_path, "ok.md")
     write(tmp_path, "locked.md")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.md":
+    def refusing_open(path, flags, *args, **kwargs):
+        if os.fspath(path).endswith("locked.md"):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     idx = build_index(tmp_path)
     assert list(idx.notes) == ["ok.md"]
     assert problems_of(idx)["locked.md"] == "cannot read: Permission denied"

@@ -65,7 +65,7 @@ def open_index(vault: Optional[Path], *, rebuild: bool = False, quiet: bool = Fa
     root = vault_path(vault)
     update, close = _progress_bar()
     try:
-        idx = build_index(root, use_cache=not rebuild, progress=update)
+        idx = build_index(root, rebuild=rebuild, progress=update)
     except ConfigError as exc:
         fail(str(exc))
     finally:
@@ -116,7 +116,7 @@ def _short(text: str, width: int = 90) -> str:
 def index(
     vault: Optional[Path] = VaultOption,
     json: bool = JsonOption,
-    rebuild: bool = typer.Option(False, "--rebuild", help="Ignore the cache and parse every note again."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Parse every note again and write the index store anew (repairs a damaged one)."),
 ) -> None:
     """Build or refresh the vault index and print what it holds."""
     from labnotes.queries.tasks import task_counts

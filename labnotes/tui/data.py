@@ -25,7 +25,7 @@ Stamp = dict[str, tuple[int, int]]
 
 def vault_stamp(vault: Path) -> Stamp:
     """What the vault's notes look like on disk now: cheap (stat only), for change detection."""
-    return scan_vault(vault).notes
+    return {rel: (s.size, s.mtime_ns) for rel, s in scan_vault(vault).notes.items()}
 
 
 @dataclass

@@ -24,14 +24,13 @@ from typing import BinaryIO, Callable
 from labnotes.settings.locations import cache_dir
 
 MAGIC = b"labnotes-index\n"
-FORMAT = 2
+FORMAT = 3
 _LEN = struct.Struct("<Q")
 
 
 @dataclass(slots=True)
 class Record:
-    size: int
-    mtime_ns: int
+    stamp: tuple[int, int, int, int]  # scan.Stamp: size, mtime, ctime, inode
     digest: bytes
     facts: tuple  # NoteFacts.to_tuple()
     offset: int = -1  # where the pickled Note lies in the blob area; -1 when not yet written
@@ -89,6 +88,9 @@ def _read_header(handle: BinaryIO, path: Path, fingerprint: str) -> tuple[dict[s
     if len(head) < len(MAGIC) + _LEN.size or not head.startswith(MAGIC):
         raise CacheError(f"the index cache {path} is not a labnotes cache (corrupt or partial)")
     (size,) = _LEN.unpack_from(head, len(MAGIC))
+    # A damaged length must not become a read of exabytes (MemoryError, OverflowError).
+    if size > os.fstat(handle.fileno()).st_size - len(head):
+        raise CacheError(f"the index cache {path} is cut short or corrupt")
     raw = handle.read(size)
     if len(raw) != size:
         raise CacheError(f"the index cache {path} is cut short (partial write)")
@@ -98,7 +100,7 @@ def _read_header(handle: BinaryIO, path: Path, fingerprint: str) -> tuple[dict[s
             raise CacheError(f"the index cache {path} was made by another labnotes version")
         blob_total = header["blob_total"]
         config_key = header["config"]
-        records = {rel: Record(*fields) for rel, fields in header["notes"].items()}
+        records = {rel: Record(tuple(stamp), *rest) for rel, (stamp, *rest) in header["notes"].items()}
     except CacheError:
         raise
     except Exception:
@@ -125,7 +127,7 @@ def save(
     for rel, rec in records.items():
         data = blob_of(rel, rec)
         blobs.append(data)
-        notes[rel] = (rec.size, rec.mtime_ns, rec.digest, rec.facts, offset, len(data))
+        notes[rel] = (tuple(rec.stamp), rec.digest, rec.facts, offset, len(data))
         offset += len(data)
     header = marshal.dumps(
         {"format": FORMAT, "fingerprint": fingerprint, "config": config_key, "blob_total": offset, "notes": notes}

@@ -325,9 +325,13 @@ def build_index(
     vault: Path | str,
     *,
     use_cache: bool = True,
+    rebuild: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> VaultIndex:
     """Index the vault. `progress(done, total)` is called as changed notes are parsed.
+
+    `rebuild` ignores what the cache holds, parses every note and writes the cache anew (what
+    `labnotes index --rebuild` does); `use_cache=False` neither reads nor writes it.
 
     Raises ConfigError for a bad .labnotes.yaml; every other problem lands in `idx.problems`.
     """
@@ -341,7 +345,7 @@ def build_index(
 
     fp = fingerprint()
     cached: cachemod.CacheFile | None = None
-    if use_cache:
+    if use_cache and not rebuild:
         try:
             cached = cachemod.load(stats.cache_path, fp)
         except cachemod.CacheError as exc:
@@ -353,12 +357,12 @@ def build_index(
 
     records: dict[str, cachemod.Record] = {}
     jobs: list[Job] = []
-    for rel, (size, mtime_ns) in scan.notes.items():
+    for rel, stamp in scan.notes.items():
         rec = old.get(rel)
-        if rec is not None and rec.size == size and rec.mtime_ns == mtime_ns:
+        if rec is not None and rec.stamp == stamp:
             records[rel] = rec
         else:
-            jobs.append(Job(rel, size, mtime_ns, rec.digest if rec is not None else None))
+            jobs.append(Job(rel, stamp, rec.digest if rec is not None else None))
 
     blobs: dict[str, bytes] = {}
     loaded: dict[str, Note] = {}
@@ -372,10 +376,10 @@ def build_index(
         dirty = True
         if res.unchanged:
             rec = old[res.rel]
-            records[res.rel] = cachemod.Record(res.size, res.mtime_ns, rec.digest, rec.facts, rec.offset, rec.length)
+            records[res.rel] = cachemod.Record(res.stamp, rec.digest, rec.facts, rec.offset, rec.length)
         else:
             stats.parsed += 1
-            records[res.rel] = cachemod.Record(res.size, res.mtime_ns, res.digest, res.facts)
+            records[res.rel] = cachemod.Record(res.stamp, res.digest, res.facts)
             blobs[res.rel] = res.blob
             if res.note is not None:
                 loaded[res.rel] = res.note
@@ -400,8 +404,7 @@ def build_index(
     problems.extend(Problem("", 0, message) for message in config.notices)
 
     def reparse(rel: str) -> Note | None:
-        size, mtime_ns = scan.notes[rel]
-        res = parse_one(str(root), Job(rel, size, mtime_ns), config, keep_note=True)
+        res = parse_one(str(root), Job(rel, scan.notes[rel]), config, keep_note=True)
         if res.note is None:
             problems.append(Problem(rel, res.error_line, res.error or "cannot read the note"))
         return res.note

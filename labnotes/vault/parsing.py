@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from labnotes.settings.config import VaultConfig
 from labnotes.vault.facts import NoteFacts
-from labnotes.vault.scan import is_inside
+from labnotes.vault.scan import Stamp
 from labnotes.parse.model import Note
 
 if TYPE_CHECKING:
@@ -31,17 +31,19 @@ POOL_MIN_BYTES = 256 * 1024
 @dataclass(slots=True)
 class Job:
     rel: str
-    size: int
-    mtime_ns: int
+    stamp: Stamp
     # The digest the cache holds for this note: equal content is not parsed again.
     known_digest: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return self.stamp.size
 
 
 @dataclass(slots=True)
 class Parsed:
     rel: str
-    size: int
-    mtime_ns: int
+    stamp: Stamp
     digest: bytes | None = None
     blob: bytes | None = None  # the pickled Note; None when the content is as cached, or on error
     facts: tuple | None = None
@@ -64,14 +66,11 @@ _WHERE = re.compile(r":(\d+):")
 def parse_one(root: str, job: Job, config: VaultConfig, keep_note: bool = False) -> Parsed:
     from labnotes.parse import NoteError, parse_note, read_text
 
-    out = Parsed(job.rel, job.size, job.mtime_ns)
+    out = Parsed(job.rel, job.stamp)
     path = os.path.join(root, job.rel)
-    # The scan checked this, but a symlink may have been swapped since: never read outside.
-    if not is_inside(os.path.realpath(path), root):
-        out.error = "leads outside the vault; not read"
-        return out
     try:
-        text = read_text(path)
+        # Checked again on the opened file: a symlink swapped since the scan cannot lead out.
+        text = read_text(path, inside=root)
     except NoteError as exc:
         message = str(exc)
         rest = message[len(path) :] if message.startswith(path) else ": " + message
@@ -82,9 +81,15 @@ def parse_one(root: str, job: Job, config: VaultConfig, keep_note: bool = False)
     out.digest = digest_of(text)
     if out.digest == job.known_digest:
         return out
-    note = parse_note(text, job.rel, config=config)
-    out.blob = pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
-    out.facts = NoteFacts.of(note).to_tuple()
+    try:
+        note = parse_note(text, job.rel, config=config)
+        out.blob = pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
+        out.facts = NoteFacts.of(note).to_tuple()
+    except (Exception, RecursionError) as exc:
+        # A parser bug must cost one note, not the vault: the rest is read, this one reported.
+        out.digest = None
+        out.error = f"labnotes could not parse this note ({type(exc).__name__}: {exc}); please report it"
+        return out
     if keep_note:
         out.note = note
     return out
@@ -129,14 +134,25 @@ def parse_all(
     count = math.ceil(total / size)
     chunks = [ordered[i::count] for i in range(count)]
     done = 0
+    lost: list[Job] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = [pool.submit(_parse_chunk, root, chunk, config) for chunk in chunks]
+        futures = {pool.submit(_parse_chunk, root, chunk, config): chunk for chunk in chunks}
         for future in as_completed(futures):
-            results = future.result()
+            try:
+                results = future.result()
+            except Exception:
+                # A worker died (killed, out of memory): its notes are parsed here instead.
+                lost.extend(futures[future])
+                continue
             done += len(results)
             yield from results
             if progress:
                 progress(done, total)
+    for job in lost:
+        yield parse_one(root, job, config)
+        done += 1
+        if progress:
+            progress(done, total)
 
 
 def _context() -> "multiprocessing.context.BaseContext":

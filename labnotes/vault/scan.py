@@ -1,16 +1,36 @@
-"""Find the vault's files: Markdown notes (with size and mtime) and attachments.
+"""Find the vault's files: Markdown notes (with their stamp) and attachments.
 
 Folders whose name starts with a dot (`.obsidian/`, `.trash/`, `.git/`) are skipped, as Obsidian
 does. Symlinks are followed only while they stay inside the vault, and each real folder is walked
-once, so a symlink loop or a link leading out of the vault is reported, never followed.
+once, so a symlink loop or a link leading out of the vault is reported, never followed. A FIFO,
+a device or a socket (or a symlink to one) is reported and never opened. The scan only names
+files: what is read is checked again when it is opened (labnotes.fs.guard).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from labnotes.fs.guard import is_inside, what_it_is
 
 NOTE_SUFFIX = ".md"
+
+
+class Stamp(NamedTuple):
+    """What tells a note changed without reading it. mtime alone misses a same-size edit whose
+    mtime was put back (`cp -p`, `rsync -t`, sync tools); ctime and the inode do not."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> "Stamp":
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @dataclass(slots=True)
@@ -21,16 +41,11 @@ class ScanProblem:
 
 @dataclass(slots=True)
 class Scan:
-    # rel POSIX path -> (size, mtime_ns) for each note.
-    notes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # rel POSIX path -> its stamp, for each note.
+    notes: dict[str, Stamp] = field(default_factory=dict)
     # rel POSIX paths of every other file (images, PDFs, canvases …): link targets, never read.
     attachments: list[str] = field(default_factory=list)
     problems: list[ScanProblem] = field(default_factory=list)
-
-
-def is_inside(path: str, root: str) -> bool:
-    """True when the real path `path` lies in the real folder `root`."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def scan_vault(vault: str | os.PathLike[str]) -> Scan:
@@ -64,17 +79,18 @@ def scan_vault(vault: str | os.PathLike[str]) -> Scan:
                 elif entry.is_dir(follow_symlinks=False):
                     seen_dirs.add(entry.path)
                     stack.append((entry.path, rel + "/"))
-                elif entry.is_file(follow_symlinks=False):
-                    _add_file(entry, rel, scan)
+                else:
+                    _add_file(rel, entry.stat(follow_symlinks=False), scan)
             except OSError as exc:
                 scan.problems.append(ScanProblem(rel, f"cannot read: {exc.strerror or exc}"))
     return scan
 
 
-def _add_file(entry: os.DirEntry[str], rel: str, scan: Scan) -> None:
-    if rel.lower().endswith(NOTE_SUFFIX):
-        st = entry.stat()
-        scan.notes[rel] = (st.st_size, st.st_mtime_ns)
+def _add_file(rel: str, st: os.stat_result, scan: Scan) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        scan.problems.append(ScanProblem(rel, f"is {what_it_is(st.st_mode)}, not a file; skipped"))
+    elif rel.lower().endswith(NOTE_SUFFIX):
+        scan.notes[rel] = Stamp.of(st)
     else:
         scan.attachments.append(rel)
 
@@ -103,7 +119,4 @@ def _follow_symlink(
     except OSError as exc:
         scan.problems.append(ScanProblem(rel, f"cannot read: {exc.strerror or exc}"))
         return
-    if rel.lower().endswith(NOTE_SUFFIX):
-        scan.notes[rel] = (st.st_size, st.st_mtime_ns)
-    else:
-        scan.attachments.append(rel)
+    _add_file(rel, st, scan)
