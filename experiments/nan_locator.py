@@ -1,14 +1,14 @@
-"""NaN locator: the tracer does in one call the bisection the note did by hand over three days.
+"""NaN locator: one traced pass does the bisection the note did by hand over three days (12-03 22:10 ... 12-05 16:56).
 
-12-03 22:10 ... 12-05 16:56: printing tensors layer by layer, the note found NaN after the
-decoder's AdaOctConv1_1, then in its OctConv, then in oct_conv_aftup_2, and finally an
-explosion in the StyleEncoder. One traced iteration 0 and one traced iteration 1 of the
-note's network (and of the fixed one) show:
-  - iteration 0: the first non-finite module and whether its inputs were finite (where the
-    value is born), the style encoder's per-layer growth against the content encoder's;
-  - iteration 1, after one Adam step on the NaN loss: the first non-finite module, the share
-    of modules whose output is not finite, and the decoder modules the note stopped at;
-  - the fixed network: no non-finite module in either iteration.
+From 12-03 22:10 the note printed tensors layer by layer in state B (3 stages, aliased
+kernel, normalised masks): NaN after the decoder's AdaOctConv1_1 (22:42), then in its
+OctConv (23:09), then in oct_conv_aftup_2 (12-05 09:50), and finally an explosion in the
+StyleEncoder (16:56). Two traced iterations of state B and of the fix show:
+  - iteration 0: where the first non-finite value is born, and netS's growth per stage
+    against netE's (the note's 16:56 comparison);
+  - iteration 1, after one Adam step on the NaN loss: where the NaN is born, the share of
+    modules whose output is not finite, and the decoder modules the note stopped at;
+  - the fixed network: nothing non-finite in either iteration.
 """
 
 from __future__ import annotations
@@ -17,66 +17,63 @@ import sys
 
 from experiments.lib import cli
 from experiments.lib.cli import Options, say
-from experiments.lib.measure import build
-from experiments.lib.network import Objective, PartialOct, make_batch, make_optimizer, train_step
+from experiments.lib.measure import record
+from experiments.lib.network import train_step
 from experiments.lib.scale import scale_of
 from experiments.lib.tracer import Trace, trace
-from experiments.lib.variants import FIXED, NOTE_ORIGINAL, Bugs
+from experiments.lib.training import roots, setup
+from experiments.lib.variants import FIXED3, B, State
 
 ID = "nan_locator"
-DESCRIPTION = "NaN locator: the first non-finite module in one traced pass, at iteration 0 and 1."
-ENCODER_LAYERS = ["conv0", "oct1_1", "oct1_2", "oct1_3", "oct2_1", "oct2_2", "oct2_3"]
+DESCRIPTION = "NaN locator, state B: the first non-finite module in one traced pass, at iteration 0 and 1."
 # Where the note's manual bisection stopped (12-03 22:42, 23:09; 12-05 09:50).
-NOTE_STOPS = ["G.dec.AdaOctConv1_1", "G.dec.AdaOctConv1_1.OctConv", "G.dec.oct_conv_aftup_2"]
+NOTE_STOPS = ["netG.AdaOctConv1_1", "netG.AdaOctConv1_1.OctConv", "netG.oct_conv_aftup_2"]
+STAGE_ENDS = {"input": None, "conv": "conv", "stage1": "relu#3", "stage2": "relu#6", "stage3": "relu#9"}
 
 
-def traced_iterations(bugs: Bugs, opts: Options) -> tuple[Trace, Trace]:
-    s = scale_of(opts)
-    model = build(lambda: PartialOct(bugs), opts.seed, opts.device)
-    objective = Objective(opts.seed, s.vgg_width).to(opts.device)
-    opt = make_optimizer(model)
-    batch = make_batch(s.batch, s.size, opts.seed, opts.device, bugs)
+def traced_iterations(state: State, opts: Options) -> tuple[Trace, Trace]:
+    model, objective, opt, batch = setup(state, opts)
     traces = []
     for i in range(2):
-        with trace({"G": model, "loss": objective}) as t:
-            train_step(model, objective, opt, batch, i, guard=False)
+        with trace(roots(model, objective)) as t:
+            train_step(model, objective, opt, batch, i)
         traces.append(t)
     return traces[0], traces[1]
 
 
 def describe(t: Trace) -> dict:
-    bad = t.first_nonfinite
     return {
-        "first_nonfinite": None if bad is None else {"module": bad.name, "kind": bad.kind, "nan": bad.has_nan, "inf": bad.has_inf, "inputs_finite": bad.inputs_finite},
+        "born": record(t.born),
+        "first_nonfinite": record(t.first_nonfinite),
         "nonfinite_share": sum(not r.finite for r in t.records) / len(t.records),
         "modules_traced": len(t.records),
         "note_stops_finite": {name: t[name].finite for name in NOTE_STOPS},
     }
 
 
+def per_stage(t: Trace, net: str) -> dict[str, float]:
+    return {k: t.max_abs(f"{net}.{v}") for k, v in STAGE_ENDS.items() if v is not None}
+
+
 def measure(opts: Options) -> dict:
-    note0, note1 = traced_iterations(NOTE_ORIGINAL, opts)
-    fixed0, fixed1 = traced_iterations(FIXED, opts)
-    style = {n: note0.max_abs(f"G.netS.{n}") for n in ENCODER_LAYERS}
-    content = {n: note0.max_abs(f"G.netE.{n}") for n in ENCODER_LAYERS}
+    note0, note1 = traced_iterations(B, opts)
+    fixed0, fixed1 = traced_iterations(FIXED3, opts)
+    style, content = per_stage(note0, "netS"), per_stage(note0, "netE")
     it0, it1 = describe(note0), describe(note1)
-    path = {name: note0.max_abs(name) for name in ("G.netS", "G.dec", "G.netS#2")}
 
     say(
-        note0.table(["G.netS." + n for n in ENCODER_LAYERS] + ["G.netE.oct2_3", "G.dec", "G.netS#2", "loss.percept", it0["first_nonfinite"]["module"] if it0["first_nonfinite"] else "", "loss.contrast"]),
-        f"iteration 0: first non-finite module {it0['first_nonfinite']}, one traced pass over {it0['modules_traced']} modules",
-        f"iteration 1: first non-finite module {it1['first_nonfinite']['module'] if it1['first_nonfinite'] else None}; "
-        f"{100 * it1['nonfinite_share']:.0f}% of modules non-finite; where the note stopped: "
+        note0.table([f"netS.{v}" for v in STAGE_ENDS.values() if v] + [f"netE.{v}" for v in STAGE_ENDS.values() if v] + ["netG", "netS#2", "loss.percept", "loss.contrast"]),
+        f"iteration 0: born in {it0['born']}, one traced pass over {it0['modules_traced']} module calls",
+        f"iteration 1: born in {it1['born']['module'] if it1['born'] else None}; {100 * it1['nonfinite_share']:.0f}% of module outputs non-finite; where the note stopped: "
         + ", ".join(f"{n.split('.', 1)[1]} {'finite' if ok else 'NaN'} (iteration 0: {'finite' if it0['note_stops_finite'][n] else 'NaN'})" for n, ok in it1["note_stops_finite"].items()),
-        f"fixed network: first non-finite module at iteration 0: {fixed0.first_nonfinite}, at iteration 1: {fixed1.first_nonfinite}",
+        f"fixed network: born at iteration 0: {fixed0.born}, at iteration 1: {fixed1.born}",
     )
-    born = it0["first_nonfinite"]
+    born = it0["born"]
     return {
         "reproduced": (
             born is not None
-            and born["module"].startswith("loss.contrast")
-            and born["inputs_finite"]
-            and it1["first_nonfinite"] is not None
+            and born["module"].startswith("loss.")
+            and it1["born"] is not None
             and all(it0["note_stops_finite"].values())
             and not any(it1["note_stops_finite"].values())
             and fixed0.all_finite
@@ -86,8 +83,7 @@ def measure(opts: Options) -> dict:
         "iteration1": it1,
         "style_encoder_max": style,
         "content_encoder_max": content,
-        "explosion_path_max": path,
-        "fixed_first_nonfinite": [None if t.first_nonfinite is None else t.first_nonfinite.name for t in (fixed0, fixed1)],
+        "fixed_born": [record(t.born) for t in (fixed0, fixed1)],
         "size": scale_of(opts).size,
         "batch": scale_of(opts).batch,
     }

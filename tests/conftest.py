@@ -15,6 +15,7 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("LABNOTES_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("LABNOTES_STATE_DIR", str(base / "state"))
     monkeypatch.delenv("LABNOTES_VAULT", raising=False)
+    monkeypatch.delenv("LABNOTES_EXPERIMENTS", raising=False)
 
 
 @pytest.fixture

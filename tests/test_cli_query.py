@@ -53,6 +53,14 @@ def test_tasks_json_and_text(vault):
     rows = json.loads(run("tasks", "--vault", str(vault), "--status", "open", "--json").stdout)
     assert [(r["note"], r["line"], r["text"], r["section"]) for r in rows] == [("2024-12-03.md", 3, "fix it", ["今日计划"])]
     text = run("tasks", "--vault", str(vault)).stdout
+    assert text.startswith("[ ] fix it\n    open ") and "since 2024-12-03 · 2024-12-03.md:3 (今日计划)" in text
+    assert "done thing" not in text  # done: not listed unless asked for
+
+
+def test_tasks_occurrences_is_the_per_line_view(vault):
+    rows = json.loads(run("tasks", "--vault", str(vault), "--occurrences", "--status", "open", "--json").stdout)
+    assert [(r["note"], r["line"], r["text"], r["section"]) for r in rows] == [("2024-12-03.md", 3, "fix it", ["今日计划"])]
+    text = run("tasks", "--vault", str(vault), "--occurrences").stdout
     assert "[ ] fix it  :3" in text and "[x] done thing" in text
 
 
@@ -75,12 +83,15 @@ def test_backlinks_of_an_unknown_note_is_exit_2(vault):
     assert result.exit_code == 2 and "no note 'Nobody'" in result.stderr
 
 
-def test_check_exits_1_when_it_finds_problems_0_when_clean(vault):
+def test_check_exits_1_when_it_finds_errors_0_when_clean(vault):
     assert run("check", "--vault", str(vault)).exit_code == 0
     (vault / "bad.md").write_text("[[missing]]\n", encoding="utf-8")
     result = run("check", "--vault", str(vault), "--json")
-    assert result.exit_code == 1
-    assert [f["kind"] for f in json.loads(result.stdout)] == ["unresolved-link"]
+    # A note not written yet is worth knowing (info), not an error.
+    assert result.exit_code == 0
+    assert [(f["kind"], f["severity"]) for f in json.loads(result.stdout)] == [("unresolved-link", "info")]
+    (vault / "bad.md").write_text("[[bad#No such heading]]\n", encoding="utf-8")
+    assert run("check", "--vault", str(vault)).exit_code == 1
 
 
 def test_metrics_csv(vault):
@@ -107,7 +118,7 @@ def test_a_bad_config_is_one_line_and_exit_2(vault):
 def test_problems_go_to_stderr_and_the_rest_is_indexed(vault):
     (vault / "binary.md").write_bytes(b"\x00\x01")
     result = run("tasks", "--vault", str(vault), "--json")
-    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 1  # the open task; the done one is not listed
     assert "binary.md" in result.stderr and "warning" in result.stderr
 
 

@@ -80,14 +80,13 @@ def repo(tmp_path, monkeypatch) -> Path:
     write_experiment(root, "second")
     write_experiment(root, "broken", 'sys.exit("Traceback: boom")')
     (root / "vault" / ".obsidian").mkdir(parents=True)
+    (root / "vault" / ".labnotes.yaml").write_text("experiments: ../experiments\n", encoding="utf-8")
     (root / "vault" / "2024-12-01.md").write_text(NOTE, encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "t@example.com")
     git(root, "config", "user.name", "Test")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "experiments")
-    monkeypatch.setattr(locations, "REPO_ROOT", root)
-    monkeypatch.setattr(locations, "EXPERIMENTS_DIR", root / "experiments")
     monkeypatch.setenv("LABNOTES_VAULT", str(root / "vault"))
     # The real probe imports torch in a child (seconds); test_provenance covers it.
     monkeypatch.setattr(provenance, "software",
@@ -100,7 +99,8 @@ def run(*args: str):
 
 
 def run_log() -> list[dict]:
-    log = Path(os.environ["LABNOTES_STATE_DIR"]) / "runs.jsonl"
+    # Each experiments folder keeps its own run log.
+    log = locations.runs_dir(Path(os.environ["LABNOTES_VAULT"]).parent / "experiments") / "runs.jsonl"
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -1,4 +1,4 @@
-"""Style-encoder depth: a third stage grows the features further and G_contrast stays NaN."""
+"""Encoder depth: the real third stage grows the style features ~x500 and the NaN stays."""
 
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ def test_it_reproduces_and_the_note_claim_is_not_borne_out(result):
     assert result["claim_supported"] is False
 
 
-def test_three_stages_grow_the_style_features_further(result):
-    two, three = result["runs"]["note_2_stages"], result["runs"]["note_3_stages"]
-    assert three["style_stage_max"]["stage3"] > 10 * two["style_stage_max"]["stage2"]
-    assert result["style_max_growth_3_over_2"] > 10
+def test_the_third_stage_grows_the_style_features_about_x500(result):
+    # Real code: 7.0e6 -> 3.66e9 (x520) with the real stage 3 (stride 1, 8nf, groups 128).
+    assert 300 <= result["style_max_growth_3_over_2"] <= 800
 
 
-def test_g_contrast_is_nan_at_either_depth_with_the_aliased_kernel_and_finite_with_the_fix(result):
+def test_g_contrast_is_nan_at_either_depth_and_3_stages_overflow_g_percept_too(result):
     runs = result["runs"]
-    assert is_nan(runs["note_2_stages"]["G_contrast"]) and is_nan(runs["note_3_stages"]["G_contrast"])
-    assert runs["note_3_stages"]["first_nonfinite"].startswith("loss.contrast")
-    assert is_finite(runs["fixed_2_stages"]["G_contrast"]) and is_finite(runs["fixed_3_stages"]["G_contrast"])
+    assert is_nan(runs["A_2_stages"]["G_contrast"]) and is_nan(runs["B_3_stages"]["G_contrast"])
+    assert runs["B_3_stages"]["G_percept"] == "inf"
+    assert runs["B_3_stages"]["born"]["module"].startswith("loss.")
+
+
+def test_with_the_fix_both_depths_are_finite(result):
+    for name in ("fixed_2_stages", "fixed_3_stages"):
+        assert result["runs"][name]["born"] is None and is_finite(result["runs"][name]["G_contrast"])

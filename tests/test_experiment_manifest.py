@@ -45,10 +45,24 @@ def manifest() -> list[dict]:
 
 def test_each_experiment_has_its_script_a_title_and_a_question(manifest):
     ids = [e["id"] for e in manifest]
-    assert len(ids) == len(set(ids)) >= 7
+    assert len(ids) == len(set(ids)) >= 13
     for e in manifest:
         assert e["script"] == f"{e['id']}.py" and (EXPERIMENTS / e["script"]).is_file()
-        assert e["title"] and e["question"] and e["reproduces"]
+        assert e["title"] and e["question"] and isinstance(e["reproduces"], list)
+
+
+def test_each_linked_entry_names_the_state_that_answers_it(manifest):
+    from experiments.lib.variants import STATES
+
+    for e in manifest:
+        states = e.get("states") or {}
+        assert set(states) == set(e["reproduces"]), e["id"]
+        assert all(v in STATES for v in states.values()), e["id"]
+
+
+def test_the_bugs_nobody_logged_have_experiments_of_their_own(manifest):
+    unlogged = {e["id"] for e in manifest if not e["reproduces"]}
+    assert unlogged == {"independent_crops", "efdm_size_mismatch", "softpartconv_clamp", "vgg_normalisation"}
 
 
 def test_together_they_link_every_entry_of_the_seed_note_and_nothing_else(manifest):

@@ -1,4 +1,4 @@
-"""Mask ratio: 1 inside, 3 at a border, 0 in a hole; the grouped kernel's 64/192 and 9."""
+"""Mask ratio: every formula the code had, inside / at a 3-of-9 border / in a hole."""
 
 from __future__ import annotations
 
@@ -7,43 +7,49 @@ import pytest
 from experiments import mask_ratio
 from experiments.lib.inprocess import run_quick
 
-CORRECT_K3 = {"inside": 1.0, "border": 3.0, "hole": 0.0}
-CORRECT_K1 = {"inside": 1.0, "border": 0.0, "hole": 0.0}
-
 
 @pytest.fixture(scope="module")
 def result() -> dict:
     return run_quick(mask_ratio)
 
 
+def r(result, variant, key):
+    return tuple(result["ratio"][variant][key].values())
+
+
 def test_it_reproduces(result):
     assert result["reproduced"] is True
 
 
-def test_the_correct_ratio_is_1_3_0_for_any_groups_and_needs_no_k1_special_case(result):
-    r = result["ratio"]["correct"]
-    assert r["k3_groups1"] == CORRECT_K3 and r["k3_groups64"] == CORRECT_K3
-    assert r["k1_groups1"] == CORRECT_K1 and r["k1_groups64"] == CORRECT_K1
+def test_nvidia_is_one_three_zero_for_any_groups_and_needs_no_k1_case(result):
+    for g in ("groups1", "groups64"):
+        assert r(result, "nvidia", f"k3_{g}") == (1.0, 3.0, 0.0)
+        assert r(result, "nvidia", f"k1_{g}") == (1.0, 0.0, 0.0)
 
 
-def test_a_mask_kernel_that_inherits_groups_gives_64_and_192_in_a_depthwise_layer(result):
-    r = result["ratio"]["grouped"]
-    assert r["k3_groups64"] == {"inside": 64.0, "border": 192.0, "hole": 0.0}
-    assert r["k1_groups64"]["inside"] == 64.0
-    # invisible in ungrouped layers, which is why the note never caught it
-    assert r["k3_groups1"] == CORRECT_K3
+def test_the_note_era_was_right_in_depthwise_layers_and_one_over_c_in_in_ungrouped_ones(result):
+    assert r(result, "note_era", "k3_groups64") == (1.0, 3.0, 0.0)
+    assert r(result, "note_era", "k3_groups1") == pytest.approx((1 / 64, 3 / 64, 0.0))
+    assert r(result, "note_era", "k1_groups1")[0] == pytest.approx(1 / 64)  # 12-06 11:45 "ratio very small for k = 1"
 
 
-def test_the_clamped_grouped_variant_gives_9_inside_and_at_borders(result):
-    assert result["ratio"]["grouped_clamped"]["k3_groups64"] == {"inside": 9.0, "border": 9.0, "hole": 0.0}
+def test_ceil_sum_over_c_in_is_right_ungrouped_and_nine_in_grouped_layers(result):
+    # Real code, state E: 1/3/0 in ungrouped layers, 9/9/0 in grouped ones (not 9 everywhere).
+    assert r(result, "c75d6d6", "k3_groups1") == (1.0, 3.0, 0.0)
+    assert r(result, "c75d6d6", "k3_groups64") == (9.0, 9.0, 0.0)
 
 
-def test_the_per_channel_window_makes_the_ratio_one_over_the_channel_count(result):
-    assert result["ratio"]["channel_window"]["k1_groups1"]["inside"] == 1 / 64
+def test_from_64dc22a_on_grouped_layers_give_64_and_192(result):
+    assert r(result, "64dc22a", "k3_groups64") == (64.0, 192.0, 0.0)
+    assert r(result, "64dc22a", "k3_groups1") == (1.0, 3.0, 0.0)
+    assert r(result, "softpartconv", "k3_groups64")[:2] == (64.0, 192.0)
 
 
-def test_against_conv2d_on_a_depthwise_layer(result):
-    d = result["depthwise_conv2d_max_diff"]
-    assert d["correct"] == 0.0
-    assert 100 < d["grouped"] < 400
-    assert 10 < d["grouped_clamped"] < 50
+def test_difference_from_conv2d_with_an_all_ones_mask(result):
+    d = result["conv2d_max_diff"]
+    assert d["nvidia"] == {"depthwise": 0.0, "ungrouped": 0.0}
+    assert d["note_era"]["depthwise"] == 0.0 and d["note_era"]["ungrouped"] > 0.0
+    assert d["64dc22a"]["depthwise"] == pytest.approx(184.7, rel=0.01)  # real code: 184.7
+    assert d["c75d6d6"]["depthwise"] == pytest.approx(25, rel=0.15)  # "about 25 for the x9 version"
+    # SoftPartConv: 2.3 on the real code (layer not named); the clamp bounds it.
+    assert 1.5 <= d["softpartconv"]["depthwise"] <= 3.0

@@ -77,7 +77,11 @@ def test_experiments_reproduce_entries_of_the_sample_vault():
 
 
 def test_an_exp_field_in_a_note_links_its_entry_to_the_experiment(tmp_path):
+    from labnotes.settings.locations import EXPERIMENTS_DIR
+
     (tmp_path / "2024-12-09.md").write_text("- [ ] ratio\n\t- 2024-12-09-10:00 周一：ratio check [exp:: mask_ratio]\n", encoding="utf-8")
+    # The vault names its experiments folder (here the sample vault's); without it, no experiments.
+    (tmp_path / ".labnotes.yaml").write_text(f"experiments: {str(EXPERIMENTS_DIR)!r}\n", encoding="utf-8")
     g = build_index(tmp_path).graph
     via = {(u, v): d.get("via") for u, v, d in g.edges(data=True) if d["kind"] == "reproduces"}
     assert via == {("experiment:mask_ratio", "entry:2024-12-09@2024-12-09T10:00"): "field"}

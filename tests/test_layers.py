@@ -19,17 +19,18 @@ UI = ("rich", "typer", "textual")
 HEAVY = ("torch", "git", "networkx")
 
 # layer -> the labnotes layers and third-party packages it must never import.
+# `tasks` (what a task is across notes) sits on settings and parse only; `history` (the vault's git
+# history) sits above queries, and nothing in the core imports it.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     # The guarded open: below every layer, so that settings, parse and the writers can use it.
-    "fs": ("settings", "parse", "vault", "queries", "notes", "lab", "cli", "tui", *UI, *HEAVY),
-    "settings": ("parse", "vault", "queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
-    "parse": ("vault", "queries", "notes", "lab", "cli", "tui", *UI, *HEAVY),
-    # What a task is across notes: identity, routines, recurrence. Imports only settings and parse.
-    "tasks": ("vault", "queries", "notes", "lab", "cli", "tui", "history", *UI, *HEAVY),
-    "vault": ("queries", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
-    "queries": ("notes", "lab", "cli", "tui", *UI, "torch", "git"),
-    "notes": ("lab", "cli", "tui", *UI, "torch", "git"),
-    "lab": ("cli", "tui", *UI, "torch"),
+    "fs": ("settings", "parse", "tasks", "vault", "queries", "history", "notes", "lab", "cli", "tui", *UI, *HEAVY),
+    "settings": ("parse", "tasks", "vault", "queries", "history", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "parse": ("tasks", "vault", "queries", "history", "notes", "lab", "cli", "tui", *UI, *HEAVY),
+    "tasks": ("vault", "queries", "history", "notes", "lab", "cli", "tui", *UI, *HEAVY),
+    "vault": ("queries", "history", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "queries": ("history", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "notes": ("history", "lab", "cli", "tui", *UI, "torch", "git"),
+    "lab": ("history", "cli", "tui", *UI, "torch"),
     "tui": ("cli",),
 }
 
@@ -79,7 +80,7 @@ def test_the_rule_catches_a_forbidden_import(tmp_path: Path) -> None:
         sneaky.unlink()
 
 
-CORE = ["labnotes.fs.guard", "labnotes.settings.config", "labnotes.parse", "labnotes.parse.note", "labnotes.vault", "labnotes.queries.tasks",
+CORE = ["labnotes.fs.guard", "labnotes.settings.config", "labnotes.parse", "labnotes.parse.note", "labnotes.tasks", "labnotes.vault", "labnotes.queries.tasks",
         "labnotes.queries.timeline", "labnotes.queries.check", "labnotes.notes.newnote", "labnotes.notes.edit"]
 
 

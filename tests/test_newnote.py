@@ -11,6 +11,9 @@ from labnotes.settings.config import VaultConfig
 from labnotes.notes.newnote import carry_over, daily_note_path, make_note, parse_when, previous_daily_note
 from labnotes.parse import parse_note
 
+# Daily notes as the sample vault's .obsidian/daily-notes.json places them: Diary/YYYY/YYYY-MM-DD.md.
+DIARY = VaultConfig(daily_folder="Diary", daily_format="YYYY/YYYY-MM-DD", template="Template/Daily.md")
+
 PREVIOUS = """\
 ---
 
@@ -254,7 +257,7 @@ def test_parse_when_refuses(given: str) -> None:
 
 
 def test_daily_note_path_follows_the_config() -> None:
-    assert daily_note_path(VaultConfig(), dt.date(2025, 1, 1)) == Path("Diary/2025/2025-01-01.md")
+    assert daily_note_path(DIARY, dt.date(2025, 1, 1)) == Path("Diary/2025/2025-01-01.md")
     custom = VaultConfig(daily_folder="日记/{YYYY}/{MM}", daily_name="{YYYY}{MM}{DD}")
     assert daily_note_path(custom, dt.date(2024, 12, 2)) == Path("日记/2024/12/20241202.md")
     assert daily_note_path(VaultConfig(daily_folder="/"), dt.date(2024, 12, 2)) == Path("2024-12-02.md")
@@ -278,14 +281,14 @@ def year_end_vault(tmp_path: Path) -> Path:
 
 
 def test_new_years_day_lands_in_next_years_folder_with_last_years_tasks(year_end_vault: Path) -> None:
-    note = make_note(year_end_vault, dt.date(2025, 1, 1), VaultConfig(), now=dt.datetime(2025, 1, 1, 8))
+    note = make_note(year_end_vault, dt.date(2025, 1, 1), DIARY, now=dt.datetime(2025, 1, 1, 8))
     assert note.path == Path("Diary/2025/2025-01-01.md")
     assert note.source == "Diary/2024/2024-12-31.md"
     assert note.text == "[[2024-12-31]] 2025-01-01 周三 [[2025-01-02]]\n\n## 科研\n\n- [ ] 写年终总结 ([[2024-12-31]])\n"
 
 
 def test_the_most_recent_earlier_note_is_the_source_even_with_gaps(year_end_vault: Path) -> None:
-    config = VaultConfig()
+    config = DIARY
     found = previous_daily_note(year_end_vault, dt.date(2025, 1, 9), config, use_cache=False)
     assert (found.day, found.rel, found.unreadable) == (dt.date(2024, 12, 31), "Diary/2024/2024-12-31.md", ())
     assert previous_daily_note(year_end_vault, dt.date(2024, 12, 31), config, use_cache=False).rel == "Diary/2024/2024-12-30.md"
@@ -297,7 +300,7 @@ def test_a_note_that_only_carries_a_date_is_no_daily_note(year_end_vault: Path) 
     (year_end_vault / "科研").mkdir()
     (year_end_vault / "科研" / "paper-reading.md").write_text("---\ndate: 2024-12-31\n---\n- [ ] 读完附录\n", encoding="utf-8")
     (year_end_vault / "Diary" / "2024" / "2024-12-31 组会.md").write_text("- [ ] 组会任务\n", encoding="utf-8")
-    note = make_note(year_end_vault, dt.date(2025, 1, 1), VaultConfig())
+    note = make_note(year_end_vault, dt.date(2025, 1, 1), DIARY)
     assert note.source == "Diary/2024/2024-12-31.md"
     assert [c.text for c in note.carried] == ["写年终总结"]
 
@@ -305,7 +308,7 @@ def test_a_note_that_only_carries_a_date_is_no_daily_note(year_end_vault: Path) 
 def test_an_unreadable_later_daily_note_is_named_not_silently_skipped(year_end_vault: Path) -> None:
     (year_end_vault / "Diary" / "2025").mkdir()
     (year_end_vault / "Diary" / "2025" / "2025-01-01.md").write_bytes(b"- [ ] caf\xe9\n")
-    note = make_note(year_end_vault, dt.date(2025, 1, 2), VaultConfig())
+    note = make_note(year_end_vault, dt.date(2025, 1, 2), DIARY)
     assert note.source == "Diary/2024/2024-12-31.md"
     assert note.passed_over == ("Diary/2025/2025-01-01.md",)
 
@@ -314,18 +317,18 @@ def test_line_separators_inside_a_line_do_not_shift_the_carried_task(year_end_va
     (year_end_vault / "Diary" / "2024" / "2024-12-31.md").write_text(
         "## 科研\n\n1. [x] done one has a \u2028 line separator\n2. [x] done B\n3. [ ] open task C\n", encoding="utf-8"
     )
-    note = make_note(year_end_vault, dt.date(2025, 1, 1), VaultConfig())
+    note = make_note(year_end_vault, dt.date(2025, 1, 1), DIARY)
     assert [c.text for c in note.carried] == ["open task C"]
     assert "open task C ([[2024-12-31]])" in note.text and "done B" not in note.text
 
 
 def test_a_day_at_the_calendars_end_leaves_what_it_cannot_name(year_end_vault: Path) -> None:
-    note = make_note(year_end_vault, dt.date(9999, 12, 31), VaultConfig(), now=dt.datetime(2025, 1, 1, 8))
+    note = make_note(year_end_vault, dt.date(9999, 12, 31), DIARY, now=dt.datetime(2025, 1, 1, 8))
     assert note.text.startswith("[[9999-12-30]] 9999-12-31 周五 [[{{tomorrow}}]]")
 
 
 def test_no_earlier_note_gives_the_template_alone(year_end_vault: Path) -> None:
-    note = make_note(year_end_vault, dt.date(2024, 1, 1), VaultConfig())
+    note = make_note(year_end_vault, dt.date(2024, 1, 1), DIARY)
     assert note.source is None and note.carried == []
     assert note.text == "[[2023-12-31]] 2024-01-01 周一 [[2024-01-02]]\n\n## 科研\n\n"
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.queries.check import check
 from labnotes.queries.filters import QueryError
 from labnotes.queries.links import backlinks, links
 from labnotes.queries.metrics import metrics
@@ -125,49 +124,7 @@ def test_bad_filters_are_query_errors(days):
         tasks(days, note="nope")
 
 
-# -- check ------------------------------------------------------------------------------------
-
-
-def test_check_finds_each_kind_of_problem(tmp_path):
-    write(
-        tmp_path,
-        "2024-12-03.md",
-        "1. [ ] task\n"
-        "\t1. 2024-12-03-10:00 周三：wrong weekday\n"  # 2024-12-03 is a Tuesday
-        "\t2. 2024-12-03-09:00 周二：earlier than the one above\n"
-        "2. [[nowhere]] and [[2024-12-04#No such heading]]\n",
-    )
-    write(tmp_path, "a/2024-12-04.md", "1. [ ] x\n\t1. 2024-12-04-10:00 周三：one\n")
-    write(tmp_path, "b/2024-12-04.md", "1. [ ] y\n\t1. 2024-12-04-10:00 周三：same id\n")
-    found = check(build_index(tmp_path))
-    kinds = sorted({f.kind for f in found})
-    assert kinds == ["duplicate-id", "out-of-order", "unresolved-anchor", "unresolved-link", "weekday"]
-    dup = next(f for f in found if f.kind == "duplicate-id")
-    assert "2024-12-04@2024-12-04T10:00" in dup.message
-
-
-def test_check_reports_what_the_parser_could_not_read(tmp_path):
-    write(tmp_path, "2024-12-09.md", "---\ntitle: [unclosed\n---\n- [ ] t\n\t- 2024-02-30-10:00 周五：no such day\n")
-    found = check(build_index(tmp_path))
-    assert [(f.kind, f.line) for f in found] == [("parse", 2), ("parse", 5)]
-    assert "not a real date" in found[1].message and "YAML" in found[0].message
-
-
-def test_check_is_quiet_on_a_clean_vault(tmp_path):
-    write(tmp_path, "2024-12-03.md", "1. [ ] task\n\t1. 2024-12-03-10:00 周二：fine\n\t2. [[Other]]\n")
-    write(tmp_path, "Other.md", "x\n")
-    assert check(build_index(tmp_path)) == []
-
-
-def test_check_lets_a_link_to_a_later_day_wait_for_its_note(tmp_path):
-    # The template's 明天 link points at a note not written yet: that is no broken link.
-    write(tmp_path, "Diary/2024-12-03.md", "[[2024-12-02|昨天]] · [[2024-12-04|明天]]\n")
-    write(tmp_path, "Diary/2024-12-05.md", "[[2024-12-01]] is gone\n")
-    found = check(build_index(tmp_path))
-    assert [(f.note, f.kind, f.message.split(":")[0]) for f in found] == [
-        ("Diary/2024-12-03.md", "unresolved-link", "[[2024-12-02|昨天]]"),
-        ("Diary/2024-12-05.md", "unresolved-link", "[[2024-12-01]]"),
-    ]
+# -- check: tests/test_check.py -----------------------------------------------------------
 
 
 # -- metrics ----------------------------------------------------------------------------------

@@ -236,6 +236,9 @@ def test_remove_global_filter_takes_it_out_of_the_description():
     f, _ = fields_of("- [ ] take #task out the trash #home 📅 2024-12-05", settings)
     assert f.description == "take out the trash #home"
     assert f.tags == ["#home"]
+    # Only as a word of its own: a nested tag keeps it.
+    f, _ = fields_of("- [ ] #task sort #task/sub", settings)
+    assert f.description == "sort #task/sub"
 
 
 CUSTOM = {

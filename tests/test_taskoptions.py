@@ -78,3 +78,48 @@ def test_group_by_due_and_folder(tasks):  # noqa: F811
 def test_bad_flags_are_one_line_errors(flags, words):
     with pytest.raises(OptionError, match=words.replace("(", r"\(")):
         opts(**flags)
+
+
+# --- through `labnotes tasks` ---------------------------------------------------------------------
+
+def run_tasks(vault, *args):
+    from typer.testing import CliRunner
+
+    from labnotes.cli.app import app
+
+    return CliRunner().invoke(app, ["tasks", "--vault", str(vault), *args], catch_exceptions=False)
+
+
+def test_tasks_command_groups_by_tag(vault):  # noqa: F811
+    result = run_tasks(vault, "--group", "tag")
+    assert result.exit_code == 0
+    headings = [line for line in result.stdout.splitlines() if line.startswith("## ")]
+    assert headings == ["## #paper", "## #paper/review", "## #paper/writing", "## (no tags)"]
+
+
+def test_tasks_command_blocked_json_carries_fields(vault):  # noqa: F811
+    import json
+
+    result = run_tasks(vault, "--blocked", "--json")
+    data = json.loads(result.stdout)
+    assert [(t["line"], t["fields"]["depends_on"], t["fields"]["due"]) for t in data] == [(6, ["figs"], "2024-12-20")]
+
+
+def test_tasks_command_sort_due_limit(vault):  # noqa: F811
+    result = run_tasks(vault, "--sort", "due", "--limit", "2", "--json")
+    import json
+
+    assert [t["fields"]["due"] for t in json.loads(result.stdout)] == ["2024-12-04", "2024-12-05"]
+
+
+def test_tasks_command_without_the_new_flags_is_unchanged_but_has_fields(vault):  # noqa: F811
+    import json
+
+    data = json.loads(run_tasks(vault, "--json").stdout)
+    assert {t["fields"]["description"] for t in data if t["note"] == "Diary/2024-12-03.md"} == {"buy milk", "a sub-task"}
+
+
+def test_tasks_command_bad_flag_is_one_line_exit_2(vault):  # noqa: F811
+    result = run_tasks(vault, "--group", "weather")
+    assert result.exit_code == 2
+    assert "--group: expected one of note, section, tag, status, due, folder" in result.stderr

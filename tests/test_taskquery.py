@@ -251,7 +251,7 @@ def test_limit_and_limit_groups(tasks):
 
 
 def test_layout_comments_and_continuations_are_accepted(tasks):
-    text = "# my query\nnot done \\\n  \nhide due date\nshow tree\nshort mode\nexplain\n(path includes Diary) OR \\\n(is recurring)"
+    text = "# my query\nnot done {{! an inline comment }} \\\n  \nhide due date\nshow tree\nshort mode\nexplain\n(path includes Diary) OR \\\n(is recurring)"
     query = parse_query(text, 10, today=TODAY)
     assert query.error is None
     assert query.layout == ["hide due date", "show tree", "short mode", "explain"]
@@ -359,3 +359,52 @@ def test_the_vaults_global_filter_decides_what_queries_see(vault):
     idx = build_index(vault, use_cache=False)
     assert {t.note for t in vault_tasks(idx)} == {"Projects/paper.md"}
     assert len(vault_tasks(idx)) == 5
+
+
+# --- presets, the global query, views -----------------------------------------------------------
+
+def test_presets_expand_by_line_and_by_placeholder(tasks):
+    presets = {"mine": "not done\npath includes paper", "paperish": "tags include #paper"}
+    query = parse_query("preset mine\n{{preset.paperish}}\nsort by due", 1, today=TODAY, presets=presets)
+    assert query.error is None
+    assert [t.line for g in run_query(query, tasks)[0] for t in g.tasks][:2] == [4, 8]
+
+
+def test_the_plugins_default_presets_are_there_without_settings(vault):
+    from labnotes.settings.tasks_plugin import TasksSettings
+
+    presets = dict(TasksSettings().presets)
+    query = parse_query("preset this_file", 1, today=TODAY, presets=presets, query_path="Diary/2024-12-03.md")
+    idx = build_index(vault, use_cache=False)
+    assert run_query(query, vault_tasks(idx))[1] == 3
+
+
+def test_an_unknown_preset_is_one_error_listing_the_known_ones():
+    query = parse_query("not done\npreset nope", 1, today=TODAY, presets={"a": "done"})
+    assert (query.error.line, query.error.instruction) == (2, "preset nope")
+    assert "no preset 'nope'" in query.error.message and "known: a" in query.error.message
+
+
+def test_the_global_query_comes_first_unless_ignored(tasks):
+    gq = "# leave the diary out\npath does not include Diary"
+    query = parse_query("not done", 1, today=TODAY, global_query=gq)
+    assert {t.note for g in run_query(query, tasks)[0] for t in g.tasks} == {"Projects/paper.md"}
+    query = parse_query("ignore global query\nnot done", 1, today=TODAY, global_query=gq)
+    assert "Diary/2024-12-03.md" in {t.note for g in run_query(query, tasks)[0] for t in g.tasks}
+    bad = parse_query("not done", 7, today=TODAY, global_query="wobble")
+    assert (bad.error.line, bad.error.instruction) == (7, "global query: wobble")
+
+
+def test_view_columns_groups_and_functions_are_refused_clearly(tasks):
+    groups, _, _ = run_query(parse_query("path includes paper\nview columns by priority", 1, today=TODAY), tasks)
+    assert [g.names[0] for g in groups] == ["High priority", "Medium priority", "Normal priority"]
+    for line in ("sort by function task.lineNumber", "group by function task.status.name"):
+        assert "JavaScript" in parse_query(line, 1, today=TODAY).error.message
+
+
+def test_group_by_backlink_and_urgency(tasks):
+    groups, _, _ = run_query(parse_query("path includes Diary\ngroup by backlink", 1, today=TODAY), tasks)
+    assert [g.names[0] for g in groups] == ["2024-12-03 > Today"]
+    groups, _, _ = run_query(parse_query("path includes paper\nnot done\ngroup by urgency", 1, today=TODAY), tasks)
+    scores = [float(g.names[0]) for g in groups]
+    assert scores == sorted(scores, reverse=True) and len(scores) > 3

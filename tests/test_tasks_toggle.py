@@ -213,3 +213,18 @@ def test_cli_toggle_in_a_vault_with_the_plugin_writes_the_next_occurrence(tmp_pa
         "chores.md:1: - [ ] water 🔁 every day 📅 2024-01-02",
         "chores.md:2: - [x] water 🔁 every day 📅 2024-01-01",
     ]
+
+
+def test_cli_says_what_a_recurring_delete_left(tmp_path):
+    from typer.testing import CliRunner
+
+    from labnotes.cli.app import app
+
+    vault_with_plugin(tmp_path)
+    note = tmp_path / "n.md"
+    note.write_text("- [ ] stretch 🔁 every day 🏁 delete 📅 2024-01-01\n- [ ] once 🏁 delete\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["toggle", "n.md:1", "--vault", str(tmp_path)], catch_exceptions=False)
+    assert result.stdout == "n.md:1: - [ ] stretch 🔁 every day 🏁 delete 📅 2024-01-02  (the done line was removed: 🏁 delete; this is its next occurrence)\n"
+    result = CliRunner().invoke(app, ["toggle", "n.md:2", "--vault", str(tmp_path)], catch_exceptions=False)
+    assert result.stdout == "n.md:2: done and removed (🏁 delete)\n"
+    assert note.read_text(encoding="utf-8") == "- [ ] stretch 🔁 every day 🏁 delete 📅 2024-01-02\n"

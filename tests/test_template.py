@@ -26,7 +26,7 @@ def fill(text: str, day: dt.date = MONDAY, **kw) -> str:
         ("{{date:ddd}} {{date:dd}} {{date:d}} {{date:E}}", "周一 一 1 1"),
         ("{{date:MMMM MMM Q}}", "十二月 12月 4"),
         ("{{date:Do DDD DDDD}}", "2日 337 337"),
-        ("{{date:gggg [W]WW}}", "gggg W49"),
+        ("{{date:gggg [W]WW}}", "2024 W49"),
         ("{{date:YY/MM/DD}}", "24/12/02"),
         ("{{ date : YYYY }}", "2024"),
         ("{{time}}", "09:05"),

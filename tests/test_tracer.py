@@ -93,3 +93,22 @@ def test_table_lists_each_module_with_log10_max_and_flags():
     row = next(line for line in table.splitlines() if line.startswith("2 "))
     assert row.split()[-3:] == ["inf", "-", "yes"]
     assert len(t.table(["0", "1"]).splitlines()) == 3
+
+
+class Passes(nn.Module):
+    """A parent that makes inf from finite inputs, then hands it to a child."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.child = nn.ReLU()
+
+    def forward(self, x):
+        return self.child(x * 1e30 * 1e30)
+
+
+def test_born_names_the_module_whose_inputs_were_finite_not_the_child_that_passed_it_on():
+    model = Passes()
+    with trace({"p": model}) as t:
+        model(torch.ones(2))
+    assert t.first_nonfinite.name == "p.child"  # finishes first, but received the inf
+    assert t.born.name == "p" and t.born.inputs_finite

@@ -203,7 +203,9 @@ async def test_enter_opens_the_note_at_the_task(vault):
         notes = pilot.app.query_one(NotesView)
         assert pilot.app.query_one("#views").active == "notes"
         assert (notes.current.rel, notes.current.line) == (SEED_REL, 97)
-        assert notes.query_one("#note-scroll").scroll_offset.y > 0  # scrolled down to line 97
+        text = notes.query_one("#note-text")
+        assert text.line == 97 and text.has_focus  # the cursor on the task's line
+        assert text.scroll_offset.y > 0  # scrolled down to it
 
 
 # -- Notes ------------------------------------------------------------------------------------

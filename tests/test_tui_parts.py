@@ -6,34 +6,39 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rich.console import Console
 from typer.testing import CliRunner
 
 from labnotes.cli.app import app
 from labnotes.parse import parse_note
 from labnotes.tui.metrics import series
-from labnotes.tui.notemd import link_index, render
+from labnotes.tui.notelines import note_lines
 from labnotes.tui.text import duration, inline, pad
 
 SEED = Path(__file__).resolve().parent.parent / "vault" / "Diary" / "2024" / "2024-12-01.md"
 
 
-def test_note_markdown_keeps_every_line_where_it_was():
+def test_a_note_is_drawn_line_for_line():
     source = SEED.read_text(encoding="utf-8")
-    out = render(source, parse_note(source, str(SEED)))
-    assert len(out.split("\n")) == len(source.split("\n"))
+    lines = note_lines(source, parse_note(source, str(SEED)))
+    assert [nl.line for nl in lines] == list(range(1, len(source.split("\n")) + 1))
+    assert lines[28].text.plain == "4. [x] 修改 PartialOct"  # line 29: the marker, the checkbox, the text
 
 
-def test_a_wiki_link_becomes_a_link_that_carries_its_index():
+def test_a_wiki_link_shows_its_name_and_carries_its_index():
     text = "# 科研\n\n1. 记录在[[神经网络组件目录文件_README]] 中, 见 ![[2024-01-01#新的一年]]\n"
-    note = parse_note(text, "x.md")
-    lines = render(text, note).split("\n")
-    assert lines[2] == "1. 记录在[神经网络组件目录文件\\_README](wiki:0) 中, 见 ↪ [2024-01-01 › 新的一年](wiki:1)"
-    assert link_index("wiki:1") == 1 and link_index("https://arxiv.org") is None
+    line = note_lines(text, parse_note(text, "x.md"))[2]
+    assert line.text.plain == "1. 记录在神经网络组件目录文件_README 中, 见 ↪ 2024-01-01 › 新的一年"
+    assert [(k, line.text.plain[a:b]) for k, a, b in line.links] == [(0, "神经网络组件目录文件_README"), (1, "↪ 2024-01-01 › 新的一年")]
+    # A click finds the link through the style's meta.
+    assert all(line.text.get_style_at_offset(Console(), a).meta == {"link": k} for k, a, _ in line.links)
 
 
-def test_highlights_become_bold_and_front_matter_is_blanked():
-    text = '---\ntags: [a]\n---\n看看<mark style="background: #BBFABBA6;">待研究</mark>\n'
-    assert render(text, parse_note(text, "x.md")).split("\n") == ["", "", "", "看看**待研究**", ""]
+def test_tabs_indent_highlights_show_and_front_matter_is_dim():
+    text = '---\ntags: [a]\n---\n\t\t- 看看<mark style="background: #BBFABBA6;">待研究</mark> 分母在\\[0, 1\\]之间 ^abc123\n'
+    lines = note_lines(text, parse_note(text, "x.md"))
+    assert [nl.text.plain for nl in lines[:3]] == ["---", "tags: [a]", "---"] and lines[0].text.style == "dim"
+    assert lines[3].text.plain == "    - 看看待研究 分母在[0, 1]之间"
 
 
 def test_a_bedtime_after_midnight_counts_as_late_evening():
@@ -68,3 +73,8 @@ def test_without_textual_the_command_says_how_to_get_it(monkeypatch):
     result = CliRunner().invoke(app, ["tui", "--vault", str(SEED.parent.parent.parent)])
     assert result.exit_code == 2
     assert "needs textual" in (result.stderr if hasattr(result, "stderr") and result.stderr else result.output)
+
+
+def test_a_row_shows_escapes_line_breaks_and_math_as_read():
+    text = inline(r"分母在\[0, 窗口大小\]之间<br>比值 $\frac{a}{b}$ 花了 $5 和 $6 ^Gb7urLjk")
+    assert text.plain == r"分母在[0, 窗口大小]之间 ↵ 比值 \frac{a}{b} 花了 $5 和 $6"

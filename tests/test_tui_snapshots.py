@@ -63,10 +63,6 @@ def cursor_to(tree: Tree, wanted) -> None:
     raise AssertionError("no such row")
 
 
-def test_tasks_at_start(app, snap_compare):
-    assert snap_compare(app, terminal_size=(140, 45), run_before=loaded)
-
-
 def test_tasks_of_the_seed_note_narrowed_to_partialoct(app, snap_compare):
     async def narrow(pilot) -> None:
         await loaded(pilot)
@@ -78,33 +74,56 @@ def test_tasks_of_the_seed_note_narrowed_to_partialoct(app, snap_compare):
     assert snap_compare(app, terminal_size=(140, 45), run_before=narrow)
 
 
-def test_timeline_on_a_partialoct_entry(app, snap_compare):
-    async def select(pilot) -> None:
-        await loaded(pilot)
-        await pilot.press("2")
-        cursor_to(pilot.app.query_one("#timeline-tree", Tree),
-                  lambda d: isinstance(d, TimelineEntry) and d.id == ENTRY)
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(140, 45), run_before=select)
+async def _tasks(pilot) -> None:
+    await loaded(pilot)
 
 
-def test_the_seed_note_opened_from_its_task(app, snap_compare):
-    async def open_note(pilot) -> None:
-        await loaded(pilot)
-        cursor_to(pilot.app.query_one("#task-tree", Tree),
-                  lambda d: isinstance(d, TaskRow) and (d.note, d.line) == (SEED_REL, 29))
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(140, 45), run_before=open_note)
+async def _timeline(pilot) -> None:
+    await loaded(pilot)
+    await pilot.press("2")
+    cursor_to(pilot.app.query_one("#timeline-tree", Tree), lambda d: isinstance(d, TimelineEntry) and d.id == ENTRY)
+    await pilot.pause()
 
 
-def test_timeline_on_a_small_terminal(app, snap_compare):
-    async def timeline(pilot) -> None:
-        await loaded(pilot)
-        await pilot.press("2")
-        await pilot.pause()
+async def _notes(pilot) -> None:
+    # The seed note opened from its PartialOct task: the cursor on that line.
+    await loaded(pilot)
+    cursor_to(pilot.app.query_one("#task-tree", Tree), lambda d: isinstance(d, TaskRow) and (d.note, d.line) == (SEED_REL, 29))
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=timeline)
+
+async def _experiments(pilot) -> None:
+    await loaded(pilot)
+    await pilot.press("4")
+    await pilot.pause()
+
+
+async def _metrics(pilot) -> None:
+    await loaded(pilot)
+    await pilot.press("5")
+    # The charts mount, get their size, then draw at it: on a busy machine that takes a few frames.
+    for _ in range(5):
+        await pilot.pause(0.1)
+
+
+async def _switcher(pilot) -> None:
+    await loaded(pilot)
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*"partialoct")
+    await pilot.pause()
+
+
+# Metrics is not pinned here: two runs that draw the same chart (the same SVG text, boxes and
+# colours) still get different SVG ids from pytest-textual-snapshot, so the comparison fails at
+# random on a busy machine. Its charts are checked in test_tui_find.py instead.
+VIEWS = {"tasks": _tasks, "timeline": _timeline, "notes": _notes, "experiments": _experiments,
+         "switcher": _switcher}  # fmt: skip
+
+
+@pytest.mark.parametrize("size", [(140, 45), (80, 24)], ids=["140x45", "80x24"])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_each_view(app, snap_compare, view, size):
+    assert snap_compare(app, terminal_size=size, run_before=VIEWS[view])

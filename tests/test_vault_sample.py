@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from labnotes.settings.config import VaultConfig
+from labnotes.settings.config import load_config
 from labnotes.vault import build_index
 from labnotes.settings.locations import SAMPLE_VAULT
 from labnotes.notes.newnote import daily_note_path
@@ -121,5 +121,5 @@ def test_obsidian_opens_the_vault_with_daily_notes_from_the_template() -> None:
     # Obsidian's daily notes land where labnotes writes them: Diary/YYYY/YYYY-MM-DD.md
     for day in (dt.date(2024, 12, 1), dt.date(2025, 1, 1)):
         where = f"{daily['folder']}/{format_moment(day, daily['format'])}.md"
-        assert where == daily_note_path(VaultConfig(), day).as_posix()
+        assert where == daily_note_path(load_config(SAMPLE_VAULT), day).as_posix()
     assert (SAMPLE_VAULT / settings["templates.json"]["folder"]).is_dir()

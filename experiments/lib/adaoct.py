@@ -1,7 +1,10 @@
 """AdaOctConv: per-sample kernels predicted from the style code, applied to content.
 
-The predicted depthwise and pointwise kernels are both linear in the style code, so the
-output grows with the square of the style magnitude: a style code of 1e6 gives ~1e12.
+The kernel predictor turns the (B, S, 3, 3) style code into a grouped 3x3 kernel, a grouped
+pointwise kernel and a bias per sample; AdaConv instance-normalises the content, convolves
+each sample with its own kernels and then applies a learned 3x3 conv of its own. Both
+predicted kernels are linear in the style code, so the output grows with its square: a
+style code of 1e18 overflows float32 right here.
 """
 
 from __future__ import annotations
@@ -10,49 +13,56 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .octave import OctConv, Pair, split
+from .octave import OctConv, Pair, SLOPE, split
 from .pconv import reflect_pad
-from .variants import FIXED, Bugs
 
 
 class KernelPredictor(nn.Module):
-    """Maps a (B, S, 3, 3) style code to depthwise (B, C, 3, 3) and pointwise kernels and a bias."""
-
-    def __init__(self, style_ch: int, ch: int, pw_groups: int) -> None:
+    def __init__(self, ch: int, groups: int, style_ch: int, k: int = 3) -> None:
         super().__init__()
-        self.ch, self.pw_groups = ch, pw_groups
-        self.depthwise = nn.Conv2d(style_ch, ch, 3, padding=1)
-        self.pointwise = nn.Linear(style_ch, ch * (ch // pw_groups))
-        self.bias = nn.Linear(style_ch, ch)
+        self.ch, self.groups, self.k = ch, groups, k
+        self.spatial = nn.Conv2d(style_ch, ch * ch // groups, k)
+        self.pointwise = nn.Conv2d(style_ch, ch * ch // groups, 1)
+        self.bias = nn.Conv2d(style_ch, ch, 1)
 
     def forward(self, code: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         b = code.shape[0]
-        pooled = code.mean(dim=(2, 3))
-        dw = self.depthwise(code).reshape(b * self.ch, 1, 3, 3)
-        pw = self.pointwise(pooled).reshape(b * self.ch, self.ch // self.pw_groups, 1, 1)
-        return dw, pw, self.bias(pooled).reshape(b * self.ch)
+        pooled = code.mean(dim=(2, 3), keepdim=True)
+        spatial = self.spatial(reflect_pad(code, (self.k - 1) // 2))
+        spatial = spatial.reshape(b, self.ch, self.ch // self.groups, self.k, self.k)
+        pointwise = self.pointwise(pooled).reshape(b, self.ch, self.ch // self.groups, 1, 1)
+        return spatial, pointwise, self.bias(pooled).reshape(b, self.ch)
 
 
-def apply_kernels(x: torch.Tensor, dw: torch.Tensor, pw: torch.Tensor, bias: torch.Tensor, pw_groups: int) -> torch.Tensor:
-    """Each sample convolved with its own kernels: the batch folded into the channels."""
-    b, c, h, w = x.shape
-    y = F.conv2d(reflect_pad(x.reshape(1, b * c, h, w), 1), dw, groups=b * c)
-    y = F.conv2d(y, pw, bias, groups=b * pw_groups)
-    return y.reshape(b, c, h, w)
+class AdaConv2d(nn.Module):
+    def __init__(self, ch: int, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+        self.conv = nn.Conv2d(ch, ch, 3)  # the learned 3x3 after the per-sample kernels
+
+    def forward(self, x: torch.Tensor, spatial: torch.Tensor, pointwise: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        b, c, h, w = x.shape
+        x = F.instance_norm(x)
+        # Each sample with its own kernels: the batch folded into the groups.
+        y = reflect_pad(x.reshape(1, b * c, h, w), (spatial.shape[-1] - 1) // 2)
+        y = F.conv2d(y, spatial.reshape(b * c, *spatial.shape[2:]), groups=b * self.groups)
+        y = F.conv2d(y, pointwise.reshape(b * c, *pointwise.shape[2:]), bias.reshape(b * c), groups=b * self.groups)
+        return self.conv(reflect_pad(y.reshape(b, c, h, w), 1))
 
 
 class AdaOctConv(nn.Module):
-    def __init__(self, in_ch: int, out_ch: int, style_ch: int, pw_groups: int = 4, bugs: Bugs = FIXED) -> None:
+    def __init__(self, ch: int, group_div: int, style_ch: int, oct_groups: int) -> None:
         super().__init__()
-        (hi, lo), (s_hi, s_lo) = split(in_ch, 0.5), split(style_ch, 0.5)
-        self.pw_groups = pw_groups
-        self.predict_h = KernelPredictor(s_hi, hi, pw_groups)
-        self.predict_l = KernelPredictor(s_lo, lo, pw_groups)
-        self.OctConv = OctConv(in_ch, out_ch, 3, padding=1, bugs=bugs)
+        (hi, lo), (s_hi, s_lo) = split(ch, 0.5), split(style_ch, 0.5)
+        self.kernelPredictor_h = KernelPredictor(hi, hi // group_div, s_hi)
+        self.kernelPredictor_l = KernelPredictor(lo, lo // group_div, s_lo)
+        self.AdaConv_h = AdaConv2d(hi, hi // group_div)
+        self.AdaConv_l = AdaConv2d(lo, lo // group_div)
+        self.OctConv = OctConv(ch, ch, 3, padding=1, groups=oct_groups)
 
     def forward(self, content: Pair, style: Pair) -> Pair:
         (h, l), (sh, sl) = content, style
-        h = apply_kernels(F.instance_norm(h), *self.predict_h(sh), self.pw_groups)
-        l = apply_kernels(F.instance_norm(l), *self.predict_l(sl), self.pw_groups)
-        out, _ = self.OctConv((h, l))
-        return out
+        h = F.leaky_relu(self.AdaConv_h(h, *self.kernelPredictor_h(sh)), SLOPE)
+        l = F.leaky_relu(self.AdaConv_l(l, *self.kernelPredictor_l(sl)), SLOPE)
+        (h, l), _ = self.OctConv((h, l))
+        return F.leaky_relu(h, SLOPE), F.leaky_relu(l, SLOPE)

@@ -1,9 +1,10 @@
 """The command line every experiment shares, determinism, and the JSON result line.
 
     python -m experiments.<id> [--device auto|cpu|cuda] [--quick] [--seed N] [--out FILE]
+                               [--images DIR] [--state NAME ...]   (where an experiment takes them)
 
-Bad input (unknown device, CUDA where there is none, a negative or non-integer seed) is one
-line on stderr and exit status 2.
+Bad input (unknown device, CUDA where there is none, a negative or non-integer seed, a
+folder that is not there, an unknown state) is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Options:
     quick: bool
     seed: int
     out: Path | None
+    images: Path | None = None  # a folder of real style / mask pairs (--images)
+    states: tuple[str, ...] = ()  # --state: run only these of the note's states
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,19 +51,31 @@ def _seed(text: str) -> int:
     return value
 
 
-def parse_options(exp_id: str, description: str, argv: Sequence[str] | None = None) -> Options:
+def parse_options(exp_id: str, description: str, argv: Sequence[str] | None = None, takes: Sequence[str] = ()) -> Options:
+    """`takes` names the optional arguments this experiment understands: "images", "states"."""
     p = _Parser(prog=f"python -m experiments.{exp_id}", description=description)
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto: the GPU when there is one")
     p.add_argument("--quick", action="store_true", help="small sizes, for CI on a CPU")
     p.add_argument("--seed", type=_seed, default=0, help="one seed for inputs, weights and everything else")
     p.add_argument("--out", type=Path, default=None, help="also write the JSON result to this file")
+    if "images" in takes:
+        p.add_argument("--images", type=Path, default=None, metavar="DIR",
+                       help="also measure on real style / mask pairs: DIR/styles + DIR/masks, or a checkout of the researcher's repository")
+    if "states" in takes:
+        from .variants import STATES
+
+        p.add_argument("--state", dest="states", action="append", choices=list(STATES), metavar="NAME",
+                       help=f"run only this state (repeatable): {', '.join(STATES)}")
     a = p.parse_args(argv)
     if a.device == "cuda" and not torch.cuda.is_available():
         p.error("--device cuda: CUDA is not available on this machine (torch.cuda.is_available() is False)")
+    images = getattr(a, "images", None)
+    if images is not None and not images.is_dir():
+        p.error(f"--images: {images} is not a folder")
     use_cuda = a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available())
     device = torch.device("cuda" if use_cuda else "cpu")
     name = torch.cuda.get_device_name(device) if use_cuda else "cpu"
-    return Options(device, name, a.quick, a.seed, a.out)
+    return Options(device, name, a.quick, a.seed, a.out, images, tuple(getattr(a, "states", None) or ()))
 
 
 def make_deterministic(seed: int) -> None:
@@ -112,6 +127,7 @@ def result_record(exp_id: str, opts: Options, figures: dict, seconds: float) -> 
             "cuda": torch.version.cuda if opts.device.type == "cuda" else None,
             "seed": opts.seed,
             "quick": opts.quick,
+            **({"images": str(opts.images)} if opts.images is not None else {}),
             "seconds": round(seconds, 3),
             **figures,
         }
@@ -126,8 +142,8 @@ def run_measure(exp_id: str, measure: Measure, opts: Options) -> dict:
     return result_record(exp_id, opts, figures, time.perf_counter() - start)
 
 
-def main(exp_id: str, description: str, measure: Measure, argv: Sequence[str] | None = None) -> int:
-    opts = parse_options(exp_id, description, argv)
+def main(exp_id: str, description: str, measure: Measure, argv: Sequence[str] | None = None, takes: Sequence[str] = ()) -> int:
+    opts = parse_options(exp_id, description, argv, takes)
     record = run_measure(exp_id, measure, opts)
     line = json.dumps(record, ensure_ascii=False)
     if opts.out is not None:
@@ -138,9 +154,9 @@ def main(exp_id: str, description: str, measure: Measure, argv: Sequence[str] | 
     return 0
 
 
-def options(device: str = "cpu", quick: bool = True, seed: int = 0) -> Options:
+def options(device: str = "cpu", quick: bool = True, seed: int = 0, images: Path | None = None, states: tuple[str, ...] = ()) -> Options:
     """Options for calling an experiment from Python (tests, notebooks)."""
-    return Options(torch.device(device), "cpu" if device == "cpu" else torch.cuda.get_device_name(), quick, seed, None)
+    return Options(torch.device(device), "cpu" if device == "cpu" else torch.cuda.get_device_name(), quick, seed, None, images, states)
 
 
 def say(*lines: str) -> None:

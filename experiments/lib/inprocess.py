@@ -15,12 +15,15 @@ import torch
 from .cli import options, run_measure
 
 
-def run_quick(module: ModuleType, seed: int = 0) -> dict:
-    """`module.measure` with --quick on the CPU; determinism and the RNG are restored after."""
+def run_quick(module: ModuleType, seed: int = 0, **kw) -> dict:
+    """`module.measure` with --quick on the CPU; determinism and the RNG are restored after.
+
+    Keyword arguments go to `options` (`images=`, `states=`).
+    """
     deterministic = torch.are_deterministic_algorithms_enabled()
     rng = torch.get_rng_state()
     try:
-        return run_measure(module.ID, module.measure, options("cpu", quick=True, seed=seed))
+        return run_measure(module.ID, module.measure, options("cpu", quick=True, seed=seed, **kw))
     finally:
         torch.use_deterministic_algorithms(deterministic)
         torch.set_rng_state(rng)

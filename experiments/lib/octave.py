@@ -1,12 +1,15 @@
-"""Octave convolution over (high, low) pairs, partial when masks come along.
+"""Octave convolution over (high, low) pairs; partial when it has a rule and masks come along.
 
-The low branch runs at half the high branch's resolution. `OctConv` takes `(h, l)` (or an
-image for `type="first"`) and optional masks of the same shape, and returns the pair and the
-masks; every conv inside is a `PartialConv2d`, which is a plain conv when the mask is None.
+The low branch runs at half the high branch's resolution. As in AesFA, a "normal" layer's
+high-to-high conv has ceil(groups - alpha * groups) groups, its low-to-low ceil(alpha *
+groups), the cross convs `groups`; a layer is depthwise (no cross convs) when groups equals
+its input channels. A layer with groups 128 on 256 channels (the third stage) is therefore
+grouped but not depthwise.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Literal, Optional, Tuple
 
 import torch
@@ -14,11 +17,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from .pconv import Masked, PartialConv2d
-from .variants import FIXED, Bugs, OctaveMasks
+from .variants import OctaveMasks, Rule
 
 Pair = Tuple[torch.Tensor, torch.Tensor]
 MaskPair = Optional[Tuple[torch.Tensor, torch.Tensor]]
 OctType = Literal["first", "normal", "last"]
+SLOPE = 0.01  # nn.LeakyReLU's default, which every activation of the network uses
 
 
 def pool(x: torch.Tensor | None) -> torch.Tensor | None:
@@ -34,7 +38,7 @@ def merge_masks(a: torch.Tensor | None, b: torch.Tensor | None, how: OctaveMasks
     if a is None or b is None:
         return None
     if how == "sum":
-        return a + b  # the note's `hf, h_mask = tuple(x + y ...)`: 1.0 + 1.0 = 2.0
+        return a + b  # `hf, h_mask = tuple(x + y ...)`: 1.0 + 1.0 = 2.0
     if how == "h2h":
         return a
     return (a + b).clamp(0, 1)
@@ -54,42 +58,42 @@ class OctConv(nn.Module):
         stride: int = 1,
         padding: int = 0,
         groups: int = 1,
-        alpha_in: float = 0.5,
-        alpha_out: float = 0.5,
+        alpha: float = 0.5,
         type: OctType = "normal",
-        bias: bool = False,
-        ratios: tuple[float, float] = (1.0, 1.0),
-        bugs: Bugs = FIXED,
+        rule: Rule | None = None,
+        octave_masks: OctaveMasks = "union",
     ) -> None:
         super().__init__()
-        self.type, self.bugs, self.ratios = type, bugs, ratios
-        conv = lambda i, o, g=1: PartialConv2d(i, o, kernel_size, stride, padding, g, bias, bugs)  # noqa: E731
-        hi_out, lo_out = split(out_ch, alpha_out)
-        hi_in, lo_in = split(in_ch, alpha_in)
+        self.type, self.octave_masks = type, octave_masks
+        conv = lambda i, o, g=1: PartialConv2d(i, o, kernel_size, stride, padding, g, False, rule)  # noqa: E731
+        hi_out, lo_out = split(out_ch, alpha)
+        hi_in, lo_in = split(in_ch, alpha)
+        self.depthwise = type == "normal" and groups == in_ch
         if type == "first":
             self.conv_h, self.conv_l = conv(in_ch, hi_out), conv(in_ch, lo_out)
         elif type == "last":
             self.conv_h, self.conv_l = conv(hi_in, out_ch), conv(lo_in, out_ch)
         else:
-            self.depthwise = groups == in_ch and groups > 1
-            if self.depthwise:
-                self.H2H, self.L2L = conv(hi_in, hi_out, hi_in), conv(lo_in, lo_out, lo_in)
-            else:
-                self.H2H, self.L2H = conv(hi_in, hi_out), conv(lo_in, hi_out)
-                self.L2L, self.H2L = conv(lo_in, lo_out), conv(hi_in, lo_out)
+            # The repository builds these in two different orders (partial: L2L, H2H, L2H, H2L;
+            # plain: L2L, L2H, H2L, H2H); following them keeps seeded weights those of the code.
+            self.L2L = conv(lo_in, lo_out, math.ceil(alpha * groups))
+            if rule is not None:
+                self.H2H = conv(hi_in, hi_out, math.ceil(groups - alpha * groups))
+            if not self.depthwise:
+                self.L2H, self.H2L = conv(lo_in, hi_out, groups), conv(hi_in, lo_out, groups)
+            if rule is None:
+                self.H2H = conv(hi_in, hi_out, math.ceil(groups - alpha * groups))
 
-    def forward(self, x, mask=None):
+    def forward(self, x, mask=None, ratios: tuple[float, float] = (1.0, 1.0)):
         if self.type == "first":
             h, mh = self.conv_h(x, mask)
             l, ml = self.conv_l(pool(x), pool(mask))
             return Masked((h, l), _pair(mh, ml))
         (h, l), (mh, ml) = x, (mask if mask is not None else (None, None))
         if self.type == "last":
-            oh, omh = self.conv_h(h, mh)
-            ol, oml = self.conv_l(l, ml)
-            ol, oml = up(ol), up(oml)
-            out = oh * self.ratios[0] + ol * self.ratios[1]
-            return Masked((out, oh, ol), merge_masks(omh, oml, self.bugs.octave_masks))
+            oh, _ = self.conv_h(h, mh)
+            ol, _ = self.conv_l(up(l), up(ml))
+            return Masked((oh * ratios[0] + ol * ratios[1], oh, ol), None)
         if self.depthwise:
             (hh, mhh), (ll, mll) = self.H2H(h, mh), self.L2L(l, ml)
             return Masked((hh, ll), _pair(mhh, mll))
@@ -97,7 +101,7 @@ class OctConv(nn.Module):
         lh, mlh = self.L2H(up(l), up(ml))
         ll, mll = self.L2L(l, ml)
         hl, mhl = self.H2L(pool(h), pool(mh))
-        how = self.bugs.octave_masks
+        how = self.octave_masks
         return Masked((hh + lh, ll + hl), _pair(merge_masks(mhh, mlh, how), merge_masks(mll, mhl, how)))
 
 
@@ -106,11 +110,7 @@ def _pair(a: torch.Tensor | None, b: torch.Tensor | None) -> MaskPair:
 
 
 class OctAct(nn.Module):
-    """LeakyReLU on both branches (a module so the tracer sees activations as layers)."""
-
-    def __init__(self, slope: float = 0.2) -> None:
-        super().__init__()
-        self.slope = slope
+    """LeakyReLU(0.01) on both branches (a module, so the tracer sees activations as layers)."""
 
     def forward(self, x: Pair) -> Pair:
-        return tuple(F.leaky_relu(t, self.slope) for t in x)  # type: ignore[return-value]
+        return F.leaky_relu(x[0], SLOPE), F.leaky_relu(x[1], SLOPE)

@@ -1,14 +1,21 @@
-"""Partial convolution (Liu et al. 2018) with a switch for each of the note's variants."""
+"""Partial convolution: NVIDIA's layer and the researcher's variants, one `Rule` each.
+
+With `rule=None` (or `mask=None`) the layer is a plain reflect-padded conv, which is what the
+content encoder, the decoder and every conv after the masks are dropped use.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .variants import FIXED, Bugs
+from .variants import Rule
+
+EPS = 1e-8
 
 
 class Masked(NamedTuple):
@@ -16,9 +23,6 @@ class Masked(NamedTuple):
 
     value: Any
     mask: Any
-
-
-EPS = 1e-8
 
 
 def reflect_pad(x: torch.Tensor, p: int) -> torch.Tensor:
@@ -35,11 +39,10 @@ def reflect_pad(x: torch.Tensor, p: int) -> torch.Tensor:
 
 
 class PartialConv2d(nn.Module):
-    """A conv whose output depends only on the valid (mask = 1) input pixels.
+    """`forward(x, mask)` returns `Masked(out, updated_mask)`.
 
-    `forward(x, mask)` returns `(out, update_mask)`; with `mask=None` it is a plain conv with
-    reflect padding and returns `(out, None)`. `keep_ratio = True` keeps the last ratio in
-    `last_ratio` for inspection.
+    `keep_ratio = True` keeps the last ratio, count and pre-clamp output for inspection
+    (`last_ratio`, `last_count`, `last_unclamped`).
     """
 
     def __init__(
@@ -51,56 +54,97 @@ class PartialConv2d(nn.Module):
         padding: int = 0,
         groups: int = 1,
         bias: bool = False,
-        bugs: Bugs = FIXED,
+        rule: Rule | None = None,
+        zero_pad: bool = False,
     ) -> None:
         super().__init__()
         self.conv = nn.Conv2d(in_ch, out_ch, kernel_size, stride, 0, groups=groups, bias=bias)
         self.in_ch, self.k, self.stride, self.padding, self.groups = in_ch, kernel_size, stride, padding, groups
-        self.bugs = bugs
+        self.rule = rule
+        self.zero_pad = zero_pad  # netE's 7x7 is nn.Conv2d's default zero padding
         self.keep_ratio = False
         self.last_ratio: torch.Tensor | None = None
-        self._mask_is_conv = bugs.kernel == "aliased"
+        self.last_count: torch.Tensor | None = None
+        self.last_unclamped: torch.Tensor | None = None
+        self.calls = 0
+        self._mask_is_conv = rule is not None and rule.kernel == "aliased"
+        if rule is None:
+            return
+        self.mask_groups = 1 if rule.mask_groups == "ones" else groups
+        shape = (out_ch, in_ch // self.mask_groups, kernel_size, kernel_size)
         if self._mask_is_conv:
-            # The note's line: the "mask kernel" is the layer itself, so filling it with ones
-            # fills the real weights.
+            # The "mask kernel" is the layer itself, so filling it with ones fills the real weights.
             nn.init.constant_(self.conv.weight, 1.0)
-        mask_groups = 1 if bugs.mask_kernel == "ones" else groups
-        self.mask_groups = mask_groups
-        self.register_buffer("mask_kernel", torch.ones(out_ch, in_ch // mask_groups, kernel_size, kernel_size))
+        else:
+            # The repository builds its mask kernel as a second nn.Conv2d and then fills it with
+            # ones; drawing its initial weights too keeps every later layer's seeded weights
+            # those of the real model (and the same across variants).
+            nn.init.kaiming_uniform_(torch.empty(shape), a=math.sqrt(5))
+        self.register_buffer("mask_kernel", torch.ones(shape))
 
     def extra_repr(self) -> str:
-        b = self.bugs
-        return f"kernel={b.kernel}, window={b.window}, mask_kernel={b.mask_kernel}"
+        return "plain" if self.rule is None else f"rule={self.rule}"
+
+    def pad(self, x: torch.Tensor) -> torch.Tensor:
+        return F.pad(x, (self.padding,) * 4) if self.zero_pad else reflect_pad(x, self.padding)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> Masked:
-        if mask is None:
-            return Masked(self.conv(reflect_pad(x, self.padding)), None)
-        ratio, update = self._ratio(mask)
-        raw = self.conv(reflect_pad(x * mask, self.padding))
+        self.calls += 1
+        if mask is None or self.rule is None:
+            return Masked(self.conv(self.pad(x)), None)
+        rule = self.rule
+        if rule.clamp_mask:
+            mask = mask.clamp(0.0, 1.0)
+        if rule.threshold is not None:
+            mask = (mask > rule.threshold).to(x.dtype)
+        raw = self.conv(self.pad(x * mask))
+        count, ratio, update = self._ratio(mask)
         bias = self.conv.bias
-        if bias is not None:
-            b = bias.view(1, -1, 1, 1)
+        if rule.ratio == "nvidia":
+            b = 0.0 if bias is None else bias.view(1, -1, 1, 1)
             out = ((raw - b) * ratio + b) * update
         else:
-            out = raw * ratio * update
-        if self.bugs.kernel == "realiased":
+            out = raw * ratio  # the repository multiplies by the ratio only (0 where sum <= 0)
+        if self.keep_ratio:
+            self.last_count, self.last_ratio, self.last_unclamped = count, ratio, out.detach()
+        if rule.clamp_out is not None:
+            out = out.clamp(-rule.clamp_out, rule.clamp_out)
+        if rule.kernel == "realiased":
             self._mask_is_conv = True  # the incomplete fix's last line: self.conv_1 = self.conv
         return Masked(out, update)
 
     @torch.no_grad()
-    def _ratio(self, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        k2 = self.k * self.k
+    def mask_sum(self, mask: torch.Tensor) -> torch.Tensor:
+        """The mask summed over each output's window, by whichever kernel this layer uses."""
+        assert self.rule is not None
+        padded = reflect_pad(mask, self.padding) if self.rule.mask_pad == "reflect" else F.pad(mask, (self.padding,) * 4)
         if self._mask_is_conv:
-            # The learned conv sums the mask, with its own padding and groups.
-            count = self.conv(reflect_pad(mask, self.padding))
+            # The learned conv sums the mask: its weights, its groups, and its bias if any.
+            return self.conv(padded)
+        return F.conv2d(padded, self.mask_kernel, None, self.stride, groups=self.mask_groups)
+
+    @torch.no_grad()
+    def _ratio(self, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        rule = self.rule
+        assert rule is not None
+        s = self.mask_sum(mask)
+        if rule.count == "ceil_per_channel":
+            s = torch.ceil(s / mask.shape[1])
+        elif rule.count == "round_clamp":
+            s = torch.round(s).clamp(min=0.0)
+        elif rule.count == "floor_eps":
+            s = s.clamp(min=EPS)
+        window = float(self.k * self.k * (self.in_ch if rule.window == "k2_cin" else 1))
+        if rule.ratio == "nvidia":
+            ratio = window / (s + EPS) * s.clamp(0.0, 1.0)
+        elif rule.ratio == "unbounded":
+            ratio = torch.where(s <= 0, torch.zeros_like(s), window / s)
         else:
-            count = F.conv2d(mask, self.mask_kernel, None, self.stride, self.padding, groups=self.mask_groups)
-        window = k2 if self.bugs.window == "channel" else self.in_ch * k2
-        update = count.clamp(0, 1)
-        if self.bugs.mask_kernel == "grouped_clamped":
-            ratio = k2 / (update + EPS) * update
+            ratio = (window / s).clamp(0.0, window)
+        if rule.update == "clamp":
+            update = s.clamp(0.0, 1.0)
+        elif rule.update == "nonzero":
+            update = torch.where(s != 0, torch.ones_like(s), s)
         else:
-            ratio = window / (count + EPS) * update
-        if self.keep_ratio:
-            self.last_ratio = ratio.detach()
-        return ratio, update
+            update = torch.where(s > EPS, (s / window).clamp(0.0, 1.0), torch.zeros_like(s))
+        return s, ratio, update

@@ -55,6 +55,16 @@ class Trace:
         return next((r for r in self.records if not r.finite), None)
 
     @property
+    def born(self) -> LayerRecord | None:
+        """Where a non-finite value was born: the first non-finite output from finite inputs.
+
+        A parent finishes after its children, so when a child only passed on a value its
+        parent made (or received), the birthplace is the innermost module whose inputs were
+        all finite and whose output was not.
+        """
+        return next((r for r in self.records if not r.finite and r.inputs_finite), None)
+
+    @property
     def all_finite(self) -> bool:
         return self.first_nonfinite is None
 

@@ -28,13 +28,13 @@ app = typer.Typer(
 )
 
 # One module per command group; each registers its commands on `app` when imported.
-COMMAND_MODULES = ("parse", "query", "search", "edit", "run", "tui", "taskquery")
+COMMAND_MODULES = ("parse", "query", "tasks", "search", "edit", "run", "tui", "taskquery")
 
 VaultOption = typer.Option(
     None,
     "--vault",
-    help="Vault folder. Default: $LABNOTES_VAULT, else the current folder when it holds "
-    ".obsidian/ or .labnotes.yaml, else the bundled sample vault.",
+    help="Vault folder ('sample': the bundled sample vault). Default: $LABNOTES_VAULT, else the "
+    "current folder when it holds .obsidian/ or .labnotes.yaml, else the sample vault, with a notice.",
     show_default=False,
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
@@ -50,27 +50,46 @@ def warn(message: str) -> None:
     typer.echo(f"labnotes: warning: {message}", err=True)
 
 
+def notice(message: str) -> None:
+    typer.echo(f"labnotes: {message}", err=True)
+
+
 def vault_path(option: Optional[Path]) -> Path:
+    """The vault the options name; outside any vault, the bundled sample vault with a notice."""
     try:
-        return resolve_vault(option)
+        return resolve_vault(option, notice=notice)
     except VaultNotFound as exc:
         fail(str(exc))
+
+
+def vault_was_named(option: Optional[Path]) -> bool:
+    """Whether the user named the vault (--vault or $LABNOTES_VAULT) rather than labnotes falling back."""
+    import os
+
+    return option is not None or bool(os.environ.get("LABNOTES_VAULT"))
 
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the labnotes version and exit.", is_eager=True),
-) -> None:
-    """labnotes: your Obsidian lab notebook as a task / experiment graph."""
-    if version:
+def _print_version(given: bool) -> None:
+    # An eager option's callback runs while the arguments are read, before click asks for a
+    # command: in the callback's body `labnotes --version` would only say "Missing command".
+    if given:
         from labnotes import __version__
 
         typer.echo(f"labnotes {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the labnotes version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
+    """labnotes: your Obsidian lab notebook as a task / experiment graph."""
 
 
 def _register() -> None:

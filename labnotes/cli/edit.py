@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from labnotes.cli.app import VaultOption, app, fail, vault_path, warn
+from labnotes.cli.app import VaultOption, app, fail, vault_path, vault_was_named, warn
 
 
 def _config(vault: Path):
@@ -37,11 +37,12 @@ def new(
     from labnotes.notes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
     from labnotes.parse import NoteError
 
-    from labnotes.settings.locations import SAMPLE_VAULT
+    from labnotes.settings.locations import OutsideVault, inside_vault, is_sample
 
     root = vault_path(vault)
-    if root == SAMPLE_VAULT.resolve() and not dry_run:
-        warn(f"no vault given: writing into the bundled sample vault {root} (pass --vault DIR for yours)")
+    if is_sample(root) and not dry_run and not vault_was_named(vault):
+        fail("no vault given: not writing into the bundled sample vault (pass --vault DIR for yours, "
+             "or --vault sample to write there)")
     config = _config(root)
     try:
         day = parse_when(date, dt.date.today())
@@ -54,12 +55,17 @@ def new(
         note = make_note(root, day, config)
     except (TemplateMissing, NoteError) as exc:
         fail(str(exc))
-    target = root / note.path
+    try:
+        target = inside_vault(root, note.path.parent, "the daily folder") / note.path.name
+    except OutsideVault as exc:
+        fail(str(exc))
     for rel in note.passed_over:
         warn(f"{rel} could not be read; its tasks were not carried (see `labnotes check`)")
     if note.carried:
         typer.echo(f"carried {len(note.carried)} open task(s) from {note.source}", err=True)
     if dry_run:
+        source = f"from {config.template}" if config.template else "from no template (the vault's daily notes settings name none)"
+        typer.echo(f"labnotes: would write {note.path.as_posix()} {source}", err=True)
         typer.echo(note.text, nl=False)
         return
     try:
@@ -83,10 +89,11 @@ def _find_note(name: str, vault: Optional[Path]) -> Path:
     if given.is_file():
         return given
     root = vault_path(vault)
-    from labnotes.settings.locations import SAMPLE_VAULT
+    from labnotes.settings.locations import is_sample
 
-    if root == SAMPLE_VAULT.resolve():
-        warn(f"no vault given: looking in the bundled sample vault {root} (pass --vault DIR for yours)")
+    if is_sample(root) and not vault_was_named(vault):
+        fail(f"{name}: no such file here, and no vault given: not editing the bundled sample vault "
+             "(pass --vault DIR, or --vault sample to edit it)")
     for candidate in (root / name, root / f"{name}.md"):
         if candidate.is_file():
             return candidate
@@ -137,6 +144,8 @@ def toggle(
         # The Tasks plugin's toggle of a recurring task: the next occurrence is a new line.
         for i, text in enumerate(result.lines):
             typer.echo(f"{name}:{line + i}: {text.strip()}")
+    elif not result.after and result.lines:
+        typer.echo(f"{name}:{line}: {result.lines[0].strip()}  (the done line was removed: 🏁 delete; this is its next occurrence)")
     elif not result.after:
         typer.echo(f"{name}:{line}: done and removed (🏁 delete)")
     else:

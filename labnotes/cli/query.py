@@ -1,4 +1,4 @@
-"""Commands over the whole vault: index, export, tasks, timeline, links, backlinks, metrics, check, graph.
+"""Commands over the whole vault: index, export, timeline, links, backlinks, metrics, check, graph (tasks: cli/tasks.py).
 
 Everything heavy (the index, networkx, rich) is imported inside the commands: `labnotes --help`
 stays fast.
@@ -119,15 +119,19 @@ def index(
     rebuild: bool = typer.Option(False, "--rebuild", help="Parse every note again and write the index store anew (repairs a damaged one)."),
 ) -> None:
     """Build or refresh the vault index and print what it holds."""
+    from labnotes.queries.tasks import task_counts
     from labnotes.vault import summary
 
     idx = open_index(vault, rebuild=rebuild, quiet=json)
     counts = summary(idx)
+    # Tasks each once (not lines), with routines and placeholders counted apart: as `labnotes tasks` lists them.
+    counts.update(task_counts(idx))
     if json:
         print_json(counts)
         return
     typer.echo(
-        f"{counts['notes']} notes · {counts['tasks']} tasks ({counts['open_tasks']} open) · "
+        f"{counts['notes']} notes · {count(counts['tasks'], 'task')} ({counts['open_tasks']} open) · "
+        f"{count(counts['routines'], 'routine')} · {count(counts['placeholders'], 'placeholder')} · "
         f"{counts['entries']} entries · {counts['links']} links ({counts['unresolved_links']} unresolved) · "
         f"{counts['warnings']} warnings"
     )
@@ -154,44 +158,6 @@ def export(
     except (OSError, sqlite_mod.Error) as exc:
         fail(f"cannot write {target}: {exc}")
     typer.echo(f"{len(idx.notes)} notes → {target}", err=True)
-
-
-# -- tasks ------------------------------------------------------------------------------------
-
-
-@app.command()
-def tasks(
-    vault: Optional[Path] = VaultOption,
-    status: Optional[str] = typer.Option(
-        None, "--status", help="open, done, cancelled, in-progress, any, or the character between the brackets.",
-        show_default=False,
-    ),  # fmt: skip
-    section: Optional[str] = typer.Option(None, "--section", help="Only tasks under a heading containing this.", show_default=False),
-    note: Optional[str] = NoteFilter,
-    since: Optional[str] = SinceOption,
-    until: Optional[str] = UntilOption,
-    grep: Optional[str] = GrepOption,
-    placeholders: bool = typer.Option(False, "--placeholders", help="Also list empty template tasks (`1. [ ] `)."),
-    json: bool = JsonOption,
-) -> None:
-    """Tasks across the vault, as trees under their note and section."""
-    from labnotes.queries import tasks as q
-
-    idx = open_index(vault)
-    rows = _query(lambda: q.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep, placeholders=placeholders))
-    if json:
-        print_json([asdict(r) for r in rows])
-        return
-    last_note, last_section = None, None
-    for r in rows:
-        if r.note != last_note:
-            typer.echo(f"{r.note}" + (f"  ({r.day})" if r.day else ""))
-            last_note, last_section = r.note, None
-        if r.section != last_section:
-            typer.echo(f"  {' › '.join(r.section) or '(no heading)'}")
-            last_section = r.section
-        typer.echo(f"    {'  ' * r.depth}[{r.status}] {_short(r.text)}  :{r.line}")
-    typer.echo(count(len(rows), "task"), err=True)
 
 
 # -- timeline ---------------------------------------------------------------------------------
@@ -318,22 +284,48 @@ def metrics(
 
 
 @app.command()
-def check(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> None:
-    """Unresolved links and anchors, wrong weekdays, entries out of order, repeated entry ids, unreadable stamps and front matter.
+def check(
+    vault: Optional[Path] = VaultOption,
+    json: bool = JsonOption,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    ignore: Optional[list[str]] = typer.Option(
+        None, "--ignore", metavar="KIND", show_default=False,
+        help="Leave out findings of this kind (repeat for more); `check:` in .labnotes.yaml does it for good.",
+    ),  # fmt: skip
+    show: str = typer.Option(
+        "warning", "--show", metavar="SEVERITY",
+        help="List findings of at least this severity: error, warning or info (links to notes not written yet).",
+    ),  # fmt: skip
+) -> None:
+    """What is broken in the vault, each finding with its kind and severity.
 
-    Exit 1 when it finds any.
+    Errors: a link to a heading or block that is not there, a weekday that does not fall on its date, front matter that is not valid YAML, a stamp or task date that is no real date. Warnings: entries out of order, repeated entry ids, missing attachments, files labnotes cannot read. Info: links to notes not written yet. Templates are not checked.
+
+    Exit 1 when there is an error (with --strict: or a warning), else 0. Kinds: unresolved-anchor, weekday, front-matter, stamp, task-date, out-of-order, duplicate-id, missing-attachment, file, parse, unresolved-link.
     """
     from labnotes.queries import check as q
 
+    if show not in q.SEVERITIES:
+        fail(f"--show: expected error, warning or info, got {show!r}")
     idx = open_index(vault, quiet=True)
-    found = q.check(idx)
+    try:
+        found = q.check(idx, ignore=ignore or ())
+    except q.CheckError as exc:
+        fail(str(exc))
+    tally = q.counts(found)
     if json:
         print_json([asdict(f) for f in found])
     else:
+        shown = q.SEVERITIES[: q.SEVERITIES.index(show) + 1]
         for f in found:
-            typer.echo(f"{f.note}:{f.line}: {f.kind}: {f.message}")
-        typer.echo(f"{count(len(found), 'problem')} in {count(len(idx.notes), 'note')}", err=True)
-    if found:
+            if f.severity in shown:
+                typer.echo(f"{f.note}:{f.line}: {f.severity}: {f.kind}: {f.message}")
+        parts = [count(tally[s], s) for s in q.SEVERITIES]
+        hidden = [s for s in q.SEVERITIES if s not in shown and tally[s]]
+        more = f" ({' and '.join(s + 's' for s in hidden)} not listed: --show {hidden[-1]})" if hidden else ""
+        typer.echo(f"{', '.join(parts)} in {count(len(idx.notes), 'note')}{more}", err=True)
+    failing = tally["error"] + (tally["warning"] if strict else 0)
+    if failing:
         raise typer.Exit(1)
 
 

@@ -31,11 +31,41 @@ class Device(str, Enum):
 # --- shared loading ---------------------------------------------------------------------------
 
 
-def _registry() -> Registry:
+def _experiments_folder(vault: Optional[Path]) -> Path | None:
+    """The vault's experiments folder (`experiments:` in .labnotes.yaml, or $LABNOTES_EXPERIMENTS)."""
+    from labnotes.settings.config import ConfigError, load_config
+
+    root = vault_path(vault)
     try:
-        return load_registry(locations.EXPERIMENTS_DIR)
+        config = load_config(root)
+    except ConfigError as exc:
+        fail(str(exc))
+    return locations.experiments_dir(root, config.experiments)
+
+
+NO_EXPERIMENTS = ("this vault names no experiments folder: set `experiments: PATH` in its .labnotes.yaml "
+                  "(relative to the vault, or absolute) or $LABNOTES_EXPERIMENTS")
+
+
+def _registry(vault: Optional[Path], *, needed: bool = True) -> Registry:
+    """The vault's experiments; with `needed=False`, none (and a notice) when it names no folder."""
+    folder = _experiments_folder(vault)
+    if folder is None:
+        if needed:
+            fail(NO_EXPERIMENTS)
+        warn(NO_EXPERIMENTS)
+        return Registry({}, Path())
+    try:
+        return load_registry(folder)
     except ManifestError as exc:
         fail(str(exc))
+
+
+def _log(registry: Registry) -> Path:
+    """The run log of the registry's experiments folder: each folder keeps its own runs."""
+    from labnotes.lab import runs
+
+    return runs.log_path(locations.runs_dir(registry.folder))
 
 
 def _index(vault: Optional[Path], *, needed: bool = False) -> Any:
@@ -84,9 +114,10 @@ def experiments_command(vault: Optional[Path] = VaultOption, json_out: bool = Js
     """Every experiment in experiments/: its question, the entries it reproduces, its last run."""
     from labnotes.lab import runs
 
-    index = _index(vault)
-    registry = _with_fields(_registry(), index)
-    records = runs.read_records()
+    registry = _registry(vault, needed=False)
+    index = _index(vault) if registry.experiments else None
+    registry = _with_fields(registry, index)
+    records = runs.read_records(_log(registry)) if registry.experiments else []
     listing = []
     for exp in registry.experiments.values():
         entries = []
@@ -107,8 +138,8 @@ def experiments_command(vault: Optional[Path] = VaultOption, json_out: bool = Js
     if json_out:
         print_json(listing)
         return
-    if not listing:
-        warn("experiments/manifest.yaml declares no experiments")
+    if not listing and registry.experiments == {} and registry.folder != Path():
+        warn(f"{registry.folder / 'manifest.yaml'} declares no experiments")
     for item in listing:
         _print_experiment(item)
 
@@ -159,7 +190,7 @@ def rerun_command(
     from labnotes.lab import runs
     from labnotes.lab.rerun import Environment, RunOptions
 
-    registry = _registry()
+    registry = _registry(vault)
     needs_index = annotate or registry.get(target) is None
     index = _index(vault, needed=annotate) if needs_index else None
     try:
@@ -167,14 +198,15 @@ def rerun_command(
     except TargetError as exc:
         fail(str(exc))
     options = RunOptions(device=device.value, quick=quick, seed=seed)
-    env = Environment(locations.REPO_ROOT)
+    # Experiments run as `python -m experiments.<id>` from the folder that holds experiments/.
+    env = Environment(registry.folder.parent)
     records: list[dict[str, Any]] = []
     refused: list[str] = []
     for exp in resolved.experiments:
         snaps = _snapshots(index, resolved.entry_ids) if annotate else []
         record = _run_one(exp, options, resolved, env, json_out)
         records.append(record)
-        log = runs.append_record(record)
+        log = runs.append_record(record, _log(registry))
         if not json_out:
             _print_record(record, log)
         if annotate:
@@ -335,8 +367,15 @@ def runs_command(
     """The run history, and each experiment's newest run compared with its previous one."""
     from labnotes.lab import runs
 
-    records = runs.read_records()
-    shown = records if target is None else _runs_of(target, records, vault)
+    folder = _experiments_folder(vault)
+    if folder is None:
+        warn(NO_EXPERIMENTS)
+        if json_out:
+            print_json({"log": None, "runs": [], "comparisons": []})
+        return
+    log = runs.log_path(locations.runs_dir(folder))
+    records = runs.read_records(log)
+    shown = records if target is None else _runs_of(target, records, vault, folder)
     comparisons = []
     for exp_id in dict.fromkeys(r.get("experiment") for r in shown):
         newest = [r for r in shown if r.get("experiment") == exp_id][-1]
@@ -348,10 +387,10 @@ def runs_command(
             "comparison": runs.compare_runs(before, newest).to_json() if before and newest.get("result") else None,
         })
     if json_out:
-        print_json({"log": str(runs.log_path()), "runs": shown, "comparisons": comparisons})
+        print_json({"log": str(log), "runs": shown, "comparisons": comparisons})
         return
     if not shown:
-        warn(f"no runs of {target} yet in {runs.log_path()}" if target else f"no runs yet in {runs.log_path()}")
+        warn(f"no runs of {target} yet in {log}" if target else f"no runs yet in {log}")
         return
     for r in shown:
         typer.echo(_history_line(r))
@@ -359,7 +398,7 @@ def runs_command(
         typer.echo("\n" + _comparison_text(c, next(r for r in shown if r.get("run_id") == c["run"])))
 
 
-def _runs_of(target: str, records: list[dict[str, Any]], vault: Optional[Path]) -> list[dict[str, Any]]:
+def _runs_of(target: str, records: list[dict[str, Any]], vault: Optional[Path], folder: Path) -> list[dict[str, Any]]:
     from labnotes.lab import runs
 
     # Records first: an experiment since removed from the manifest still has its history.
@@ -367,7 +406,7 @@ def _runs_of(target: str, records: list[dict[str, Any]], vault: Optional[Path]) 
     if mine:
         return mine
     try:
-        registry = load_registry(locations.EXPERIMENTS_DIR)
+        registry = load_registry(folder)
     except ManifestError as exc:
         fail(f"{target!r} has no runs, and the manifest cannot be read: {exc}")
     index = None if registry.get(target) else _index(vault)

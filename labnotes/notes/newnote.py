@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from labnotes.settings.config import VaultConfig
 from labnotes.parse.dates import parse_date
 from labnotes.parse.model import ListItem, Note, task_above
-from labnotes.notes.template import daily_name, fill_date_fields
+from labnotes.notes.template import daily_name
 
 CLOSED = frozenset("xX->")
 
@@ -67,10 +67,8 @@ def parse_when(text: str | None, today: dt.date) -> dt.date:
 
 
 def daily_note_path(config: VaultConfig, day: dt.date) -> Path:
-    """Vault-relative path of `day`'s daily note (`daily_folder` / `daily_name`.md)."""
-    folder = fill_date_fields(config.daily_folder, day).strip("/")
-    name = f"{daily_name(config, day)}.md"
-    return Path(folder, name) if folder else Path(name)
+    """Vault-relative path of `day`'s daily note (`daily_folder` / the daily format, `.md`)."""
+    return Path(config.daily_path(day))
 
 
 @dataclass(frozen=True)
@@ -378,12 +376,7 @@ def make_note(
     from labnotes.notes.template import render
 
     rel = daily_note_path(config, day)
-    template_path = vault / config.template
-    if not template_path.is_file():
-        raise TemplateMissing(f"template not found: {config.template} (set `template:` in .labnotes.yaml)")
-    # newline="" keeps the template's own line endings (CRLF stays CRLF).
-    with open(template_path, encoding="utf-8-sig", newline="") as fh:
-        template_text = fh.read()
+    template_text = _template_text(vault, config)
     text = render(template_text, day=day, now=now, title=rel.stem, config=config)
     if not config.carry_over:
         return NewNote(rel, text, None, [])
@@ -394,6 +387,26 @@ def make_note(
     previous = parse_note(prev_text, found.rel, config=config)
     text, carried = carry_over(previous, prev_text, text, config)
     return NewNote(rel, text, found.rel, carried, found.unreadable)
+
+
+def _template_text(vault: Path, config: VaultConfig) -> str:
+    """The daily template's text; "" when the vault names none (Obsidian then starts an empty note)."""
+    from labnotes.settings.locations import OutsideVault, inside_vault
+
+    if config.template is None:
+        return ""
+    try:
+        template_path = inside_vault(vault, config.template, "the template")
+    except OutsideVault as exc:
+        raise TemplateMissing(str(exc)) from None
+    if not template_path.is_file():
+        raise TemplateMissing(
+            f"template not found: {config.template} (the vault's daily notes settings name it; "
+            "set `template:` in .labnotes.yaml)"
+        )
+    # newline="" keeps the template's own line endings (CRLF stays CRLF).
+    with open(template_path, encoding="utf-8-sig", newline="") as fh:
+        return fh.read()
 
 
 __all__ = [

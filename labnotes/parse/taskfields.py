@@ -51,6 +51,11 @@ _FIELDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("id", _emoji("🆔", f"({_ID})"), _dataview("id", f"({_ID})")),
     ("depends_on", _emoji("⛔", f"({_IDS})"), _dataview("dependsOn", f"({_IDS})")),
 )
+# The characters one of which a field's emoji form needs: a field whose triggers are absent is not tried.
+_TRIGGERS = {
+    "priority": "🔺⏫🔼🔽⏬", "done": "✅", "cancelled": "❌", "due": "📅📆🗓", "scheduled": "⏳⌛", "start": "🛫",
+    "created": "➕", "recurrence": "🔁", "on_completion": "🏁", "tag": "#", "id": "🆔", "depends_on": "⛔",
+}
 _DATES = ("done", "cancelled", "due", "scheduled", "start", "created")
 _MAX_RUNS = 20  # the plugin's guard against a line that never stops matching
 
@@ -64,20 +69,25 @@ _SPACES = re.compile(r"\s{2,}")
 
 def add_task_fields(note: Note, src: list[str], settings: TasksSettings) -> None:
     """Give each task item of a parsed note its fields, read from its own source line."""
+    tags: dict[int, list[str]] = {}
+    for tag in note.tags:
+        tags.setdefault(tag.line, []).append(tag.tag)
     for item in note.list_items:
         if item.task is None:
             continue
         raw = src[item.line - 1] if item.line <= len(src) else ""
         m = _TASK_LINE.match(raw)
         body = m.group(2) if m else item.text
-        item.fields = read_task_fields(body, item.line, item.task, settings, note.warnings)
+        item.fields = read_task_fields(body, item.line, item.task, settings, note.warnings, line_tags=tags.get(item.line, []))
 
 
 def read_task_fields(
-    body: str, line: int, status: str, settings: TasksSettings, warnings: list[ParseWarning]
+    body: str, line: int, status: str, settings: TasksSettings, warnings: list[ParseWarning],
+    line_tags: list[str] | None = None,
 ) -> TaskFields | None:
     """The fields of the task whose text after `[status]` is `body` (one source line), or None
-    when the vault's global filter leaves the line out. Impossible dates add a warning."""
+    when the vault's global filter leaves the line out. Impossible dates add a warning.
+    `line_tags`, the tags the parser found on that line, saves scanning the text for them again."""
     body = body.strip()
     tail = _BLOCK_ID.search(body)
     if tail:
@@ -89,10 +99,13 @@ def read_task_fields(
     if _MAYBE.search(body):
         _read_backwards(fields, body, line, warnings)
     if settings.global_filter and settings.remove_global_filter:
-        fields.description = _SPACES.sub(" ", fields.description.replace(settings.global_filter, "")).strip()
+        # Only the filter as a word of its own: `#task/sub` keeps its `#task`.
+        alone = re.compile(rf"(?<!\S){re.escape(settings.global_filter)}(?!\S)")
+        fields.description = _SPACES.sub(" ", alone.sub("", fields.description)).strip()
     if "#" in fields.description:
-        tags = [tag for _, tag in scan(fields.description).tags]
-        fields.tags = [t for t in tags if t != settings.global_filter] if settings.global_filter else tags
+        # Fields hold no tags, so the line's tags are the description's.
+        tags = line_tags if line_tags is not None else [tag for _, tag in scan(fields.description).tags]
+        fields.tags = [t for t in tags if t != settings.global_filter] if settings.global_filter else list(tags)
     return fields
 
 
@@ -114,9 +127,11 @@ def field_spans(text: str) -> list[FieldSpan]:
     text = text.rstrip()
     if not _MAYBE.search(text):
         return spans
+    dataview_too = "::" in text
+    tried = [f for f in _FIELDS if dataview_too or any(c in text for c in _TRIGGERS[f[0]])]
     for _ in range(_MAX_RUNS + 1):
         matched = False
-        for name, emoji, dataview in _FIELDS:
+        for name, emoji, dataview in tried:
             m = emoji.search(text)
             is_dataview = False
             if m is None and "::" in text:

@@ -1,4 +1,25 @@
-"""`labnotes check`: what in the vault is broken or contradicts itself."""
+"""`labnotes check`: what in the vault is broken or contradicts itself, each finding with a kind
+and a severity.
+
+| kind | severity | what |
+| --- | --- | --- |
+| `unresolved-anchor` | error | a link to a heading or block that is not in the note it reaches |
+| `weekday` | error | an entry's weekday that does not fall on its date |
+| `front-matter` | error | front matter that is not valid YAML |
+| `stamp` | error | a stamp that is no real date or time (`2024-02-30-10:00`) |
+| `task-date` | error | a date in a task's fields that does not exist (`📅 2024-02-30`) |
+| `out-of-order` | warning | an entry older than the one above it in the same thread |
+| `duplicate-id` | warning | two entries with one id (two notes of one name, one minute) |
+| `missing-attachment` | warning | a link or embed of a file (`pic.png`) that is not in the vault |
+| `file` | warning | a file labnotes cannot read (not UTF-8, too large, not a regular file) |
+| `parse` | warning | anything else the parser could not read (lists nested too deep …) |
+| `unresolved-link` | info | a link to a note not written yet, which many vaults use on purpose |
+
+Templates are not checked (their `{{date}}` front matter and placeholders are filled in later),
+and neither is a link to a later day's daily note (the template's "tomorrow"). A vault moves a
+kind to another severity, or drops it, in `.labnotes.yaml`'s `check:` section; `--ignore KIND`
+drops it for one run.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +28,75 @@ from typing import Iterable
 
 from labnotes.parse.model import Entry
 from labnotes.vault import VaultIndex
-from labnotes.vault.resolve import is_checked
+from labnotes.vault.resolve import NOTE_SUFFIX, is_checked
+
+SEVERITIES = ("error", "warning", "info")
+KINDS: dict[str, str] = {
+    "unresolved-anchor": "error",
+    "weekday": "error",
+    "front-matter": "error",
+    "stamp": "error",
+    "task-date": "error",
+    "out-of-order": "warning",
+    "duplicate-id": "warning",
+    "missing-attachment": "warning",
+    "file": "warning",
+    "parse": "warning",
+    "unresolved-link": "info",
+}
+# The parser's warning codes -> check kinds (a code not listed is a `parse` finding).
+_BY_CODE = {"frontmatter": "front-matter", "stamp": "stamp", "date": "task-date", "weekday": "weekday"}
+
+
+class CheckError(Exception):
+    """A kind named in --ignore or the `check:` settings that check does not know."""
+
 
 @dataclass(slots=True)
 class Finding:
-    kind: str  # unresolved-link, unresolved-anchor, weekday, out-of-order, duplicate-id, file
+    kind: str
     note: str
     line: int
     message: str
+    severity: str = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Which kinds are reported, at which severity."""
+
+    severity: dict[str, str]
+    ignored: frozenset[str]
+
+    @classmethod
+    def for_vault(cls, idx: VaultIndex, ignore: Iterable[str] = ()) -> "Rules":
+        settings = idx.config.check
+        unknown = [k for k in (*ignore, *settings.ignore, *(k for k, _ in settings.severity)) if k not in KINDS]
+        if unknown:
+            raise CheckError(f"unknown check kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
+        return cls({**KINDS, **dict(settings.severity)}, frozenset((*ignore, *settings.ignore)))
+
+    def keep(self, finding: Finding) -> bool:
+        if finding.kind in self.ignored:
+            return False
+        finding.severity = self.severity[finding.kind]
+        return True
+
+
+def check(idx: VaultIndex, ignore: Iterable[str] = ()) -> list[Finding]:
+    """Every finding of the vault, sorted by note and line; kinds ignored are left out."""
+    rules = Rules.for_vault(idx, ignore)
+    found = [f for f in (*_links(idx), *_notes(idx), *_files(idx)) if rules.keep(f)]
+    found.sort(key=lambda f: (f.note, f.line, f.kind))
+    return found
+
+
+def counts(found: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity, every severity present."""
+    out = dict.fromkeys(SEVERITIES, 0)
+    for f in found:
+        out[f.severity] += 1
+    return out
 
 
 def _links_ahead(idx: VaultIndex, rel: str, target: str) -> bool:
@@ -24,37 +106,68 @@ def _links_ahead(idx: VaultIndex, rel: str, target: str) -> bool:
     return target_day is not None and day is not None and target_day > day
 
 
-def check(idx: VaultIndex) -> list[Finding]:
-    found: list[Finding] = []
+def _is_attachment_name(target: str) -> bool:
+    name = target.rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot and stem and ext and ext.casefold() != NOTE_SUFFIX[1:] and " " not in ext and len(ext) <= 5)
+
+
+def _links(idx: VaultIndex) -> Iterable[Finding]:
     for rel, link, res in idx.links(unresolved=True):
-        if res.ok or not is_checked(link) or rel == idx.template:
+        if res.ok or not is_checked(link) or idx.is_template(rel):
             continue
-        if res.rel is None and _links_ahead(idx, rel, link.target):
+        where = f"{link.original}: {res.reason}"
+        if res.rel is not None:
+            yield Finding("unresolved-anchor", rel, link.line, where)
+        elif _links_ahead(idx, rel, link.target):
             continue
-        kind = "unresolved-anchor" if res.rel is not None else "unresolved-link"
-        found.append(Finding(kind, rel, link.line, f"{link.original}: {res.reason}"))
+        elif _is_attachment_name(link.target):
+            yield Finding("missing-attachment", rel, link.line, where)
+        else:
+            yield Finding("unresolved-link", rel, link.line, where)
+
+
+def _warning_kind(code: str | None) -> str:
+    return _BY_CODE.get(code or "", "parse")
+
+
+def _notes(idx: VaultIndex) -> Iterable[Finding]:
     seen: dict[str, tuple[str, int]] = {}
     content = idx.content_notes()
+    by_note = idx.entries_by_note(content)
     for rel, w in idx.warnings(content):
-        # Weekday contradictions are reported below with their entry; the rest (an impossible
-        # stamp, broken front matter, lists too deep to read) only the parser saw.
-        if not w.message.startswith("weekday "):
-            found.append(Finding("parse", rel, w.line, w.message))
-    for rel, entries in idx.entries_by_note(content).items():
+        line, message, code = _warning_parts(w)
+        kind = _warning_kind(code)
+        # Weekday contradictions are reported below with their entry, not again as the parser's
+        # warning (known by its code; a warning without one, by the entry on its line).
+        if kind == "weekday" or (code is None and any(e.line == line and not e.weekday_ok for e in by_note.get(rel, ()))):
+            continue
+        yield Finding(kind, rel, line, message)
+    for rel, entries in by_note.items():
         for e in entries:
             if not e.weekday_ok:
-                found.append(Finding("weekday", rel, e.line, f"{e.weekday} does not fall on {e.timestamp[:10]}"))
+                yield Finding("weekday", rel, e.line, f"{e.weekday} does not fall on {e.timestamp[:10]}")
             if e.id in seen:
                 first = seen[e.id]
-                found.append(Finding("duplicate-id", rel, e.line, f"entry id {e.id} also at {first[0]}:{first[1]}"))
+                yield Finding("duplicate-id", rel, e.line, f"entry id {e.id} also at {first[0]}:{first[1]}")
             else:
                 seen[e.id] = (rel, e.line)
-        found.extend(_out_of_order(rel, entries))
-    found.extend(
-        Finding("file", p.rel, p.line, p.message) for p in idx.problems if p.rel and p.rel not in idx.facts
-    )
-    found.sort(key=lambda f: (f.note, f.line, f.kind))
-    return found
+        yield from _out_of_order(rel, entries)
+
+
+def _warning_parts(warning: object) -> tuple[int, str, str | None]:
+    """(line, message, code) of a note's warning as the facts keep it."""
+    if isinstance(warning, tuple):
+        line, message = warning[0], warning[1]
+        code = warning[2] if len(warning) > 2 else None
+        return int(line), str(message), code
+    return int(getattr(warning, "line")), str(getattr(warning, "message")), getattr(warning, "code", None)
+
+
+def _files(idx: VaultIndex) -> Iterable[Finding]:
+    for p in idx.problems:
+        if p.rel and p.rel not in idx.facts and not idx.config.is_template(p.rel):
+            yield Finding("file", p.rel, p.line, p.message)
 
 
 def _out_of_order(rel: str, entries: Iterable[Entry]) -> list[Finding]:

@@ -1,10 +1,18 @@
-"""Tasks as they stand in the notes: one row per task line, with its place in the task tree."""
+"""Tasks in the notes: each task once across the notes it was carried through (`list_tasks`,
+`task_book`, `find_task`, `task_life`, `routines`), or one row per line (`tasks`, the
+`--occurrences` view)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from labnotes.queries.filters import matcher, parse_day, select_notes, status_char
+from labnotes.parse.model import Entry
+from labnotes.queries.filters import QueryError, matcher, parse_day, select_notes, status_char
+from labnotes.tasks import Occurrence, Routine, Task, TaskBook, link_tasks
+from labnotes.tasks.identity import routine_keys
 from labnotes.vault import VaultIndex
 
 @dataclass(slots=True)
@@ -45,3 +53,164 @@ def tasks(
             continue
         rows.append(TaskRow(t.note, t.day, item.line, item.task or "", item.text, list(item.section), t.task_depth, t.task_parent))
     return rows
+
+
+# -- each task once ------------------------------------------------------------------------------
+#
+# The rows above are lines. Below, a task is one thing across the notes it was carried through
+# (labnotes.tasks.identity): listings show it once, with its age and where it lives now.
+
+_BOOKS: "weakref.WeakKeyDictionary[VaultIndex, TaskBook]" = weakref.WeakKeyDictionary()
+
+
+def template_tasks(idx: VaultIndex) -> list[str]:
+    """The task texts of the vault's daily template (empty when it has none)."""
+    rel = idx.template
+    if rel is None or rel not in idx.notes:
+        return []
+    return [i.text for i in idx.notes[rel].list_items if i.task is not None]
+
+
+def task_book(idx: VaultIndex, *, extra_routines: Iterable[str] = ()) -> TaskBook:
+    """Every task and routine of the vault, computed once per index (extra_routines: more
+    template task texts, e.g. the template's older versions)."""
+    extra = tuple(extra_routines)
+    if not extra and idx in _BOOKS:
+        return _BOOKS[idx]
+    book = link_tasks(idx.task_occurrences(), routines=routine_keys([*template_tasks(idx), *extra]))
+    if not extra:
+        _BOOKS[idx] = book
+    return book
+
+
+def list_tasks(
+    idx: VaultIndex,
+    *,
+    status: str | None = None,
+    section: str | None = None,
+    note: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    done_since: str | None = None,
+    grep: str | None = None,
+    placeholders: bool = False,
+    book: TaskBook | None = None,
+    today: dt.date | None = None,
+) -> list[Task]:
+    """Each task once, oldest first (by the day done, for `done_since`). By default the tasks not done (any status but done and
+    cancelled); `status` picks a current status instead (`any` for all); `done_since` the tasks
+    done on or after that day. `since` / `until` keep tasks seen in that span; `note` those with a
+    line in that note; `section` and `grep` look at where and how the task stands now."""
+    book = book or task_book(idx)
+    want = status_char(status)
+    since_day = parse_day(since, "--since", today=today)
+    until_day = parse_day(until, "--until", today=today)
+    done_day = parse_day(done_since, "--done-since", today=today)
+    match = matcher(grep)
+    section_key = section.casefold() if section else None
+    in_note = None
+    if note:
+        in_note = idx.find_note(note)
+        if in_note is None:
+            raise QueryError(f"no note {note!r} in the vault")
+    out = []
+    for t in book.tasks:
+        if t.kind == "placeholder" and not placeholders:
+            continue
+        if done_day is not None:
+            if t.done_on is None or t.done_on < done_day:
+                continue
+        elif status is None:
+            if t.closed:
+                continue
+        elif want is not None and t.status != want and not (want == "x" and t.status == "X"):
+            continue
+        first, last = t.first_seen, t.last_seen
+        if since_day and (last is None or last < since_day):
+            continue
+        if until_day and (first is None or first > until_day):
+            continue
+        if in_note is not None and all(o.note != in_note for o in t.occurrences):
+            continue
+        if section_key and not any(section_key in s.casefold() for s in t.latest.section):
+            continue
+        if not match(t.text):
+            continue
+        out.append(t)
+    if done_day is not None:
+        return sorted(out, key=lambda t: (t.done_on, _age_order(t)))
+    return sorted(out, key=_age_order)
+
+
+def _age_order(t: Task) -> tuple[int, str, str, int]:
+    first = t.first_seen
+    o = t.occurrences[0]
+    return (0 if first else 1, first.isoformat() if first else "", o.note, o.line)
+
+
+def routines(idx: VaultIndex, *, book: TaskBook | None = None) -> list[Routine]:
+    """The daily template's tasks, each with its record across the daily notes."""
+    return (book or task_book(idx)).routines
+
+
+def find_task(idx: VaultIndex, ref: str, *, book: TaskBook | None = None) -> Task:
+    """A task by its id (`2024-12-01#a3e971`), its Tasks `🆔` or block id, or `NOTE:LINE` of any of
+    its lines. QueryError, saying what was looked for, otherwise."""
+    book = book or task_book(idx)
+    found = book.find(ref.strip())
+    if found is not None:
+        return found
+    name, sep, line = ref.strip().rpartition(":")
+    if sep and name and line.isdigit():
+        rel = idx.find_note(name)
+        if rel is None:
+            raise QueryError(f"no note {name!r} in the vault")
+        at = book.by_place.get((rel, int(line)))
+        if at is not None:
+            return at
+        routine = book.routine_at.get((rel, int(line)))
+        if routine is not None:
+            raise QueryError(f"{rel}:{line} is the daily routine {routine.text!r}: see `labnotes routines`")
+        raise QueryError(f"no task at {rel}:{line}")
+    raise QueryError(f"no task {ref!r}: give a task id (from `labnotes tasks`) or NOTE:LINE")
+
+
+@dataclass(slots=True)
+class TaskLife:
+    """One task's life: its lines in time order, its status changes, sub-tasks and log entries."""
+
+    task: Task
+    changes: list[tuple[Occurrence, str | None]]  # (the occurrence with a new status, the status before)
+    subtasks: list[Task]
+    entries: list[tuple[str, Entry]]  # (note, entry) of the log entries under any of its lines, in time order
+
+
+def task_life(idx: VaultIndex, task: Task, *, book: TaskBook | None = None) -> TaskLife:
+    """What `labnotes task` shows; reads only the notes the task has lines in."""
+    book = book or task_book(idx)
+    entries: list[tuple[str, Entry]] = []
+    for rel in dict.fromkeys(o.note for o in task.occurrences):
+        if rel not in idx.notes or not idx.facts[rel].entries:
+            continue
+        n = idx.notes[rel]
+        items = {i.line: i for i in n.list_items}
+        spans = [(o.line, items[o.line].end_line) for o in task.occurrences if o.note == rel and o.line in items]
+        # Under the task's item at any depth: a debugging log nests under the sub-items it tries.
+        entries.extend((rel, e) for e in n.entries if any(a <= e.line <= b for a, b in spans))
+    entries.sort(key=lambda pair: (pair[1].timestamp, pair[0], pair[1].line))
+    subtasks = [book.by_id[s] for s in task.subtasks if s in book.by_id]
+    return TaskLife(task, task.status_changes(), subtasks, entries)
+
+
+def task_counts(idx: VaultIndex, *, book: TaskBook | None = None) -> dict[str, int]:
+    """What `labnotes index` counts: tasks (each once), the open ones, routines, placeholders, and
+    the task lines they come from."""
+    book = book or task_book(idx)
+    real = book.real()
+    return {
+        "tasks": len(real),
+        "open_tasks": sum(1 for t in real if not t.closed),
+        "routines": len(book.routines),
+        "placeholders": len(book.placeholders()),
+        "task_lines": sum(len(t.occurrences) for t in book.tasks) + sum(len(r.occurrences) for r in book.routines),
+    }

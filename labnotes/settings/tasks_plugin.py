@@ -40,6 +40,18 @@ DEFAULT_STATUSES: tuple[Status, ...] = (
     Status("-", "Cancelled", " ", "CANCELLED"),
 )
 
+# The plugin's own presets (`preset this_file`, `{{preset.this_file}}` in a query), before the vault's.
+DEFAULT_PRESETS: tuple[tuple[str, str], ...] = (
+    ("this_file", "path includes {{query.file.path}}"),
+    ("this_folder", "folder includes {{query.file.folder}}"),
+    ("this_folder_only", "filter by function task.file.folder === query.file.folder"),
+    ("this_root", "root includes {{query.file.root}}"),
+    ("hide_date_fields", "hide due date\nhide scheduled date\nhide start date\nhide created date\nhide done date\nhide cancelled date"),
+    ("hide_non_date_fields", "hide id\nhide depends on\nhide recurrence rule\nhide on completion\nhide priority"),
+    ("hide_query_elements", "hide toolbar\nhide postpone button\nhide edit button\nhide backlinks\nhide task count"),
+    ("hide_everything", "preset hide_date_fields\npreset hide_non_date_fields\npreset hide_query_elements"),
+)
+
 # A symbol no setting names: the plugin's own guess by symbol, every other one is a todo.
 _GUESSED_TYPES = {"x": "DONE", "X": "DONE", "/": "IN_PROGRESS", "-": "CANCELLED"}
 
@@ -62,6 +74,10 @@ class TasksSettings:
     recurrence_on_next_line: bool = False
     remove_scheduled_date_on_recurrence: bool = False
     statuses: tuple[Status, ...] = DEFAULT_STATUSES
+    # Instructions put before every query block that does not say `ignore global query`.
+    global_query: str = ""
+    # Named query instructions: (name, instructions) pairs.
+    presets: tuple[tuple[str, str], ...] = DEFAULT_PRESETS
     # What was wrong with data.json, when something was; the fields above are then defaults.
     problem: str | None = field(default=None, compare=False)
 
@@ -87,6 +103,9 @@ class TasksSettings:
                 s = self.next_status(s)
         return self.status(" ")
 
+    def preset(self, name: str) -> str | None:
+        return dict(self.presets).get(name)
+
     def is_task(self, body: str) -> bool:
         """Whether a checkbox line's text is a task under the global filter."""
         return not self.global_filter or self.global_filter in body
@@ -110,7 +129,7 @@ def settings_from_data(data: Any) -> TasksSettings:
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
     values: dict[str, Any] = {"present": True}
-    for key, name in (("globalFilter", "global_filter"), ("taskFormat", "task_format")):
+    for key, name in (("globalFilter", "global_filter"), ("taskFormat", "task_format"), ("globalQuery", "global_query")):
         if key in data:
             if not isinstance(data[key], str):
                 raise ValueError(f"{key}: expected text, got {data[key]!r}")
@@ -145,6 +164,11 @@ def settings_from_data(data: Any) -> TasksSettings:
                     statuses.append(s)
         if statuses:
             values["statuses"] = tuple(statuses)
+    presets = data.get("presets")
+    if presets is not None:
+        if not isinstance(presets, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in presets.items()):
+            raise ValueError("presets: expected an object of names and instruction texts")
+        values["presets"] = tuple(presets.items())
     return TasksSettings(**values)
 
 

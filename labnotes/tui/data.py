@@ -45,6 +45,13 @@ class VaultData:
     first_notes: list[str] = field(default_factory=list)
     threads: list[Thread] = field(default_factory=list)
 
+    @property
+    def is_sample(self) -> bool:
+        """The bundled sample vault: every write into it warns (it is labnotes' own copy)."""
+        from labnotes.settings.locations import SAMPLE_VAULT
+
+        return self.vault == SAMPLE_VAULT.resolve()
+
     def experiments_for(self, entry_id: str) -> list[Experiment]:
         return self.registry.for_entry(entry_id) if self.registry else []
 

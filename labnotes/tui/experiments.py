@@ -13,16 +13,28 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual_plotext import PlotextPlot
 
 from labnotes.lab.registry import Experiment
 from labnotes.tui.data import VaultData
+from labnotes.tui.figures import figures
 from labnotes.tui.runner import verdict
 from labnotes.tui.messages import OpenNote, RunRequest
 from labnotes.tui.text import VERDICT_STYLES, inline, stamp
 
 
 class ExperimentList(OptionList):
-    BINDINGS = [Binding("r", "run", "Run experiment")]
+    BINDINGS = [
+        Binding("r", "run", "Run experiment"),
+        Binding("f", "app.toggle_size", "Quick/full"),
+        Binding("g", "next_figure", "Next figure"),
+    ]
+
+    class NextFigure(Message):
+        """`g`: chart the last run's next figure."""
+
+    def action_next_figure(self) -> None:
+        self.post_message(self.NextFigure())
 
     class RunHighlighted(Message):
         """`r` on the list: the view (which knows the entries) asks for the run."""
@@ -35,6 +47,7 @@ class ExperimentsView(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: VaultData | None = None
+        self.figure = 0  # which of the last run's figures the chart shows
 
     def compose(self) -> ComposeResult:
         yield ExperimentList(id="exp-list")
@@ -44,8 +57,11 @@ class ExperimentsView(Horizontal):
             yield OptionList(id="exp-entries")
             yield Label("runs", classes="heading")
             yield DataTable(id="exp-runs", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="exp-figure-title", classes="heading")
+            yield PlotextPlot(id="exp-figure")
 
     def on_mount(self) -> None:
+        self.query_one("#exp-figure", PlotextPlot).theme = "clear"
         self.query_one("#exp-runs", DataTable).add_columns("run", "ended (UTC)", "device", "size", "verdict", "took")
 
     def focus_main(self) -> None:
@@ -122,6 +138,7 @@ class ExperimentsView(Horizontal):
             entries.add_option(Option(label, id=f"{rel}:{e.line}"))
         if not entries.option_count:
             entries.add_option(Option(Text("(none)", "dim"), disabled=True))
+        self._chart(exp.id)
         table = self.query_one("#exp-runs", DataTable)
         table.clear()
         for r in reversed(self.data.runs_of(exp.id)):
@@ -134,3 +151,42 @@ class ExperimentsView(Horizontal):
                 Text(said, VERDICT_STYLES.get(said, "bold #f7768e")),
                 f"{r.get('duration_s', 0):.1f} s",
             )
+
+    @on(ExperimentList.NextFigure)
+    def _next_figure(self, event: ExperimentList.NextFigure) -> None:
+        event.stop()
+        exp = self.selected()
+        if exp is not None:
+            self.figure += 1
+            self._chart(exp.id)
+
+    def _chart(self, exp_id: str) -> None:
+        """The newest run's figures, variant against variant (buggy against fixed), one at a time."""
+        assert self.data is not None
+        title = self.query_one("#exp-figure-title", Label)
+        chart = self.query_one("#exp-figure", PlotextPlot)
+        last = next((r for r in reversed(self.data.runs_of(exp_id)) if isinstance(r.get("result"), dict)), None)
+        found = figures(last.get("result")) if last else []
+        chart.display = bool(found)
+        if not found:
+            title.update(Text("no figures yet: r runs it" if last is None else "", "dim"))
+            return
+        fig = found[self.figure % len(found)]
+        title.update(Text.assemble(("figure ", "bold"), (fig.name, "bold #7dcfff"),
+                                   (f"  {self.figure % len(found) + 1}/{len(found)} · g next · run {last.get('run_id')}", "dim")))  # fmt: skip
+        plt = chart.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if fig.spread > 1e3:
+            plt.yscale("log")
+        xs = list(range(1, len(fig.points) + 1))
+        for (name, values), color in zip(fig.variants.items(), VARIANT_COLORS):
+            shown = [(x, v) for x, v in zip(xs, values) if v is not None and (v > 0 or fig.spread <= 1e3)]
+            if shown:
+                plt.plot([x for x, _ in shown], [v for _, v in shown], label=name, marker="braille", color=color)
+        plt.xticks(xs, fig.points)
+        chart.refresh()
+
+
+# Variants in the order the experiment names them: the buggy one first in red, the fix in green.
+VARIANT_COLORS = [(247, 118, 142), (158, 206, 106), (122, 162, 247), (224, 175, 104)]

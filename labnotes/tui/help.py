@@ -13,9 +13,15 @@ HELP = """\
 
 | key | anywhere |
 | --- | --- |
-| `1` … `5` | Tasks · Timeline · Notes · Experiments · Metrics |
+| `1` … `5` | Tasks · Timeline · Notes · Experiments · Metrics (the tabs show the numbers) |
+| `ctrl+p` · `o` | quick switcher: notes by name, alias or path, headings, tasks, entries (fuzzy) |
+| `ctrl+f` | search the text of every note; `enter` jumps to the line |
+| `a` | add a task to today's daily note (made from the template when missing), in a section you pick |
+| `e` | add a log entry, stamped now in the vault's own stamp form, under the selected task or entry |
+| `E` | open the note in `$EDITOR` at the selected line; the UI shows your edit when you return |
 | `f` | reruns: quick on the CPU ⇄ full size on the best device |
-| `x` | stop the running experiment (Ctrl-C to it) |
+| `x` | stop the running experiment (Ctrl-C to it); the run reads "stopped" |
+| `c` | close the run panel (a good run closes it by itself after a few seconds) |
 | `?` | this help · `q` quit |
 
 | key | Tasks |
@@ -28,18 +34,22 @@ HELP = """\
 | --- | --- |
 | `r` | rerun the selected entry's (or the highlighted) experiment |
 | `enter` | open the note at the entry |
+| `g` | Experiments: chart the last run's next figure (variant against variant) |
 
 In the timeline, `⚗ id ✓` is an experiment whose last run reproduced the bug; `≠` ran but did not
-reproduce it, `!` failed or was stopped, `·` never ran. `✗` marks a rejected (struck) hypothesis,
-`★` a finding (highlighted text).
+reproduce it, `■` was stopped, `!` failed, `·` never ran. `✗` marks a rejected (struck)
+hypothesis, `★` a finding (highlighted text).
 
 | key | Notes |
 | --- | --- |
-| `enter` | open the note, or follow the link, under the cursor (a click on a link follows it too) |
+| `↑` `↓` `pgup` `pgdn` | move the line cursor |
+| `←` `→` | pick a link on the cursor's line |
+| `enter` | follow the link under the cursor, else open the line's task (Tasks) or entry (Timeline) |
+| `/` | search the text of every note |
 | `backspace` | back to where you were |
-| `o` · `l` | the notes list · the links and backlinks list |
+| `n` · `l` | the notes list · the links and backlinks list (hidden below 110 columns until asked for) |
 
-A note changed on disk (in Obsidian, say) shows here within a few seconds.
+A note changed on disk (in Obsidian, an editor, a `git checkout`) shows here within a second.
 """
 
 

@@ -1,4 +1,5 @@
-"""The Metrics view: each column of the daily life table over time, as a sparkline.
+"""The Metrics view: each column of the daily life table over time, as a chart with dates on the
+x axis and the column's own unit (a time of day, a number) on the y axis (textual-plotext).
 
 Bedtime, wake time and weight come first; any other column that holds numbers or times follows.
 A bedtime after midnight counts as late evening (00:45 is 24:45), so a late night is a peak in
@@ -14,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Label, Sparkline
+from textual.widgets import Label
 
 from labnotes.queries.metrics import metrics
 from labnotes.tui.data import VaultData
@@ -76,6 +77,30 @@ def series(columns: list[str], rows: list[dict[str, Any]]) -> list[Series]:
     return sorted(out, key=rank)
 
 
+def time_ticks(s: Series, count: int = 4) -> tuple[list[float], list[str]]:
+    """y ticks for a time series: whole hours across its range, written `23:00`, `00:30`."""
+    low, high = min(s.values), max(s.values)
+    step = max(30.0, round((high - low) / count / 30) * 30 or 30)
+    first = (low // step) * step
+    ticks = [first + k * step for k in range(int((high - first) // step) + 2)]
+    return ticks, [s.show(t) for t in ticks]
+
+
+def draw_series(plt, s: Series) -> None:
+    """One life-table column on a plotext plot: its days on the x axis, its values on y."""
+    plt.clear_data()
+    plt.clear_figure()
+    plt.date_form("Y-m-d")
+    plt.plot(s.days, s.values, marker="braille", color=(122, 162, 247))
+    if len(s.values) <= 40:
+        plt.scatter(s.days, s.values, marker="dot", color=(224, 175, 104))
+    if s.kind == "time":
+        plt.yticks(*time_ticks(s))
+    step = max(1, len(s.days) // 4)
+    shown = s.days[::step]
+    plt.xticks(shown, [d[5:] if len(shown) > 2 else d for d in shown])
+
+
 class MetricsView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label("", id="metrics-summary", classes="summary")
@@ -84,6 +109,8 @@ class MetricsView(VerticalScroll):
         self.focus()
 
     def show(self, data: VaultData) -> None:
+        from textual_plotext import PlotextPlot
+
         for old in self.query(".metric"):
             old.remove()
         summary = self.query_one("#metrics-summary", Label)
@@ -102,6 +129,8 @@ class MetricsView(VerticalScroll):
             head = Text.assemble((s.name, "bold"), "  ",
                                  (f"last {s.show(last)}  min {s.show(low)}  max {s.show(high)}  ({len(s.values)} days)", "dim"))  # fmt: skip
             widgets.append(Label(head, classes="metric metric-head"))
-            widgets.append(Sparkline(s.values, classes="metric"))
-            widgets.append(Label(Text(f"{s.days[0]}{' ' * 4}…{' ' * 4}{s.days[-1]}", "dim"), classes="metric metric-axis"))
+            chart = PlotextPlot(classes="metric metric-chart")
+            chart.theme = "clear"  # a fixed theme: "auto" takes the app's colours a frame late, at random
+            draw_series(chart.plt, s)
+            widgets.append(chart)
         self.mount_all(widgets)

@@ -1,8 +1,9 @@
-"""The Notes view: a note drawn as Markdown, its links to follow, its backlinks, and a way back.
+"""The Notes view: a note's text with a line cursor, its links to follow, its backlinks, and a way back.
 
 Left, every note of the vault; middle, the open note; right, where it links to and what links
-to it. Following a link (enter on the right, or a click in the text) opens the target at its
-heading; `backspace` returns to where you were, as a browser's back does.
+to it. `enter` in the text follows the link under the cursor (`left`/`right` pick one), or opens
+the task or entry of that line in its view; a click on a link follows it; `backspace` returns to
+where you were, as a browser's back does. At 80 columns the side lists hide until `n` or `l`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Label, Markdown, OptionList
-from textual.widgets.markdown import MarkdownBlock
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from labnotes.queries.links import backlinks
 from labnotes.parse.model import Link, Note
-from labnotes.tui import notemd
 from labnotes.tui.data import VaultData, note_order
+from labnotes.tui.notelines import note_lines, query_rows
+from labnotes.tui.notetext import NoteText
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +32,27 @@ class Visit:
     line: int
 
 
-class NoteMarkdown(Markdown):
-    """The note's Markdown; links are handled here, never opened in a browser."""
+@dataclass
+class OpenTask(Message):
+    """Show the task at `rel`:`line` in the Tasks view (enter on a task line of a note)."""
+
+    rel: str
+    line: int
+
+
+@dataclass
+class OpenEntry(Message):
+    """Show the entry at `rel`:`line` in the Timeline view (enter on an entry line of a note)."""
+
+    rel: str
+    line: int
 
 
 class NotesView(Vertical):
     BINDINGS = [
         Binding("backspace", "back", "Back"),
-        Binding("o", "focus_list", "Notes list"),
+        Binding("slash", "app.search", "Search", key_display="/"),
+        Binding("n", "focus_list", "Notes list"),
         Binding("l", "focus_links", "Links"),
     ]
 
@@ -53,18 +68,35 @@ class NotesView(Vertical):
             yield OptionList(id="note-list")
             with Vertical(id="note-main"):
                 yield Label("", id="note-title", classes="summary")
-                with VerticalScroll(id="note-scroll"):
-                    yield NoteMarkdown("", id="note-body", open_links=False)
+                yield NoteText(id="note-text")
+                yield Label("", id="note-hint", classes="hint")
             yield OptionList(id="note-links")
 
+    def on_mount(self) -> None:
+        self.query_one("#note-text").display = False
+        self.query_one("#note-hint", Label).update(HINT)
+
     def focus_main(self) -> None:
-        target = "#note-scroll" if self.current else "#note-list"
+        target = "#note-text" if self.current else "#note-list"
+        if target == "#note-list":
+            self.set_class(True, "-show-list")
         self.query_one(target).focus()
 
     def action_focus_list(self) -> None:
+        # At 80 columns the list hides; `n` shows it, and `n` again (in it) hides it.
+        if self.has_class("-show-list") and self.query_one("#note-list").has_focus and self.current:
+            self.set_class(False, "-show-list")
+            self.query_one("#note-text").focus()
+            return
+        self.set_class(True, "-show-list")
         self.query_one("#note-list").focus()
 
     def action_focus_links(self) -> None:
+        if self.has_class("-show-links") and self.query_one("#note-links").has_focus and self.current:
+            self.set_class(False, "-show-links")
+            self.query_one("#note-text").focus()
+            return
+        self.set_class(True, "-show-links")
         self.query_one("#note-links").focus()
 
     def show(self, data: VaultData) -> None:
@@ -77,6 +109,8 @@ class NotesView(Vertical):
         if not rels:
             self.query_one("#note-title", Label).update("This vault has no notes yet.")
         notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=LIST_CELLS["note-list"]), id=rel) for rel in rels])
+        if rels and notes.highlighted is None:
+            notes.highlighted = 0  # a list that gets focus shows where its cursor is
         if self.current is not None:
             if self.current.rel in data.index.notes:
                 self.call_later(self._draw, self.current, False)
@@ -93,6 +127,7 @@ class NotesView(Vertical):
         if remember and self.current is not None:
             self.history.append(Visit(self.current.rel, self._top_line()))
         self.current = Visit(rel, line)
+        self.set_class(False, "-show-list")  # at 80 columns the list gives the note its width back
         self.call_later(self._draw, self.current, True)
 
     def action_back(self) -> None:
@@ -102,7 +137,7 @@ class NotesView(Vertical):
         self.current = self.history.pop()
         self.call_later(self._draw, self.current, True)
 
-    async def _draw(self, visit: Visit, scroll: bool) -> None:
+    def _draw(self, visit: Visit, scroll: bool) -> None:
         assert self.data is not None and self.data.index is not None
         index = self.data.index
         path = self.data.vault / visit.rel
@@ -117,37 +152,48 @@ class NotesView(Vertical):
             Text.assemble((visit.rel, "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
                           (f"  ← {len(self.history)}" if self.history else "", "dim"))  # fmt: skip
         )
-        md = self.query_one(NoteMarkdown)
-        await md.update(notemd.render(source, self.note))
+        self._resolved = {k for k, link in enumerate(self.note.links) if link.kind != "wiki" or index.resolve(link, visit.rel).ok}
+        text = self.query_one(NoteText)
+        text.display = True
+        self.query_one("#note-hint").display = False
+        lines = query_rows(self._queries(visit.rel, source), note_lines(source, self.note, ok=self._resolved))
+        if scroll:
+            text.set_lines(lines, visit.line)
+        else:  # the same note re-read (changed on disk): the cursor stays where it was
+            keep = text.line
+            text.set_lines(lines, keep)
         self._fill_links(visit.rel)
         note_list = self.query_one("#note-list", OptionList)
         try:
             note_list.highlighted = note_list.get_option_index(visit.rel)
         except Exception:
             pass
-        if scroll:
-            self.call_after_refresh(self.scroll_to_line, visit.line)
 
-    # Not `_scroll_to`: that is Textual's own (private) method with another signature.
+    def selected_place(self) -> tuple[str, int] | None:
+        return (self.current.rel, self.query_one(NoteText).line) if self.current is not None else None
+
+    def _queries(self, rel: str, source: str) -> list:
+        """The note's ```` ```tasks ```` blocks answered over the vault (none: nothing is run)."""
+        if "```tasks" not in source and "~~~tasks" not in source:
+            return []
+        try:
+            from labnotes.queries.taskquery.blocks import run_query_blocks
+        except ImportError:  # a labnotes without task queries
+            return []
+        assert self.data is not None and self.data.index is not None
+        try:
+            return run_query_blocks(self.data.index, rel, text=source)
+        except Exception as exc:  # a query must never keep the note from showing
+            self.notify(f"{rel}: its query blocks could not run: {exc}", severity="warning", markup=False)
+            return []
+
     def scroll_to_line(self, line: int) -> None:
-        """Scroll the open note so that the block holding `line` is at the top."""
-        block = block_at(self.query_one(NoteMarkdown), line)
-        scroller = self.query_one("#note-scroll", VerticalScroll)
-        if block is None or line <= 1:
-            scroller.scroll_home(animate=False)
-            return
-        scroller.scroll_to_widget(block, animate=False, top=True)
+        """Put the cursor on `line` of the open note, that line at the top."""
+        self.query_one(NoteText).go_to_line(line)
 
     def _top_line(self) -> int:
-        """The note line at the top of the view now: where back returns to."""
-        md = self.query_one(NoteMarkdown)
-        scroller = self.query_one("#note-scroll", VerticalScroll)
-        top = scroller.scroll_offset.y + scroller.region.y
-        best = 1
-        for block in md.query(MarkdownBlock):
-            if block.region.y <= top and block.source_range:
-                best = max(best, block.source_range[0] + 1)
-        return best if scroller.scroll_offset.y else 1
+        """The note line under the cursor: where back returns to."""
+        return self.query_one(NoteText).line
 
     def _fill_links(self, rel: str) -> None:
         assert self.data is not None and self.data.index is not None and self.note is not None
@@ -157,8 +203,7 @@ class NotesView(Vertical):
         options: list[Option | None] = [Option(Text("links", "bold"), disabled=True)]
         wiki = [(k, link) for k, link in enumerate(self.note.links) if link.kind == "wiki"]
         for k, link in wiki:
-            res = index.resolve(link, rel)
-            style = "" if res.ok else "dim strike"
+            style = "" if k in self._resolved else "dim strike"
             options.append(Option(one_line(("↪ " if link.embed else "→ ", "#7aa2f7"), (link_name(link), style)), id=f"out:{k}"))
         if not wiki:
             options.append(Option(Text("(none)", "dim"), disabled=True))
@@ -170,6 +215,9 @@ class NotesView(Vertical):
             options.append(Option(one_line(("← ", "#9ece6a"), name, (f":{row.line}", "dim")), id=f"in:{n}"))
         self._backlinks = back
         out.add_options(options)
+        first = next((n for n, o in enumerate(options) if o is not None and not o.disabled), None)
+        if first is not None:
+            out.highlighted = first - sum(1 for o in options[:first] if o is None)
 
     # -- following links ----------------------------------------------------------------------
 
@@ -184,19 +232,31 @@ class NotesView(Vertical):
             return
         self.open(res.rel, res.block_line or res.heading_line or 1)
 
-    @on(Markdown.LinkClicked)
-    def _clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(NoteText.Activated)
+    def _activated(self, event: NoteText.Activated) -> None:
+        """enter in the text: the link under the cursor, else the line's task or entry."""
         event.stop()
-        k = notemd.link_index(event.href)
-        if k is not None and self.note is not None and 0 <= k < len(self.note.links):
-            self.follow(self.note.links[k])
-        elif "://" in event.href:
-            self.app.open_url(event.href)
+        if self.note is None or self.current is None:
+            return
+        if event.task is not None:
+            self.post_message(OpenTask(*event.task))
+            return
+        if event.link is not None and 0 <= event.link < len(self.note.links):
+            self.follow(self.note.links[event.link])
+            return
+        rel = self.current.rel
+        if any(e.line == event.line for e in self.note.entries):
+            self.post_message(OpenEntry(rel, event.line))
+        elif any(item.line == event.line and item.task is not None for item in self.note.list_items):
+            self.post_message(OpenTask(rel, event.line))
+        else:
+            self.notify("No link, task or entry on this line.", timeout=2)
 
     @on(OptionList.OptionSelected, "#note-list")
     def _picked_note(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and (self.current is None or event.option.id != self.current.rel):
             self.open(event.option.id)
+            self.query_one(NoteText).focus()  # the list may hide now (80 columns): keys go to the note
 
     @on(OptionList.OptionSelected, "#note-links")
     def _picked_link(self, event: OptionList.OptionSelected) -> None:
@@ -207,6 +267,9 @@ class NotesView(Vertical):
             row = self._backlinks[int(n)]
             self.open(row.note, row.line)
 
+
+HINT = ("Pick a note: ctrl+p or o finds one by name, heading, task or entry; / searches the text; "
+        "n lists every note.")
 
 # Cells a row of the side lists may take: their CSS width less border, padding and scrollbar.
 LIST_CELLS = {"note-list": 24 - 6, "note-links": 30 - 6}
@@ -225,19 +288,3 @@ def link_name(link: Link) -> str:
         return link.alias
     anchor = link.heading or (f"^{link.block}" if link.block else None)
     return f"#{anchor} · {link.target}" if anchor else link.target
-
-
-def block_at(md: Markdown, line: int) -> MarkdownBlock | None:
-    """The innermost block whose source holds 1-based `line` (or the first one after it)."""
-    best: MarkdownBlock | None = None
-    after: MarkdownBlock | None = None
-    for block in md.query(MarkdownBlock):
-        start, end = block.source_range
-        if start == end == 0:
-            continue
-        if start < line <= end:
-            if best is None or (end - start) <= (best.source_range[1] - best.source_range[0]):
-                best = block
-        elif start >= line and after is None:
-            after = block
-    return best or after

@@ -1,7 +1,9 @@
 """The run panel: an experiment running in a thread worker, its output streaming into a log.
 
 The worker wraps `labnotes.tui.runner.rerun` (the runner's subprocess function plus the run
-record); the UI thread only ever receives lines, ticks and the finished record.
+record); the UI thread only ever receives lines, ticks and the finished record. The panel takes
+rows from every view, so it goes away: `c` closes it, and a run that went well closes it by
+itself after `CLOSE_AFTER_S` (a failure stays until read).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Label, Log, ProgressBar
 from textual.worker import get_current_worker
 
@@ -24,13 +27,17 @@ from labnotes.tui import runner
 from labnotes.tui.text import verdict_text
 
 
+# How long a successful run's verdict stays on screen before the panel gives its rows back.
+CLOSE_AFTER_S = 8.0
+
+
 def describe(options: RunOptions) -> str:
     return f"{'quick' if options.quick else 'full size'} · {options.device}"
 
 
 @dataclass
 class RunSettings:
-    experiments_dir: Path
+    experiments_dir: Path | None  # None: the vault names no experiments folder
     repo_root: Path
     run_log: Path | None = None
     # The UI's default: the small variant on the CPU, so a rerun takes seconds, not minutes.
@@ -42,11 +49,18 @@ class RunPanel(Vertical):
     class Finished(Message):
         records: list[dict[str, Any]]
 
+    class Closed(Message):
+        """The panel hid: the app updates which keys the footer shows."""
+
     def __init__(self, settings: RunSettings, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.settings = settings
         self.running = False
         self._proc: subprocess.Popen | None = None
+        # Set by `x`: what the experiment prints on stderr from then on is Python's
+        # KeyboardInterrupt traceback, which says nothing the word "stopped" does not.
+        self._stopping = False
+        self._close_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="run-head"):
@@ -60,6 +74,8 @@ class RunPanel(Vertical):
         if self.running:
             return False
         self.running = True
+        self._stopping = False
+        self._cancel_close()
         self.display = True
         self.query_one(Log).clear()
         self.query_one("#run-progress", ProgressBar).display = True
@@ -88,6 +104,7 @@ class RunPanel(Vertical):
                     exp, options, target=target, entry_ids=entry_ids,
                     repo_root=self.settings.repo_root, log=self.settings.run_log,
                     on_output=lambda text: self.app.call_from_thread(log.write, text),
+                    on_error=lambda text: None if self._stopping else self.app.call_from_thread(log.write, text),
                     on_start=self._started,
                     tick=lambda s: self.app.call_from_thread(elapsed.update, f"{int(s) // 60}:{int(s) % 60:02d}"),
                 )  # fmt: skip
@@ -106,6 +123,10 @@ class RunPanel(Vertical):
                                    (f"  {r.get('duration_s', 0):.1f} s  run {r.get('run_id')}", "dim"))
                      for r in records]  # fmt: skip
             self._status(Text("\n").join(parts) if parts else "not run")
+            if self._stopping:
+                log.write("\n— stopped (x) —\n")
+            elif records and all(r.get("status") == "ok" for r in records):
+                self._close_timer = self.set_timer(CLOSE_AFTER_S, self.close)
             self.post_message(self.Finished(records))
 
         def thread() -> None:
@@ -128,10 +149,27 @@ class RunPanel(Vertical):
     def _started(self, proc: subprocess.Popen) -> None:
         self._proc = proc
 
-    def stop(self) -> None:
-        """Ctrl-C to the running experiment (it records itself as interrupted)."""
-        if self._proc is not None:
-            runner.stop(self._proc)
+    def stop(self) -> bool:
+        """Ctrl-C to the running experiment (it records itself as interrupted); False when
+        nothing runs."""
+        if self._proc is None:
+            return False
+        self._stopping = True
+        runner.stop(self._proc)
+        self._status(Text("stopping …", "bold #e0af68"))
+        return True
+
+    def close(self) -> None:
+        """Give the panel's rows back to the views (a running experiment keeps it open)."""
+        self._cancel_close()
+        if not self.running:
+            self.display = False
+            self.post_message(self.Closed())
+
+    def _cancel_close(self) -> None:
+        if self._close_timer is not None:
+            self._close_timer.stop()
+            self._close_timer = None
 
 
 def _verdict_text(record: dict[str, Any]) -> Text:

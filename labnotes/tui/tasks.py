@@ -49,6 +49,11 @@ class Filters:
 
 
 class TaskTree(Tree[object]):
+    def on_resize(self) -> None:
+        # The run panel opening takes rows: the cursor's row must stay in view.
+        if self.cursor_line >= 0:
+            self.call_after_refresh(self.scroll_to_line, self.cursor_line, False)
+
     BINDINGS = [
         Binding("space", "toggle_task", "Toggle task"),
         Binding("enter", "open_note", "Open note"),
@@ -102,7 +107,7 @@ class TasksView(Vertical):
             yield Label("status", classes="filter-label")
             yield Select(STATUS_CHOICES, value="any", allow_blank=False, id="task-status")
             yield Label("section", classes="filter-label")
-            yield Input(placeholder="科研 …", id="task-section")
+            yield Input(placeholder="any section", id="task-section")
             yield Label("text", classes="filter-label")
             yield Input(placeholder="words or regex  ( / )", id="task-text")
         yield Label("", id="task-summary", classes="summary")
@@ -209,6 +214,7 @@ class TasksView(Vertical):
         if node is not None and node.data is row:
             node.set_label(task_label(row))
         self.notify(f"{row.note}:{row.line}  [{result.old}] → [{result.new}]", markup=False)
+        warn_if_sample(self.app, self.data)
         self.post_message(self.Edited(row.note))
 
     @on(Input.Submitted)
@@ -217,6 +223,20 @@ class TasksView(Vertical):
 
     def focus_main(self) -> None:
         self.query_one(TaskTree).focus()
+
+    def selected_place(self) -> tuple[str, int] | None:
+        node = self.query_one(TaskTree).cursor_node
+        return place_of(node.data) if node is not None else None
+
+    def select(self, rel: str, line: int) -> bool:
+        """Cursor on the task at `rel`:`line`, its note unfolded; False when the tree lacks it."""
+        tree = self.query_one(TaskTree)
+        for node in tree.root.children:
+            if isinstance(node.data, Place) and node.data.rel == rel:
+                if rel in self._pending and self.data is not None:
+                    add_tasks(node, self.data, self._pending.pop(rel))
+                node.expand()
+        return select_place(tree, (rel, line))
 
 
 def fill(tree: Tree[object], data: VaultData, rows: list[TaskRow], opened: set[str] = frozenset()) -> dict[str, list[TaskRow]]:
@@ -273,6 +293,14 @@ def add_tasks(note_node: TreeNode[object], data: VaultData, note_rows: list[Task
             node.allow_expand = False
 
 
+def warn_if_sample(widget, data: VaultData) -> None:
+    """Every write into the bundled sample vault says so, as the CLI's `toggle` and `new` do."""
+    if data.is_sample:
+        widget.notify(f"This is the bundled sample vault ({data.vault}): the edit changed labnotes' own copy. "
+                      "Start with `labnotes tui --vault DIR` for yours.", title="Sample vault",
+                      severity="warning", markup=False)  # fmt: skip
+
+
 def task_label(row: TaskRow) -> Text:
     style = "dim" if row.status in ("x", "X", "-") else ""
     return Text.assemble(checkbox(row.status), " ", inline(row.text or "(empty)", style), (f"  :{row.line}", "dim"))
@@ -294,7 +322,7 @@ def toggle_shown(data: VaultData, row: TaskRow) -> ToggleResult:
     return result
 
 
-def select_place(tree: Tree[object], place: tuple[str, int]) -> None:
+def select_place(tree: Tree[object], place: tuple[str, int]) -> bool:
     """Put the cursor back on the row for `place`, when it is still shown (the deepest such row:
     a task rather than the section heading that starts on the same line)."""
     found = None
@@ -307,4 +335,7 @@ def select_place(tree: Tree[object], place: tuple[str, int]) -> None:
     _ = tree.last_line  # lays out the lines, so the node's line is known
     if found is not None and found.line >= 0:
         tree.move_cursor(found)
+        tree.scroll_to_node(found, animate=False)
+        return True
+    return False
 

@@ -17,10 +17,14 @@ __all__ = ["VERDICT_STYLES", "checkbox", "duration", "inline", "pad", "stamp", "
 
 # One alternative per construct; the first that matches at a position wins.
 _INLINE = re.compile(
-    r"<mark\b[^>]*>(?P<mark>.*?)</mark>"
+    r"\\(?P<esc>[!-/:-@\[-`{-~])"  # `\[` is a bracket the writer did not want read as Markdown
+    r"|(?P<br><br\s*/?>)"
+    r"|(?P<block>\s\^[A-Za-z0-9-]+\s*$)"  # a block id `^abc123` ends the line: a target, not text
+    r"|<mark\b[^>]*>(?P<mark>.*?)</mark>"
     r"|==(?P<eq>[^=\n]+?)=="
     r"|~~(?P<strike>.+?)~~"
     r"|`(?P<code>[^`\n]+)`"
+    r"|\$(?P<math>[^\s$](?:[^$\n]*[^\s$])?)\$"  # `$x$` as Obsidian reads it: no space inside the dollars
     r"|!?\[\[(?P<wiki>[^\]\n]+)\]\]"
     r"|!?\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)"
     r"|\*\*(?P<bold>[^*\n]+)\*\*"
@@ -33,6 +37,7 @@ STYLES = {
     "eq": "black on #bbfabb",
     "strike": "strike dim",
     "code": "bold #e6a86e",
+    "math": "italic #e6a86e",
     "wiki": "underline #7aa2f7",
     "label": "underline #7aa2f7",
     "bold": "bold",
@@ -61,6 +66,14 @@ def inline(text: str, style: str = "") -> Text:
         kind = m.lastgroup
         if kind is None:  # an unknown tag
             continue
+        if kind == "esc":
+            out.append(m.group("esc"))
+            continue
+        if kind == "br":  # a line break inside a one-line row
+            out.append(" ↵ ", "dim")
+            continue
+        if kind == "block":
+            continue
         if kind == "url":
             kind = "label"
         body = m.group(kind) if kind != "label" else (m.group("label") or m.group("url"))
@@ -77,7 +90,7 @@ def inline(text: str, style: str = "") -> Text:
 
 
 # A run's verdict (`labnotes.lab` says it in words): good news green, a surprise amber, else red.
-VERDICT_STYLES = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68", "never run": "dim"}
+VERDICT_STYLES = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68", "never run": "dim", "stopped": "#e0af68"}
 VERDICT_FAILED_STYLE = "bold #f7768e"
 
 

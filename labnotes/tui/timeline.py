@@ -27,13 +27,19 @@ from labnotes.tui.messages import OpenNote, RunRequest
 from labnotes.tui.text import VERDICT_STYLES, checkbox, duration, inline, pad, stamp
 
 # One mark per verdict in a row; the detail pane below the tree spells it out.
-VERDICT_MARKS = {"reproduced": "✓", "NOT reproduced": "≠", "never run": "·"}
+VERDICT_MARKS = {"reproduced": "✓", "NOT reproduced": "≠", "never run": "·", "stopped": "■"}
 SHOWN_EXPERIMENTS = 2
 
 
 class EntryTree(Tree[object]):
+    def on_resize(self) -> None:
+        # The run panel opening takes rows: the cursor's row must stay in view.
+        if self.cursor_line >= 0:
+            self.call_after_refresh(self.scroll_to_line, self.cursor_line, False)
+
     BINDINGS = [
         Binding("r", "rerun", "Rerun experiment"),
+        Binding("f", "app.toggle_size", "Quick/full"),
         Binding("enter", "open_note", "Open note"),
     ]
 
@@ -91,6 +97,30 @@ class TimelineView(Vertical):
         if target is not None and target.line >= 0:
             tree.move_cursor(target)
         self._describe(tree.cursor_node.data if tree.cursor_node else None)
+
+    def selected_place(self) -> tuple[str, int] | None:
+        node = self.query_one(EntryTree).cursor_node
+        if node is not None and isinstance(node.data, TimelineEntry):
+            return node.data.note, node.data.line
+        if node is not None and isinstance(node.data, Thread) and node.data.line:
+            return node.data.note, node.data.line
+        return None
+
+    def select(self, rel: str, line: int) -> bool:
+        """Cursor on the entry at `rel`:`line`, its note unfolded."""
+        tree = self.query_one(EntryTree)
+        for node in tree.root.children:
+            if node.data == rel:
+                if rel in self._pending and self.data is not None:
+                    add_threads(node, self.data, self._pending.pop(rel))
+                node.expand()
+        found = next((n for n in _walk(tree) if isinstance(n.data, TimelineEntry) and (n.data.note, n.data.line) == (rel, line)), None)
+        _ = tree.last_line
+        if found is None or found.line < 0:
+            return False
+        tree.move_cursor(found)
+        tree.scroll_to_node(found, animate=False)
+        return True
 
     def selected_entry(self) -> TimelineEntry | None:
         node = self.query_one(EntryTree).cursor_node
@@ -157,6 +187,14 @@ def _key(data: object) -> tuple[str, object] | None:
     if isinstance(data, str):
         return ("note", data)
     return None
+
+
+def _walk(tree: Tree[object]):
+    stack = list(reversed(tree.root.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def _find(tree: Tree[object], key: tuple[str, object]) -> object | None:

@@ -148,13 +148,15 @@ def _add_threads(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
 def _add_experiments(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
     try:
         from labnotes.lab.registry import ManifestError, load_registry
-        from labnotes.settings.locations import EXPERIMENTS_DIR
+        from labnotes.settings.locations import experiments_dir
     except ImportError:
         return
-    if not (EXPERIMENTS_DIR / "manifest.yaml").is_file():
+    # The vault's own experiments folder, when its settings name one.
+    folder = experiments_dir(idx.vault, idx.config.experiments)
+    if folder is None or not (folder / "manifest.yaml").is_file():
         return
     try:
-        registry = load_registry(EXPERIMENTS_DIR)
+        registry = load_registry(folder)
     except ManifestError as exc:
         g.graph["problems"] = [str(exc)]
         return

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any, Callable
 import labnotes
 from labnotes.parse.model import Entry, Link, ListItem, Note
 from labnotes.settings.config import VaultConfig, load_config
+from labnotes.tasks.model import Occurrence
 from labnotes.vault.parsing import Job, parse_all
 from labnotes.vault.reading import NoteRow, Reader, TaskItem
+from labnotes.vault.rows import task_tree
 from labnotes.vault.resolve import LinkLike, Resolution, Resolver
 from labnotes.vault.scan import scan_vault
 from labnotes.vault.store import SCHEMA_VERSION, STALE_REBUILD_MIN, Store, StoreError, store_file
@@ -203,7 +205,12 @@ class VaultIndex:
         self.facts: Mapping[str, StoredFacts] = FactsMap(self.reader, self._rows)
         self.attachments = attachments
         self._problems = problems
-        self._warned = [Problem(rel, w.line, w.message, getattr(w, "code", None)) for rel, w in self.reader.warnings()]
+        # A template's `{{date}}` front matter and placeholders are not broken: they are filled in later.
+        self._warned = [
+            Problem(rel, w.line, w.message, getattr(w, "code", None))
+            for rel, w in self.reader.warnings()
+            if not config.is_template(rel)
+        ]
         self.stats = stats
 
     def _reparse(self, rel: str) -> Note | None:
@@ -246,18 +253,34 @@ class VaultIndex:
 
     @cached_property
     def template(self) -> str | None:
-        """The daily template's vault path, when the vault has it: queries leave it out."""
-        return self.find_note(self.config.template)
+        """The daily template's vault path, when the vault has it."""
+        return self.find_note(self.config.template) if self.config.template else None
+
+    @cached_property
+    def templates(self) -> frozenset[str]:
+        """Every note that is a template (in a template folder, or named as one by the settings):
+        indexed, so links to it resolve, but no one's tasks, entries or problems."""
+        found = {rel for rel in self._rows if self.config.is_template(rel)}
+        if self.template is not None:
+            found.add(self.template)
+        return frozenset(found)
+
+    def is_template(self, rel: str) -> bool:
+        return rel in self.templates
 
     def content_notes(self) -> list[str]:
-        """Every note but the template: what tasks, timelines and checks are about."""
-        return [rel for rel in self._rows if rel != self.template]
+        """Every note but the templates: what tasks, timelines and checks are about."""
+        return [rel for rel in self._rows if rel not in self.templates]
 
     # -- entries -----------------------------------------------------------------------------
 
     def entries(self, notes: list[str] | None = None) -> list[tuple[str, Entry]]:
-        """Every entry of the vault (or of `notes`) in time order (ties: note, then line)."""
-        return list(self.reader.entries(note_ids=self._ids(notes)))
+        """Every entry of the vault but the templates' (or of `notes`) in time order (ties: note,
+        then line)."""
+        found = self.reader.entries(note_ids=self._ids(notes))
+        if notes is None and self.templates:
+            return [(rel, e) for rel, e in found if rel not in self.templates]
+        return list(found)
 
     def entries_by_note(self, notes: list[str] | None = None) -> dict[str, list[Entry]]:
         """The entries of each note that has any (or of `notes`), in file order."""
@@ -297,6 +320,22 @@ class VaultIndex:
         empty template placeholders is left out."""
         rels = [rel for rel in self.content_notes() if self._rows[rel].tasks]
         return [(t.note, t.item) for t in self.reader.task_items(note_ids=self._ids(rels))]
+
+    def task_occurrences(self) -> list[Occurrence]:
+        """Every task line of every note but the templates, in note order: its note, day, line,
+        status, text, section, the task above it, block id, Tasks `🆔` and `✅` date.
+
+        Whole-vault task queries read this, never whole notes: one SELECT over the task rows.
+        """
+        days: dict[str, dt.date | None] = {}
+        rels = self.content_notes() if self.templates else None
+        out: list[Occurrence] = []
+        for row in self.reader.task_occurrences(self._ids(rels)):
+            rel = row[0]
+            if rel not in days:
+                days[rel] = self.note_day(rel)
+            out.append(Occurrence(rel, days[rel], *row[1:]))
+        return out
 
     # -- names and links ---------------------------------------------------------------------
 
@@ -368,6 +407,33 @@ class VaultIndex:
         return build_graph(self)
 
 
+def occurrences_of(note: Note, rel: str, day: dt.date | None) -> list[Occurrence]:
+    """The task lines of one parsed note as `Occurrence`s (see `VaultIndex.task_occurrences`)."""
+    blocks = {b.line: b.id for b in note.block_ids}
+    out = []
+    for item, (above, _) in zip(note.list_items, task_tree(note)):
+        if item.task is None:
+            continue
+        fields = item.fields  # None for a checkbox the vault's Tasks global filter leaves out
+        out.append(
+            Occurrence(
+                note=rel,
+                day=day,
+                line=item.line,
+                status=item.task,
+                text=item.text,
+                section=tuple(item.section),
+                parent_line=above,
+                block_id=blocks.get(item.line),
+                task_id=fields.id if fields else None,
+                done_date=fields.done if fields else None,
+                status_type=fields.status_type if fields else None,
+                struck=item.struck,
+            )
+        )
+    return out
+
+
 def fingerprint() -> str:
     """What the stored notes depend on besides the notes: this labnotes, its parser, Python."""
     parts: list[str] = [str(SCHEMA_VERSION), sys.version, labnotes.__version__]
@@ -428,6 +494,7 @@ def build_index(
         store = Store(None, fp, repr(config))
         stats.cache_path = None
     problems.extend(Problem("", 0, w) for w in store.warnings)
+    problems.extend(Problem("", 0, message) for message in config.notices)
 
     known = store.known_notes
     jobs = [

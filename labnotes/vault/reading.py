@@ -134,6 +134,21 @@ class Reader:
         for row in self.conn.execute(sql, args):
             yield TaskItem(row[0], row[1], obj_of(_ITEM, row[4:]), row[2], row[3])
 
+    def task_occurrences(self, note_ids: Iterable[int] | None = None) -> Iterator[tuple[Any, ...]]:
+        """(note, line, status, text, section, task above, block id, 🆔, ✅, status type, struck)
+        of every task row, in note order: what `tasks.Occurrence` holds, without building items."""
+        where, args = _where(note_ids, "i.note_id")
+        where.append("i.task IS NOT NULL")
+        sql = (
+            "SELECT n.path, i.line, i.task, i.text, i.section, i.task_parent,"
+            " (SELECT b.block FROM blocks b WHERE b.note_id = i.note_id AND b.line = i.line ORDER BY b.seq DESC LIMIT 1),"
+            " json_extract(i.extra, '$.fields.id'), json_extract(i.extra, '$.fields.done'),"
+            " json_extract(i.extra, '$.fields.status_type'), i.struck"
+            f" FROM tasks i JOIN notes n ON n.id = i.note_id WHERE {' AND '.join(where)} ORDER BY n.path, i.seq"
+        )
+        for row in self.conn.execute(sql, args):
+            yield (row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), *row[5:10], bool(row[10]))
+
     def links(
         self, *, note_ids: Iterable[int] | None = None, resolved: str | None = None, unresolved: bool = False
     ) -> Iterator[tuple[str, Link, Resolution | None]]:

@@ -11,7 +11,9 @@ Anything else is unresolved, with the reason; nothing is guessed. A path that cl
 vault (`[[../../etc/passwd]]`) resolves to nothing, since only scanned files can match.
 
 `#Heading` matches a heading after Obsidian's normalisation (punctuation to spaces, spaces
-collapsed, case ignored); `#A#B` is heading B under heading A; `#^id` is a block id.
+collapsed, case ignored); `#A#B` is heading B under heading A; `#^id` is a block id. On an
+attachment the subpath is not checked, as Obsidian ignores it (`![[pic.png#icon]]`) or reads it
+as a Bases view name (`![[Movies.base#Favorites]]`).
 """
 
 from __future__ import annotations
@@ -175,7 +177,10 @@ class Resolver:
             return Resolution(rel, ok=True, via=how)
         anchors = self._anchors.get(rel)
         if anchors is None:
-            return Resolution(rel, ok=False, via=how, reason=f"{rel} is not a note; it has no headings or blocks")
+            # Obsidian ignores a subpath on an attachment (`![[icon.svg#icon]]`, a PDF's `#page=3`)
+            # and reads one on a Bases file as a view's name (`![[Movies.base#Favorites]]`): the
+            # file is what must exist.
+            return Resolution(rel, ok=True, via=how)
         if block:
             block_key = block.lstrip("^").strip().casefold()
             for line, bid in anchors.blocks:

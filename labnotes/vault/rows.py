@@ -196,7 +196,7 @@ def note_rows(note: Note, text: str) -> NoteRows:
         parts=parts,
         derived={
             "links": [(link_key(x), int(is_checked(x))) for x in note.links],
-            "tasks": [tree for tree, item in zip(_task_tree(note), note.list_items) if item.task is not None],
+            "tasks": [tree for tree, item in zip(task_tree(note), note.list_items) if item.task is not None],
             "warnings": [(getattr(w, "code", None),) for w in note.warnings],
         },
         lines=note_lines(text),
@@ -222,7 +222,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
 }
 
 
-def _task_tree(note: Note) -> list[tuple[int | None, int]]:
+def task_tree(note: Note) -> list[tuple[int | None, int]]:
     """(line of the task above, tasks above) for every item. Items are keyed by line, and a
     malformed list can make an item its own parent: each walk stops at a line it has seen, so a
     note can never hang the index."""

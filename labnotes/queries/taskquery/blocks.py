@@ -51,9 +51,13 @@ def vault_tasks(idx: VaultIndex) -> list[QueryTask]:
 
 
 def run_block(
-    block: QueryBlock, tasks: list[QueryTask], *, today: dt.date, global_filter: str = "", query_path: str | None = None
+    block: QueryBlock, tasks: list[QueryTask], *, today: dt.date, global_filter: str = "", query_path: str | None = None,
+    presets: dict[str, str] | None = None, global_query: str = "",
 ) -> QueryResult:
-    query = parse_query(block.text, block.first_line, today=today, global_filter=global_filter, query_path=query_path)
+    query = parse_query(
+        block.text, block.first_line, today=today, global_filter=global_filter, query_path=query_path,
+        presets=presets, global_query=global_query,
+    )
     result = QueryResult(block.line, block.end_line, block.text, error=query.error, layout=query.layout)
     if query.error is None:
         result.groups, result.total, result.shown = run_query(query, tasks)
@@ -76,8 +80,15 @@ def run_query_blocks(
         return []
     tasks = vault_tasks(idx)
     day = today or dt.date.today()
-    gf = idx.config.tasks.global_filter
-    return [run_block(b, tasks, today=day, global_filter=gf, query_path=rel) for b in blocks]
+    settings = idx.config.tasks
+    presets = dict(settings.presets)
+    return [
+        run_block(
+            b, tasks, today=day, global_filter=settings.global_filter, query_path=rel, presets=presets,
+            global_query=settings.global_query,
+        )
+        for b in blocks
+    ]
 
 
 __all__ = ["QueryBlock", "query_blocks", "run_block", "run_query_blocks", "vault_tasks"]

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from labnotes.parse.dates import DateError, parse_optional_date
+from labnotes.parse.model import TaskFields
 from labnotes.queries.taskquery.model import PRIORITY_NAMES, PRIORITY_NUMBER, QueryTask
 from labnotes.queries.taskquery.order import STATUS_TYPE_ORDER, Group, collation_key
+
+if TYPE_CHECKING:
+    from labnotes.tasks.model import Task
+    from labnotes.vault import VaultIndex
+
+T = TypeVar("T")
 
 SORTS = ("due", "priority", "age", "note", "status")
 GROUPS = ("note", "section", "tag", "status", "due", "folder")
@@ -133,23 +140,60 @@ def group_names(name: str) -> Callable[[QueryTask], list[str]]:
 def select(tasks: list[QueryTask], o: TaskOptions, *, age: Callable[[QueryTask], int | None] | None = None) -> list[Group]:
     """The tasks the options keep, sorted, cut to `limit`, then grouped (one group when ungrouped).
     Groups come in name order ("no due date" / "(no tags)" last); tasks keep their order inside."""
-    kept = [t for t in tasks if matches(t, o)]
+    return [Group([name] if name is not None else [], list(items)) for name, items in select_each(tasks, lambda t: t, o, age=age)]
+
+
+def select_each(
+    things: list[T], view: Callable[[T], QueryTask | None], o: TaskOptions, *, age: Callable[[T], int | None] | None = None
+) -> list[tuple[str | None, list[T]]]:
+    """`select` over anything a task can be seen as (a task across notes: its latest line), by
+    `view`; a thing without a view (no Tasks fields) is kept only when no option asks about fields.
+    Returns (group name or None, things) pairs."""
+    views = {id(x): view(x) for x in things}
+    asks_fields = any((o.due_before, o.due_after, o.overdue, o.scheduled, o.priority, o.tag, o.blocked))
+    kept = [x for x in things if (v := views[id(x)]) is not None and matches(v, o) or (v is None and not asks_fields)]
     if o.sort:
-        kept.sort(key=sort_key(o.sort, age))
+        if o.sort == "age" and age is not None:
+            kept.sort(key=lambda x: -(age(x) or 0))
+        else:
+            key = sort_key(o.sort)
+            blank = _BLANK
+            kept.sort(key=lambda x: key(views[id(x)] or blank))
     if o.limit is not None:
         kept = kept[: o.limit]
     if not o.group:
-        return [Group([], kept)]
+        return [(None, kept)]
     names = group_names(o.group)
-    found: dict[str, list[QueryTask]] = {}
-    for t in kept:
-        for n in names(t):
-            found.setdefault(n, []).append(t)
+    found: dict[str, list[T]] = {}
+    for x in kept:
+        for n in names(views[id(x)] or _BLANK):
+            found.setdefault(n, []).append(x)
     last = {"no due date", "(no tags)", "(no heading)"}
     order = sorted(found, key=lambda n: (n in last, collation_key(n)))
     if o.group == "status":
-        order = sorted(found, key=lambda n: min(STATUS_TYPE_ORDER.get(t.fields.status_type, 9) for t in found[n]))
-    return [Group([n], found[n]) for n in order]
+        order = sorted(found, key=lambda n: min(STATUS_TYPE_ORDER.get((views[id(x)] or _BLANK).fields.status_type, 9) for x in found[n]))
+    return [(n, found[n]) for n in order]
 
 
-__all__ = ["GROUPS", "OptionError", "SORTS", "TaskOptions", "has_tag", "matches", "select", "sort_key"]
+def asks_anything(o: TaskOptions) -> bool:
+    """Whether any filter, sort, group or limit was given (else the listing stays as it was)."""
+    return any((o.due_before, o.due_after, o.overdue, o.scheduled, o.priority, o.tag, o.blocked, o.sort, o.group, o.limit))
+
+
+def select_tasks(idx: "VaultIndex", tasks: list["Task"], o: TaskOptions) -> list[tuple[str | None, list["Task"]]]:
+    """`select_each` for tasks across notes: each seen as its latest line (with that line's Tasks
+    fields, blocked when it depends on a task line that is not done), aged by its days open."""
+    from labnotes.queries.taskquery.blocks import vault_tasks
+
+    views = {(q.note, q.line): q for q in vault_tasks(idx)}
+    today = o.today or dt.date.today()
+    return select_each(
+        tasks, lambda t: views.get((t.latest.note, t.latest.line)), o, age=lambda t: t.days_open(today)
+    )
+
+
+# What a thing without Tasks fields sorts and groups as.
+_BLANK = QueryTask("", 0, " ", "", [], TaskFields(description=""))
+
+
+__all__ = ["GROUPS", "OptionError", "SORTS", "TaskOptions", "has_tag", "matches", "select", "select_each", "select_tasks", "sort_key", "asks_anything"]

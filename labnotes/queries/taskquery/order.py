@@ -133,7 +133,7 @@ def _date_group(field: str) -> Callable[[QueryTask], list[str]]:
     return names
 
 
-def grouper(field: str, reverse: bool) -> Grouper:
+def grouper(field: str, reverse: bool, today: dt.date | None = None) -> Grouper:
     f = field.lower()
     names: Callable[[QueryTask], list[str]]
     if f in _DATES:
@@ -164,9 +164,18 @@ def grouper(field: str, reverse: bool) -> Grouper:
         names = lambda t: [t.fields.recurrence or "None"]  # noqa: E731
     elif f == "id":
         names = lambda t: [t.fields.id or "No id"]  # noqa: E731
+    elif f == "backlink":
+        names = lambda t: [_stem(t.filename) + (f" > {t.heading}" if t.heading else "")]  # noqa: E731
+    elif f == "urgency" and today is not None:
+        # Most urgent first; the hidden prefix orders the scores, which may be negative.
+        names = lambda t: [f"%%{100 - t.urgency(today):08.2f}%%{t.urgency(today):.2f}"]  # noqa: E731
     else:
         raise InstructionError(f"do not know how to group by {field!r}")
     return Grouper(f, names, reverse)
+
+
+def _stem(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".md") else name
 
 
 @dataclass(slots=True)

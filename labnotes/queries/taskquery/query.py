@@ -21,7 +21,16 @@ _SORT = re.compile(r"^sort by ([\w.]+(?: \d+)?)( reverse)?$", re.IGNORECASE)
 _GROUP = re.compile(r"^group by ([\w.]+)( reverse)?$", re.IGNORECASE)
 _LIMIT = re.compile(r"^limit(?: (groups))?(?: to)? (\d+)(?: tasks?)?$", re.IGNORECASE)
 # Display-only instructions: accepted, they change nothing in the results.
-_LAYOUT = re.compile(r"^(?:(?:hide|show) .+|short mode|full mode|short|full|explain|ignore global query)$", re.IGNORECASE)
+_LAYOUT = re.compile(
+    r"^(?:(?:hide|show) .+|short mode|full mode|short|full|explain|ignore global query|view list|view tree)$", re.IGNORECASE
+)
+_COLUMNS = re.compile(r"^view columns by ([\w.]+)( reverse)?$", re.IGNORECASE)
+_PRESET = re.compile(r"^preset (\S+)$", re.IGNORECASE)
+_FUNCTION = re.compile(r"^(?:sort|group) by function\b", re.IGNORECASE)
+_MAX_PRESET_DEPTH = 10
+_GLOBAL = "global query: "  # marks the instructions that come from the vault's global query
+_INLINE_COMMENT = re.compile(r"\{\{!.*?\}\}")
+_PRESET_PLACEHOLDER = re.compile(r"\{\{\s*preset\.(\w+)\s*\}\}")
 _PLACEHOLDER = re.compile(r"\{\{\s*query\.file\.(\w+)\s*\}\}")
 
 
@@ -70,11 +79,11 @@ def _placeholders(text: str, query_path: str | None) -> str:
 
 def instructions(text: str, first_line: int) -> list[tuple[int, str]]:
     """(note line, instruction) for each instruction of a block whose first line is `first_line`:
-    blank lines and `#` comments dropped, lines ending in a backslash joined to the next."""
+    blank lines, `#` comments and `{{! … }}` comments dropped, lines ending in a backslash joined to the next."""
     out: list[tuple[int, str]] = []
     pending: tuple[int, str] | None = None
     for i, raw in enumerate(text.split("\n")):
-        line = raw.strip()
+        line = _INLINE_COMMENT.sub("", raw).strip() if "{{!" in raw else raw.strip()
         if pending is not None:
             start, head = pending
             line, pending = head + " " + line, None
@@ -90,17 +99,71 @@ def instructions(text: str, first_line: int) -> list[tuple[int, str]]:
     return out
 
 
-def parse_query(text: str, first_line: int, *, today: dt.date, global_filter: str = "", query_path: str | None = None) -> Query:
-    """The block's instructions; `error` holds the first line that cannot be read."""
+def _with_presets(
+    items: list[tuple[int, str]], presets: dict[str, str], depth: int = 0
+) -> list[tuple[int, str, str]]:
+    """(note line, instruction as written, instruction to read): `preset NAME` lines replaced by the
+    preset's instructions, `{{preset.NAME}}` by its text. An unknown name is an InstructionError."""
+    out: list[tuple[int, str, str]] = []
+    for line_no, line in items:
+        def fill(m: re.Match[str], _line: str = line) -> str:
+            if m.group(1) not in presets:
+                raise _PresetError(line_no, _line, _unknown_preset(m.group(1), presets))
+            return presets[m.group(1)]
+
+        m = _PRESET.match(line.removeprefix(_GLOBAL))
+        if m:
+            name = m.group(1)
+            if name not in presets:
+                raise _PresetError(line_no, line, _unknown_preset(name, presets))
+            if depth >= _MAX_PRESET_DEPTH:
+                raise _PresetError(line_no, line, "presets nested too deeply (does one name itself?)")
+            inner = [(line_no, i) for _, i in instructions(presets[name], line_no)]
+            out.extend((n, line, text) for n, _, text in _with_presets(inner, presets, depth + 1))
+        else:
+            out.append((line_no, line, _PRESET_PLACEHOLDER.sub(fill, line) if "{{" in line else line))
+    return out
+
+
+class _PresetError(Exception):
+    def __init__(self, line: int, instruction: str, message: str) -> None:
+        self.line, self.instruction, self.message = line, instruction, message
+
+
+def _unknown_preset(name: str, presets: dict[str, str]) -> str:
+    known = ", ".join(sorted(presets)) or "none"
+    return f"no preset {name!r} in the vault's Tasks settings (known: {known})"
+
+
+def parse_query(
+    text: str, first_line: int, *, today: dt.date, global_filter: str = "", query_path: str | None = None,
+    presets: dict[str, str] | None = None, global_query: str = "",
+) -> Query:
+    """The block's instructions (after the vault's global query, unless the block says `ignore
+    global query`); `error` holds the first line that cannot be read."""
     query = Query()
     ctx = Context(today, global_filter)
-    for line_no, line in instructions(text, first_line):
+    own = instructions(text, first_line)
+    if global_query and not any(line.lower() == "ignore global query" for _, line in own):
+        # Its lines are no lines of the note: errors in them point at the block's first line.
+        own = [(first_line, f"{_GLOBAL}{line}") for _, line in instructions(global_query, first_line)] + own
+    try:
+        items = _with_presets(own, presets if presets is not None else {})
+    except _PresetError as exc:
+        query.error = QueryError(exc.line, exc.instruction, exc.message)
+        return query
+    for line_no, line, readable in items:
+        readable = readable.removeprefix(_GLOBAL)
         try:
-            expanded = " ".join(_placeholders(line, query_path).split())
-            if (m := _SORT.match(expanded)):
+            expanded = " ".join(_placeholders(readable, query_path).split())
+            if _FUNCTION.match(expanded):
+                raise InstructionError("'by function' runs JavaScript, which labnotes does not")
+            if (m := _COLUMNS.match(expanded)):
+                query.groupers.append(grouper(m.group(1), bool(m.group(2)), today))
+            elif (m := _SORT.match(expanded)):
                 query.sorters.append(sorter(m.group(1), bool(m.group(2)), today))
             elif (m := _GROUP.match(expanded)):
-                query.groupers.append(grouper(m.group(1), bool(m.group(2))))
+                query.groupers.append(grouper(m.group(1), bool(m.group(2)), today))
             elif (m := _LIMIT.match(expanded)):
                 if m.group(1):
                     query.group_limit = int(m.group(2))
@@ -111,7 +174,8 @@ def parse_query(text: str, first_line: int, *, today: dt.date, global_filter: st
             else:
                 query.filters.append(parse_filter(expanded, ctx))
         except InstructionError as exc:
-            query.error = QueryError(line_no, line, str(exc))
+            origin = f" (from the preset, {readable!r})" if readable != line else ""
+            query.error = QueryError(line_no, line, f"{exc}{origin}")
             return query
     query.sorters.extend(default_sorters(today))
     return query
