@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.style import Style
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -50,7 +52,9 @@ class NoteText(ScrollView, can_focus=True):
         self.lines: list[NoteLine] = []
         self.cursor = 0  # index into self.lines
         self.link_cursor: int | None = None  # index into the cursor line's links
-        self._rows: list[tuple[int, Strip]] = []  # (line index, drawn row) at the current width
+        # (line index, row text) at the current width; a row becomes a Strip when first drawn.
+        self._rows: list[tuple[int, Text]] = []
+        self._strips: dict[int, Strip] = {}
         self._first_row: list[int] = []  # line index -> its first row
         self._width = 0
 
@@ -96,13 +100,26 @@ class NoteText(ScrollView, can_focus=True):
             return
         self._width = width
         console = self.app.console
-        rows: list[tuple[int, Strip]] = []
+        rows: list[tuple[int, Text]] = []
         first: list[int] = []
         for i, nl in enumerate(self.lines):
             first.append(len(rows))
-            rows.extend((i, strip) for strip in self._draw_line(console, nl, width, highlight=None))
+            # Only a line wider than the view needs wrapping (rich's wrap is the costly part).
+            if cell_len(nl.text.plain) <= width:
+                rows.append((i, nl.text))
+            else:
+                rows.extend((i, part) for part in nl.text.wrap(console, width, overflow="fold"))
         self._rows, self._first_row = rows, first
+        self._strips = {}
         self.virtual_size = Size(width, len(rows))
+
+    def _strip(self, row: int) -> Strip:
+        strip = self._strips.get(row)
+        if strip is None:
+            text = self._rows[row][1]
+            console = self.app.console
+            strip = self._strips[row] = Strip(list(text.render(console)), text.cell_len) if text.plain else Strip([], 0)
+        return strip
 
     def _draw_line(self, console, nl: NoteLine, width: int, highlight: "tuple[int, int] | None") -> list[Strip]:
         text = nl.text
@@ -128,7 +145,8 @@ class NoteText(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not 0 <= row < len(self._rows):
             return Strip.blank(width, self.rich_style)
-        index, strip = self._rows[row]
+        index = self._rows[row][0]
+        strip = self._strip(row)
         if index == self.cursor:
             if self.link_cursor is not None:
                 _, start, end = self.lines[index].links[self.link_cursor]
