@@ -290,10 +290,12 @@ def _choke_on(monkeypatch, name: str) -> None:
             raise RecursionError("maximum recursion depth exceeded")
         return real(text, path, **kwargs)
 
-    monkeypatch.setattr(notemod, "parse_note", parse_note)
     import labnotes.parse as parse_pkg
 
+    # The package's attribute first: it is lazy (read from labnotes.parse.note), so patched
+    # second it would be saved, and put back after the test, as the choking stand-in.
     monkeypatch.setattr(parse_pkg, "parse_note", parse_note, raising=False)
+    monkeypatch.setattr(notemod, "parse_note", parse_note)
 
 
 @pytest.mark.parametrize("pooled", [False, True], ids=["in-process", "pool"])
