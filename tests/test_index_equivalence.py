@@ -4,6 +4,7 @@ version answered, by reading every note), on the sample vault and on a generated
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from labnotes.parse import parse_note, read_text
 from labnotes.parse.model import task_above
 from labnotes.settings.config import load_config
+from labnotes.tasks.model import Occurrence
 from labnotes.vault import build_index
 from labnotes.vault.facts import NoteFacts
 from labnotes.vault.resolve import Resolver
@@ -32,6 +34,12 @@ def vault(request, tmp_path_factory) -> Path:
     (out / "Notes").mkdir()
     (out / "Notes" / "PartialOct.md").write_text("---\naliases: [POct]\n---\n# PartialOct\n## 掩码\n^mask-block\n", encoding="utf-8")
     (out / "Diary" / "links.md").write_text("[[POct]] [[PartialOct#掩码]] [[PartialOct#^mask-block]] [[nowhere]]\n", encoding="utf-8")
+    # Tasks fields and block ids: what an Occurrence carries besides the line.
+    (out / "Notes" / "plans.md").write_text(
+        "# Plans\n- [ ] write the draft 🆔 draft1 📅 2024-03-01 ^draft\n"
+        "    - plain\n        - [x] outline ✅ 2024-02-20\n- [-] dropped idea ❌ 2024-02-21\n- [ ] \n",
+        encoding="utf-8",
+    )
     return out
 
 
@@ -65,7 +73,7 @@ def test_every_note_rebuilt_from_its_rows_is_the_parsed_note(idx, plain):
 
 def test_entries_in_time_order_and_by_id(idx, plain):
     notes, _ = plain
-    expected = sorted(((rel, e) for rel, n in notes.items() for e in n.entries), key=lambda p: (p[1].timestamp, p[0], p[1].line))
+    expected = sorted(((rel, e) for rel, n in notes.items() if not idx.is_template(rel) for e in n.entries), key=lambda p: (p[1].timestamp, p[0], p[1].line))
     assert [(r, e.id, e.line) for r, e in idx.entries()] == [(r, e.id, e.line) for r, e in expected]
     for rel, e in expected[:: max(1, len(expected) // 25)]:
         found = idx.entry(e.id)
@@ -91,6 +99,38 @@ def test_task_items_with_their_place_in_the_task_tree(idx, plain):
     assert got == expected
 
 
+def test_task_occurrences_and_task_items_are_the_plain_walk_over_the_notes(idx, plain):
+    # What the tasks engineer's and the fields engineer's plain implementations gave.
+    notes, _ = plain
+    content = [rel for rel in notes if not idx.is_template(rel)]
+    expected = []
+    for rel in content:
+        n = notes[rel]
+        items = {i.line: i for i in n.list_items}
+        blocks = {b.line: b.id for b in n.block_ids}
+        for item in n.list_items:
+            if item.task is None:
+                continue
+            above = task_above(items, item.parent_line)
+            f = item.fields
+            expected.append(
+                Occurrence(rel, idx.note_day(rel), item.line, item.task, item.text, tuple(item.section),
+                           above.line if above else None, blocks.get(item.line), f.id if f else None,
+                           f.done if f else None, f.status_type if f else None, item.struck)
+            )  # fmt: skip
+    got = idx.task_occurrences()
+    assert [dataclasses.astuple(o) for o in got] == [dataclasses.astuple(o) for o in expected]
+    if "Notes/plans.md" in notes:
+        assert any(o.block_id for o in got) and any(o.task_id for o in got) and any(o.done_date for o in got)
+    items = [
+        (rel, item) for rel in content if NoteFacts.of(notes[rel]).tasks
+        for item in notes[rel].list_items if item.task is not None
+    ]  # fmt: skip
+    assert idx.task_items() == items
+    if "Notes/plans.md" in notes:
+        assert any(item.fields is not None and item.fields.due for _, item in items)
+
+
 def test_links_with_their_stored_resolution(idx, plain):
     notes, resolver = plain
     expected = [(rel, link, resolver.resolve(link, rel)) for rel, n in notes.items() for link in n.links]
@@ -108,6 +148,17 @@ def test_warnings_metrics_and_fields(idx, plain):
     assert [(d, r, m) for d, r, m in idx.metrics()] == [(d, r, notes[r].metrics) for d, r in daily]
     with_exp = {rel for rel, n in notes.items() if any(f.key.strip().lower() == "exp" for f in n.fields)}
     assert set(idx.notes_with_field("exp")) == with_exp
+    # Tables are stored as cell texts; their typed cells come back as the parser made them.
+    with_tables = [rel for rel, n in notes.items() if n.tables]
+    assert with_tables
+    for rel in with_tables:
+        assert idx.reader.part_of("note_tables", idx.note_id(rel)) == notes[rel].tables, rel
+
+
+def test_headings_and_aliases(idx, plain):
+    notes, _ = plain
+    assert idx.headings() == [(rel, h.line, h.level, h.text) for rel, n in notes.items() for h in n.headings]
+    assert idx.aliases() == {rel: list(f.aliases) for rel, n in notes.items() if (f := NoteFacts.of(n)).aliases}
 
 
 def test_days_and_names(idx, plain):

@@ -55,14 +55,31 @@ def test_the_index_narrows_and_the_text_decides(tmp_path):
     assert where(search(idx, "loss 变成 NaN")) == [("Diary/2024-12-01.md", 4)]
 
 
-@pytest.mark.parametrize("query", ["梯度", "梯", "Na"])
-def test_one_or_two_characters_are_searched_by_reading_the_notes(tmp_path, query):
-    idx = build_index(make_vault(tmp_path))
-    hits = search(idx, query, limit=None)
-    expected = sorted(
+def every_line_holding(query: str) -> list[tuple[str, int]]:
+    return sorted(
         (rel, n) for rel, text in NOTES.items() for n, line in enumerate(text.splitlines(), 1) if query.casefold() in line.casefold()
     )
-    assert sorted(where(hits)) == expected and hits
+
+
+@pytest.mark.parametrize("query", ["梯度", "周一", "artial", "TIAL CONV", "ased ker", "2024-12-01-10", "梯度爆炸，loss"])
+def test_any_part_of_a_word_and_two_chinese_characters_are_found_through_the_index(tmp_path, query, monkeypatch):
+    from labnotes.vault import search as searchmod
+
+    idx = build_index(make_vault(tmp_path))
+    # Through the index: the notes are not all read.
+    read: list[str] = []
+    real_verify = searchmod._verify
+    monkeypatch.setattr(searchmod, "_verify", lambda idx, rel, folded: (read.append(rel), real_verify(idx, rel, folded))[1])
+    hits = search(idx, query, limit=None)
+    assert sorted(where(hits)) == every_line_holding(query) and hits
+    assert len(read) < len(NOTES) or query in ("梯度",)
+
+
+@pytest.mark.parametrize("query", ["梯", "Na", "变"])
+def test_a_query_with_nothing_to_look_up_is_searched_by_reading_the_notes(tmp_path, query):
+    idx = build_index(make_vault(tmp_path))
+    hits = search(idx, query, limit=None)
+    assert sorted(where(hits)) == every_line_holding(query) and hits
 
 
 def test_an_edited_note_is_searched_as_it_is_now(tmp_path):

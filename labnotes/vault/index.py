@@ -229,6 +229,22 @@ class VaultIndex:
         """What could not be read (files, the store) and every parser warning, by note."""
         return self._problems + self._warned
 
+    @cached_property
+    def _by_name(self) -> dict[str, list[int]]:
+        """Note ids by file stem, case folded (what an entry id starts with)."""
+        out: dict[str, list[int]] = {}
+        for rel, row in self._rows.items():
+            out.setdefault(_stem(rel).casefold(), []).append(row.id)
+        return out
+
+    @cached_property
+    def _by_path_key(self) -> dict[str, str]:
+        """Vault paths by their case-folded form (the first in path order wins)."""
+        out: dict[str, str] = {}
+        for rel in self._rows:
+            out.setdefault(rel.casefold(), rel)
+        return out
+
     def note_id(self, rel: str) -> int | None:
         row = self._rows.get(rel)
         return row.id if row else None
@@ -292,7 +308,7 @@ class VaultIndex:
     def entry(self, entry_id: str) -> tuple[str, Entry] | None:
         # An id starts with its note's file stem: only notes of that name are looked at.
         stem = entry_id.split("@", 1)[0].casefold()
-        ids = self.reader.note_ids_named(stem)
+        ids = self._by_name.get(stem)
         if not ids:
             return None
         for found in self.reader.entries(note_ids=ids, entry_id=entry_id, order="note"):
@@ -373,6 +389,24 @@ class VaultIndex:
         ids = set(self.reader.note_ids_with_field(key.strip()))
         return {rel: self.notes[rel] for rel, row in self._rows.items() if row.id in ids}
 
+    def headings(self) -> list[tuple[str, int, int, str]]:
+        """(note, line, level, text) of every heading, by note and line."""
+        return list(self.reader.headings())
+
+    def aliases(self) -> dict[str, list[str]]:
+        """The front-matter aliases of every note that has any."""
+        out: dict[str, list[str]] = {}
+        for rel, alias in self.reader.aliases():
+            out.setdefault(rel, []).append(alias)
+        return out
+
+    def search(self, query: str, *, limit: int | None = 50) -> list[Any]:
+        """Lines holding `query`, best notes first: labnotes.vault.search.search (a list of Hit:
+        .note .line .snippet .matches .day). SearchError for an empty query."""
+        from labnotes.vault.search import search
+
+        return search(self, query, limit=limit)
+
     def find_note(self, name_or_path: str) -> str | None:
         """A note named on the command line: its vault path, file path, stem or alias."""
         given = name_or_path.strip()
@@ -388,7 +422,8 @@ class VaultIndex:
                 return rel
         # The usual case (a vault path, with or without .md) needs no resolver.
         if not given.startswith(("./", "../")):
-            hit = self.reader.find_exact(given.replace("\\", "/").lstrip("/"))
+            key = given.replace("\\", "/").lstrip("/").casefold()
+            hit = self._by_path_key.get(key) or self._by_path_key.get(key + ".md")
             if hit is not None:
                 return hit
         rel, _, _ = self.resolver.find_file(given.replace("\\", "/"), "")
@@ -405,6 +440,11 @@ class VaultIndex:
         from labnotes.vault.graph import build_graph
 
         return build_graph(self)
+
+
+def _stem(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]
+    return name[:-3] if name.lower().endswith(".md") else name
 
 
 def occurrences_of(note: Note, rel: str, day: dt.date | None) -> list[Occurrence]:
@@ -534,7 +574,9 @@ def build_index(
         store.set_attachments(now - had, had - now)
     stats.cache_written = bool(stats.parsed or restamp or gone or had != now) and path is not None
 
-    if stats.parsed or gone:
+    if stats.parsed and not known:
+        store.optimize_text()  # a cold index: one segment instead of one per batch
+    elif stats.parsed or gone:
         _forget_stale_text(store, root)
     idx = VaultIndex(root, config, store, problems, sorted(scan.attachments), stats)
     if store.touched_keys or store.touched_paths:
@@ -546,23 +588,23 @@ def build_index(
 
 
 def _forget_stale_text(store: Store, root: Path) -> None:
-    """Index the live lines afresh once the full-text rows of old note versions outnumber them."""
+    """Index the live notes' words afresh once the full-text rows of old note versions outnumber them."""
     stale = store.stale_text_rows()
     if stale < STALE_REBUILD_MIN or stale < store.live_text_rows():
         return
     from labnotes.parse.files import MAX_BYTES, NoteError, decode_text
     from labnotes.fs.guard import read_regular
-    from labnotes.vault.rows import note_lines
+    from labnotes.vault.words import index_text
 
-    def lines_of() -> Iterator[tuple[str, list[str]]]:
+    def words_of() -> Iterator[tuple[str, str]]:
         for rel in store.known():
             try:
                 data, _ = read_regular(root / rel, inside=str(root), max_bytes=MAX_BYTES)
-                yield rel, note_lines(decode_text(data, rel))
+                yield rel, index_text(decode_text(data, rel))
             except (OSError, NoteError):
-                yield rel, []
+                yield rel, ""
 
-    store.rebuild_text(lines_of())
+    store.rebuild_text(words_of())
 
 
 def summary(idx: VaultIndex) -> dict[str, Any]:

@@ -82,17 +82,6 @@ class Reader:
     def aliases(self) -> list[tuple[str, str]]:
         return list(self.conn.execute("SELECT n.path, a.alias FROM aliases a JOIN notes n ON n.id = a.note_id ORDER BY n.path, a.rowid"))
 
-    def note_ids_named(self, name: str) -> list[int]:
-        """Notes whose file stem, case folded, is `name`."""
-        return [i for (i,) in self.conn.execute("SELECT id FROM notes WHERE name = ?", (name,))]
-
-    def find_exact(self, given: str) -> str | None:
-        key = given.casefold()
-        row = self.conn.execute(
-            "SELECT path FROM notes WHERE path_key IN (?, ?) ORDER BY path_key = ? DESC, path LIMIT 1", (key, key + ".md", key)
-        ).fetchone()
-        return row[0] if row else None
-
     def entries(
         self, *, note_ids: Iterable[int] | None = None, entry_id: str | None = None, order: str = "time"
     ) -> Iterator[tuple[str, Entry]]:
@@ -142,8 +131,7 @@ class Reader:
         sql = (
             "SELECT n.path, i.line, i.task, i.text, i.section, i.task_parent,"
             " (SELECT b.block FROM blocks b WHERE b.note_id = i.note_id AND b.line = i.line ORDER BY b.seq DESC LIMIT 1),"
-            " json_extract(i.extra, '$.fields.id'), json_extract(i.extra, '$.fields.done'),"
-            " json_extract(i.extra, '$.fields.status_type'), i.struck"
+            " i.task_id, i.done_date, i.status_type, i.struck"
             f" FROM tasks i JOIN notes n ON n.id = i.note_id WHERE {' AND '.join(where)} ORDER BY n.path, i.seq"
         )
         for row in self.conn.execute(sql, args):

@@ -5,9 +5,10 @@ task keeps its place in the task tree). A whole note is parsed from its file whe
 
 Each part of the model (a heading, a list item, an entry …) is one row. The columns are the
 dataclass's fields as they were when the schema was written; a field someone adds later to the
-model (an id, a due date, a priority) goes into the row's `extra` JSON object, so the store
-keeps it and gives it back without a schema change, until it earns a column of its own.
-Lists and mappings are JSON text; True/False are 1/0.
+model goes into the row's `extra` JSON object, so the store keeps it and gives it back without
+a schema change, until it earns a column of its own. A nested dataclass that queries read (a
+task's Obsidian Tasks fields) is spread over columns of its own. Lists and mappings are JSON
+text; True/False are 1/0.
 """
 
 from __future__ import annotations
@@ -24,17 +25,32 @@ from labnotes.parse.model import (
     Entry,
     Field,
     Heading,
-    Highlight,
     Link,
     ListItem,
     Note,
     ParseWarning,
-    Strike,
     Table,
     Tag,
+    TaskFields,
 )
+from labnotes.parse.cells import typed_cell
 from labnotes.vault.facts import OPEN, aliases_of
 from labnotes.vault.resolve import is_checked, link_key
+from labnotes.vault.words import index_text
+
+
+@dataclasses.dataclass(frozen=True)
+class Nested:
+    """A dataclass-valued field of a part (`ListItem.fields`) stored as columns: `flag` says
+    whether it is there at all (NULL fields), each listed field has a column, and a field the
+    dataclass gains later goes into the row's `extra` under the same name."""
+
+    attr: str
+    cls: type
+    flag: str
+    columns: tuple[tuple[str, str], ...]  # (dataclass field, column)
+    # A field stored as NULL when it equals the part's field of that name (no second copy).
+    same_as: tuple[tuple[str, str], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,9 +63,31 @@ class Part:
     columns: tuple[str, ...]  # model fields stored as columns, in order; the rest go to `extra`
     json_columns: frozenset[str] = frozenset()
     bool_columns: frozenset[str] = frozenset()
+    nested: tuple[Nested, ...] = ()
 
     def extra_fields(self) -> list[str]:
-        return [f.name for f in dataclasses.fields(self.cls) if f.name not in self.columns]
+        inner = {n.attr for n in self.nested}
+        return [f.name for f in dataclasses.fields(self.cls) if f.name not in self.columns and f.name not in inner]
+
+    def stored_columns(self) -> list[str]:
+        """The table's columns, in the order rows are written and read (derived ones aside)."""
+        out = [column_name(self, c) for c in self.columns]
+        for n in self.nested:
+            out += [n.flag, *(col for _, col in n.columns)]
+        return out + ["extra"]
+
+
+# A task's Obsidian Tasks fields (ListItem.fields), a column each: task queries filter and sort
+# on them. The description is stored only where it is not the item's text.
+TASK_FIELDS = Nested(
+    "fields", TaskFields, "has_fields",
+    (("description", "description"), ("due", "due"), ("scheduled", "scheduled"), ("start", "start"),
+     ("created", "created"), ("done", "done_date"), ("cancelled", "cancelled"), ("priority", "priority"),
+     ("recurrence", "recurrence"), ("id", "task_id"), ("depends_on", "depends_on"),
+     ("on_completion", "on_completion"), ("tags", "task_tags"), ("status_type", "status_type"),
+     ("status_name", "status_name")),
+    same_as=(("description", "text"),),
+)  # fmt: skip
 
 
 PARTS: tuple[Part, ...] = (
@@ -58,7 +96,7 @@ PARTS: tuple[Part, ...] = (
     Part(
         "tasks", ListItem, "list_items",
         ("line", "parent_line", "task", "text", "section", "end_line", "marker", "depth", "struck"),
-        frozenset({"section"}), frozenset({"struck"}),
+        frozenset({"section"}), frozenset({"struck"}), (TASK_FIELDS,),
     ),
     Part(
         "entries", Entry, "entries",
@@ -71,10 +109,11 @@ PARTS: tuple[Part, ...] = (
         ("line", "col", "original", "target", "heading", "block", "alias", "embed", "kind", "size"),
         frozenset(), frozenset({"embed"}),
     ),
+    # A table's cells are stored as their text: their type, value and unit are read from it again.
     Part("note_tables", Table, "tables", ("line", "header", "rows", "section"), frozenset({"header", "rows", "section"})),
     Part("tags", Tag, "tags", ("line", "col", "tag")),
-    Part("highlights", Highlight, "highlights", ("line", "col", "text", "color")),
-    Part("strikes", Strike, "strikes", ("line", "col", "text")),
+    # A note's highlights and strikes are not kept apart: no query reads them (an entry keeps its
+    # own highlights; a whole note is parsed from its file).
     Part("fields", Field, "fields", ("line", "key", "value")),
     Part("blocks", BlockId, "block_ids", ("line", "id")),
     Part("warnings", ParseWarning, "warnings", ("line", "message")),
@@ -103,29 +142,48 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _empty(value: Any) -> bool:
+    return value in (None, [], {}, "", False)
+
+
 def row_of(part: Part, obj: Any, extra_names: list[str]) -> tuple[Any, ...]:
     out: list[Any] = []
     for name in part.columns:
         value = getattr(obj, name)
-        if name in part.json_columns:
+        if part.cls is Table and name == "rows":
+            value = _dump([[c.text for c in row] for row in value])
+        elif name in part.json_columns:
             value = _dump(_plain(value))
         elif name in part.bool_columns:
             value = int(bool(value))
         out.append(value)
-    if extra_names:
-        extra = {n: _plain(getattr(obj, n)) for n in extra_names}
-        out.append(_dump(extra) if any(v not in (None, [], {}, "", False) for v in extra.values()) else None)
-    else:
-        out.append(None)
+    extra = {n: _plain(getattr(obj, n)) for n in extra_names}
+    for nested in part.nested:
+        inner = getattr(obj, nested.attr)
+        out.append(0 if inner is None else 1)
+        same = dict(nested.same_as)
+        for name, _ in nested.columns:
+            value = None if inner is None else getattr(inner, name)
+            if name in same and value == getattr(obj, same[name]):
+                value = None
+            elif isinstance(value, (list, tuple, dict)):
+                value = _dump(_plain(value)) if value else None
+            out.append(value)
+        if inner is not None:
+            listed = {name for name, _ in nested.columns}
+            later = {f.name: _plain(getattr(inner, f.name)) for f in dataclasses.fields(inner) if f.name not in listed}
+            if any(not _empty(v) for v in later.values()):
+                extra[nested.attr] = later
+    out.append(_dump(extra) if any(not _empty(v) for v in extra.values()) else None)
     return tuple(out)
 
 
-def _cells(rows: list[list[dict[str, Any]]]) -> list[list[Cell]]:
-    return [[Cell(**c) for c in row] for row in rows]
+def _cells(rows: list[list[str]]) -> list[list[Cell]]:
+    return [[typed_cell(text) for text in row] for row in rows]
 
 
 def obj_of(part: Part, row: Iterable[Any]) -> Any:
-    """The model object of one stored row (columns in `part.columns` order, then `extra`)."""
+    """The model object of one stored row (columns in `part.stored_columns()` order)."""
     values = list(row)
     kwargs: dict[str, Any] = {}
     for name, value in zip(part.columns, values):
@@ -136,11 +194,57 @@ def obj_of(part: Part, row: Iterable[Any]) -> Any:
         kwargs[name] = value
     if part.cls is Table:
         kwargs["rows"] = _cells(kwargs["rows"])
-    extra = values[len(part.columns)] if len(values) > len(part.columns) else None
+    at = len(part.columns)
+    nested_kwargs: dict[str, dict[str, Any]] = {}
+    for nested in part.nested:
+        present, cells = values[at], values[at + 1 : at + 1 + len(nested.columns)]
+        at += 1 + len(nested.columns)
+        if not present:
+            kwargs[nested.attr] = None
+            continue
+        same = dict(nested.same_as)
+        inner_hints = _hints(nested.cls)
+        inner: dict[str, Any] = {}
+        for (name, _), value in zip(nested.columns, cells):
+            if value is None and name in same:
+                value = kwargs[same[name]]
+            elif isinstance(value, str) and _is_list(inner_hints[name]):
+                value = json.loads(value)
+            elif value is None and _is_list(inner_hints[name]):
+                value = []
+            if value is not None or name not in _defaults(nested.cls):
+                inner[name] = value
+        nested_kwargs[nested.attr] = inner
+    extra = values[at] if len(values) > at else None
     if extra:
         hints = _hints(part.cls)
-        kwargs.update({k: _revive(hints[k], v) for k, v in json.loads(extra).items() if k in hints})
+        for k, v in json.loads(extra).items():
+            if k in nested_kwargs and isinstance(v, dict):
+                nested_kwargs[k].update({n: x for n, x in v.items() if n in _hints(_nested_cls(part, k))})
+            elif k in hints:
+                kwargs[k] = _revive(hints[k], v)
+    for nested in part.nested:
+        if nested.attr in nested_kwargs:
+            inner_hints = _hints(nested.cls)
+            kwargs[nested.attr] = nested.cls(**{k: _revive(inner_hints[k], v) for k, v in nested_kwargs[nested.attr].items()})
     return part.cls(**kwargs)
+
+
+def _nested_cls(part: Part, attr: str) -> type:
+    return next(n.cls for n in part.nested if n.attr == attr)
+
+
+def _is_list(hint: Any) -> bool:
+    return typing.get_origin(hint) is list or hint is list
+
+
+@functools.cache
+def _defaults(cls: type) -> frozenset[str]:
+    """The fields of `cls` that have a default (NULL in the store may stand for it)."""
+    return frozenset(
+        f.name for f in dataclasses.fields(cls)
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    )  # fmt: skip
 
 
 @functools.cache
@@ -172,7 +276,7 @@ class NoteRows:
     aliases: list[str]
     parts: dict[str, list[tuple[Any, ...]]]
     derived: dict[str, list[tuple[Any, ...]]]  # per table in DERIVED: its derived columns, row by row
-    lines: list[str]  # the note's text, line by line, for full-text search
+    words: str  # the note's pieces for full-text search (labnotes.vault.words.index_text)
 
 
 def note_rows(note: Note, text: str) -> NoteRows:
@@ -199,7 +303,7 @@ def note_rows(note: Note, text: str) -> NoteRows:
             "tasks": [tree for tree, item in zip(task_tree(note), note.list_items) if item.task is not None],
             "warnings": [(getattr(w, "code", None),) for w in note.warnings],
         },
-        lines=note_lines(text),
+        words=index_text(text),
     )
 
 
@@ -252,4 +356,4 @@ def task_tree(note: Note) -> list[tuple[int | None, int]]:
 
 
 def select_columns(part: Part) -> str:
-    return ", ".join([column_name(part, c) for c in part.columns] + ["extra"])
+    return ", ".join(part.stored_columns())

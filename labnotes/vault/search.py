@@ -1,18 +1,19 @@
 """Full-text search over every line of every note: `search(idx, "梯度") -> [Hit]`.
 
-The store keeps an FTS5 table of the notes' text, in blocks of a few lines, with the **trigram**
-tokenizer (it needs no word breaks, so Chinese, Japanese and English are searched alike,
-case-insensitively). The table is contentless: it says which blocks hold every three-character
-piece of the query; those notes are then read (through the guarded open) to find the lines that
-really hold the query and cut the snippets. So the store stays small, and a hit is always what
-the file says now.
+The store keeps an FTS5 table of each note's pieces (labnotes.vault.words): pairs of characters
+for Chinese and Japanese, which need no word breaks, and trigrams inside every other word, so
+Chinese, Japanese and English are searched alike, case-insensitively, for any part of a word.
+The table is contentless: it says which notes hold every piece of the query; those notes are
+then read (through the guarded open) to find the lines that really hold the query and cut the
+snippets. So the store stays small, and a hit is always what the file says now.
 
-A query of one or two characters has no trigram to look up: those are answered by reading the
-notes' text (all of it, so slower on a large vault) — the same results, just not from the index.
+A query with no piece to look up (a single Chinese character, words shorter than three letters)
+is answered by reading the notes' text (all of it, so slower on a large vault) — the same
+results, just not from the index.
 
 Ranking: notes with more matching lines first, then the newer day, then the path; lines in file
-order within a note. With a limit, notes are read in the order of their matching blocks until the
-limit is reached, so the ranking is among the notes read.
+order within a note. With a limit, candidate notes are read newest first until the limit is
+reached, so the ranking is among the notes read.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from typing import TYPE_CHECKING, Iterator
 
 from labnotes.fs.guard import UnsafeFile
 from labnotes.vault.rows import note_lines
+from labnotes.vault.words import query_pieces
 
 if TYPE_CHECKING:
     from labnotes.vault.index import VaultIndex
 
-MIN_TRIGRAM = 3
 SNIPPET = 100  # characters of context shown around the first match
 MAX_NOTE_BYTES = 64 * 1024 * 1024
 # Enough pieces to find the lines; the match itself is checked on the text.
@@ -47,8 +48,8 @@ class Hit:
 
 
 def pieces(query: str) -> list[str]:
-    """The distinct trigrams of the query, spread over its length, as FTS5 strings."""
-    grams = list(dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2)))
+    """The query's pieces (at most MAX_PIECES, spread over it) as FTS5 strings."""
+    grams = query_pieces(query)
     if len(grams) > MAX_PIECES:
         step = (len(grams) - 1) / (MAX_PIECES - 1)
         grams = [grams[round(i * step)] for i in range(MAX_PIECES)]
@@ -71,10 +72,8 @@ def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit
     if not wanted:
         raise SearchError("empty search: give some text to look for")
     folded = wanted.casefold()
-    if len(wanted) >= MIN_TRIGRAM:
-        candidates = _candidates(idx, wanted)
-    else:
-        candidates = list(idx.notes)
+    looked_up = pieces(wanted)
+    candidates = _candidates(idx, looked_up) if looked_up else list(idx.notes)
     found: list[tuple[str, list[Hit]]] = []
     total = 0
     for rel in candidates:
@@ -82,7 +81,7 @@ def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit
         if hits:
             found.append((rel, hits))
             total += len(hits)
-            if limit is not None and total >= limit and len(wanted) >= MIN_TRIGRAM:
+            if limit is not None and total >= limit and looked_up:
                 break
     # Stable sorts, last key first: more lines, then the newer day (undated last), then path.
     found.sort(key=lambda pair: pair[0])
@@ -92,17 +91,14 @@ def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit
     return out if limit is None else out[:limit]
 
 
-def _candidates(idx: "VaultIndex", wanted: str) -> list[str]:
-    """Notes whose text blocks hold every trigram of `wanted`, most blocks first, newer first."""
+def _candidates(idx: "VaultIndex", looked_up: list[str]) -> list[str]:
+    """Notes that hold every piece looked up, newest first (undated last), then by path."""
     rows = idx.store.conn.execute(
-        "SELECT n.path, n.day, count(*) FROM note_text t"
-        " JOIN notes n ON n.text_base = (SELECT max(text_base) FROM notes WHERE text_base <= t.rowid)"
-        " WHERE note_text MATCH ? AND t.rowid < n.text_base + n.text_blocks GROUP BY n.id",
-        (" AND ".join(pieces(wanted)),),
+        "SELECT n.path, n.day FROM note_text t JOIN notes n ON n.text_rowid = t.rowid WHERE note_text MATCH ?",
+        (" AND ".join(looked_up),),
     ).fetchall()
     rows.sort(key=lambda r: r[0])
     rows.sort(key=lambda r: r[1] or "", reverse=True)
-    rows.sort(key=lambda r: r[2], reverse=True)
     return [r[0] for r in rows]
 
 

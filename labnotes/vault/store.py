@@ -19,19 +19,17 @@ from typing import Any, Iterable, Iterator
 
 from labnotes.settings.locations import cache_dir
 from labnotes.vault.resolve import name_key
-from labnotes.vault.rows import DERIVED, PARTS, NoteRows, column_name
+from labnotes.vault.rows import DERIVED, PARTS, NoteRows
 from labnotes.vault.scan import Stamp
 
 # Bumped whenever a table or column changes meaning; a database of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_MS = 30_000
-# Full-text rows of a note: one per block of TEXT_BLOCK lines, rowid = its base + block index
-# (a block repeats far fewer trigrams than its lines one by one: a third of the size). Old
-# versions' rows are never deleted one by one (a contentless FTS5 table cannot be told what to
-# forget); queries keep only rowids inside a live note's range, and the table is rebuilt once
-# stale rows outnumber live ones.
-TEXT_BLOCK = 16
-STALE_REBUILD_MIN = 50_000
+# Full text: one row per note (its pieces, labnotes.vault.words), rowid = notes.text_rowid, new
+# for every version of the note. Old versions' rows are never deleted one by one (a contentless
+# FTS5 table cannot be told what to forget before SQLite 3.43); queries join on the live rowids,
+# and the table is rebuilt once stale rows outnumber live ones (and are at least this many).
+STALE_REBUILD_MIN = 1_000
 
 
 class StoreError(Exception):
@@ -44,9 +42,9 @@ def store_file(vault: Path) -> Path:
 
 
 def _part_table(part: Any) -> str:
-    cols = ", ".join(column_name(part, c) for c in part.columns)
+    cols = ", ".join(part.stored_columns())
     return (
-        f"CREATE TABLE {part.table} (note_id INTEGER NOT NULL, seq INTEGER NOT NULL, {cols}, extra TEXT,"
+        f"CREATE TABLE {part.table} (note_id INTEGER NOT NULL, seq INTEGER NOT NULL, {cols},"
         f" PRIMARY KEY (note_id, seq)) WITHOUT ROWID"
     )
 
@@ -56,7 +54,6 @@ SCHEMA: list[str] = [
     """CREATE TABLE notes (
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,
-        path_key TEXT NOT NULL,
         name TEXT NOT NULL,
         size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
         hash BLOB NOT NULL,
@@ -65,12 +62,8 @@ SCHEMA: list[str] = [
         line_count INTEGER NOT NULL,
         tasks INTEGER NOT NULL, open_tasks INTEGER NOT NULL, entries INTEGER NOT NULL,
         metrics TEXT NOT NULL,
-        text_base INTEGER NOT NULL,
-        text_blocks INTEGER NOT NULL)""",
+        text_rowid INTEGER NOT NULL UNIQUE)""",
     "CREATE INDEX notes_day ON notes (day)",
-    "CREATE INDEX notes_name ON notes (name)",
-    "CREATE INDEX notes_path_key ON notes (path_key)",
-    "CREATE INDEX notes_text_base ON notes (text_base)",
     "CREATE TABLE aliases (note_id INTEGER NOT NULL, alias TEXT NOT NULL, key TEXT NOT NULL)",
     "CREATE INDEX aliases_note ON aliases (note_id)",
     "CREATE INDEX aliases_key ON aliases (key)",
@@ -86,15 +79,18 @@ SCHEMA: list[str] = [
     "ALTER TABLE links ADD COLUMN reason TEXT",
     "ALTER TABLE links ADD COLUMN via TEXT",
     "CREATE INDEX links_key ON links (key)",
-    "CREATE INDEX links_resolved ON links (resolved)",
+    # Backlinks look links up by the note they reach; most unresolved links reach none.
+    "CREATE INDEX links_resolved ON links (resolved) WHERE resolved IS NOT NULL",
     "CREATE INDEX links_pending ON links (ok) WHERE ok IS NULL",
     "ALTER TABLE tasks ADD COLUMN task_parent INTEGER",
     "ALTER TABLE tasks ADD COLUMN task_depth INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE warnings ADD COLUMN code TEXT",
     "CREATE INDEX fields_key ON fields (key)",
     "CREATE INDEX tags_tag ON tags (tag)",
-    # Every line of every note, for `labnotes search`; the text itself is not kept (contentless).
-    "CREATE VIRTUAL TABLE note_text USING fts5 (text, content='', tokenize='trigram', detail=none, columnsize=0)",
+    # Every note's pieces (labnotes.vault.words), for `labnotes search`; the text itself is not
+    # kept (contentless). The pieces are split on spaces only: the ascii tokenizer keeps every
+    # non-ASCII character inside a token.
+    "CREATE VIRTUAL TABLE note_text USING fts5 (words, content='', tokenize='ascii', detail=none, columnsize=0)",
 ]
 
 _TABLES = ["meta", "notes", "aliases", "attachments", *(p.table for p in PARTS), "note_text"]
@@ -254,13 +250,12 @@ class Store:
             stale = 0
             for rel, stamp, digest, rows in batch:
                 stale += self._delete(conn, rel)
-                blocks = text_blocks(rows.lines)
                 cur = conn.execute(
-                    "INSERT INTO notes (path, path_key, name, size, mtime_ns, ctime_ns, inode, hash, day, frontmatter,"
-                    " line_count, tasks, open_tasks, entries, metrics, text_base, text_blocks)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (rel, rel.casefold(), name_key(rel), *stamp, digest, rows.day, rows.frontmatter, rows.line_count,
-                     rows.tasks, rows.open_tasks, rows.entries, rows.metrics, next_rowid, len(blocks)),
+                    "INSERT INTO notes (path, name, size, mtime_ns, ctime_ns, inode, hash, day, frontmatter,"
+                    " line_count, tasks, open_tasks, entries, metrics, text_rowid)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (rel, name_key(rel), *stamp, digest, rows.day, rows.frontmatter, rows.line_count,
+                     rows.tasks, rows.open_tasks, rows.entries, rows.metrics, next_rowid),
                 )  # fmt: skip
                 note_id = cur.lastrowid
                 assert note_id is not None
@@ -275,7 +270,7 @@ class Store:
                     data = rows.parts.get(part.table)
                     if not data:
                         continue
-                    names = ["note_id", "seq", *(column_name(part, c) for c in part.columns), "extra"]
+                    names = ["note_id", "seq", *part.stored_columns()]
                     derived = rows.derived.get(part.table)
                     if derived is not None:
                         names += DERIVED[part.table]
@@ -284,21 +279,19 @@ class Store:
                         f"INSERT INTO {part.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                         [(note_id, seq, *row) for seq, row in enumerate(data)],
                     )
-                conn.executemany(
-                    "INSERT INTO note_text (rowid, text) VALUES (?, ?)",
-                    [(next_rowid + i, block) for i, block in enumerate(blocks) if block.strip()],
-                )
-                next_rowid += len(blocks) + 1
+                if rows.words:
+                    conn.execute("INSERT INTO note_text (rowid, words) VALUES (?, ?)", (next_rowid, rows.words))
+                next_rowid += 1
             conn.execute("UPDATE meta SET value = ? WHERE key = 'next_text_rowid'", (str(next_rowid),))
             if stale:
                 conn.execute("UPDATE meta SET value = value + ? WHERE key = 'stale_text_rows'", (stale,))
         return ids
 
     def _delete(self, conn: sqlite3.Connection, rel: str) -> int:
-        row = conn.execute("SELECT id, text_blocks FROM notes WHERE path = ?", (rel,)).fetchone()
+        row = conn.execute("SELECT id FROM notes WHERE path = ?", (rel,)).fetchone()
         if row is None:
             return 0
-        note_id, lines = row
+        note_id = row[0]
         self.touched_keys.add(name_key(rel))
         self.touched_keys.update(k for (k,) in conn.execute("SELECT key FROM aliases WHERE note_id = ?", (note_id,)))
         self.touched_paths.add(rel)
@@ -306,7 +299,7 @@ class Store:
         conn.execute("DELETE FROM aliases WHERE note_id = ?", (note_id,))
         for part in PARTS:
             conn.execute(f"DELETE FROM {part.table} WHERE note_id = ?", (note_id,))
-        return lines
+        return 1  # its full-text row is stale now
 
     def delete_notes(self, rels: Iterable[str]) -> None:
         with self.write() as conn:
@@ -333,23 +326,26 @@ class Store:
         return int(self._meta(self.conn, "stale_text_rows") or 0)
 
     def live_text_rows(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(sum(text_blocks), 0) FROM notes").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM notes").fetchone()[0])
 
-    def rebuild_text(self, lines_of: Iterator[tuple[str, list[str]]]) -> None:
-        """Forget every stale full-text row: index the live notes' lines afresh."""
+    def rebuild_text(self, words_of: Iterator[tuple[str, str]]) -> None:
+        """Forget every stale full-text row: index the live notes' words afresh."""
         with self.write() as conn:
             conn.execute("INSERT INTO note_text(note_text) VALUES ('delete-all')")
-            next_rowid = 1
-            for rel, lines in lines_of:
-                blocks = text_blocks(lines)
-                conn.execute("UPDATE notes SET text_base = ?, text_blocks = ? WHERE path = ?", (next_rowid, len(blocks), rel))
-                conn.executemany(
-                    "INSERT INTO note_text (rowid, text) VALUES (?, ?)",
-                    [(next_rowid + i, block) for i, block in enumerate(blocks) if block.strip()],
-                )
-                next_rowid += len(blocks) + 1
+            # New rowids above every old one, so no live row is ever taken for a stale one.
+            next_rowid = int(self._meta(conn, "next_text_rowid") or 1)
+            for rel, words in words_of:
+                conn.execute("UPDATE notes SET text_rowid = ? WHERE path = ?", (next_rowid, rel))
+                if words:
+                    conn.execute("INSERT INTO note_text (rowid, words) VALUES (?, ?)", (next_rowid, words))
+                next_rowid += 1
             conn.execute("UPDATE meta SET value = ? WHERE key = 'next_text_rowid'", (str(next_rowid),))
             conn.execute("UPDATE meta SET value = '0' WHERE key = 'stale_text_rows'")
+            conn.execute("INSERT INTO note_text(note_text) VALUES ('optimize')")
+
+    def optimize_text(self) -> None:
+        """Merge the full-text index's segments into one (smaller, faster): after a cold index."""
+        with self.write() as conn:
             conn.execute("INSERT INTO note_text(note_text) VALUES ('optimize')")
 
     def export(self, dest: Path) -> None:
@@ -375,7 +371,3 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-
-def text_blocks(lines: list[str]) -> list[str]:
-    """The note's lines in blocks of TEXT_BLOCK, as the full-text table holds them."""
-    return ["\n".join(lines[i : i + TEXT_BLOCK]) for i in range(0, len(lines), TEXT_BLOCK)]
