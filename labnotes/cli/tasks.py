@@ -110,7 +110,8 @@ def tasks(
         # Filtered, sorted or grouped by the tasks' fields: a flat list (under group headings).
         groups = select_tasks(idx, found, opts)
         if json:
-            print_json([_task_json(idx, t, today) for _, ts in groups for t in ts])
+            items = _items_by_place(idx)
+            print_json([_task_json(idx, t, today, items) for _, ts in groups for t in ts])
             return
         shown = 0
         for name, ts in groups:
@@ -122,7 +123,8 @@ def tasks(
         typer.echo(count(shown, "task"), err=True)
         return
     if json:
-        print_json([_task_json(idx, t, today) for t in found])
+        items = _items_by_place(idx)
+        print_json([_task_json(idx, t, today, items) for t in found])
         return
     listed = {t.id: t for t in found}
     children: dict[str, list[Task]] = {}
@@ -144,10 +146,19 @@ def tasks(
     typer.echo(f"{count(len(found), 'task')} ({count(lines, 'line')} in the notes)", err=True)
 
 
-def _task_json(idx: Any, t: "Task", today: dt.date) -> dict[str, Any]:
+def _items_by_place(idx: Any) -> dict[tuple[str, int], Any]:
+    """Every task item by (note, line), from the store's task rows: listing many tasks must not
+    parse the note of each."""
+    return {(r.note, r.item.line): r.item for r in idx.task_rows()}
+
+
+def _task_json(idx: Any, t: "Task", today: dt.date, items: dict[tuple[str, int], Any] | None = None) -> dict[str, Any]:
     """A task's JSON with the Obsidian Tasks fields of its latest line (null when it has none)."""
     data = t.to_json(today)
-    item = idx.notes[t.latest.note].item_at(t.latest.line) if t.latest.note in idx.notes else None
+    if items is not None:
+        item = items.get((t.latest.note, t.latest.line))
+    else:
+        item = idx.notes[t.latest.note].item_at(t.latest.line) if t.latest.note in idx.notes else None
     data["fields"] = asdict(item.fields) if item is not None and item.fields is not None else None
     return data
 
