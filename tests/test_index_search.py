@@ -49,10 +49,19 @@ def test_english_is_found_case_insensitively_and_ranked_by_matching_lines(tmp_pa
 
 
 def test_the_index_narrows_and_the_text_decides(tmp_path):
-    # Every trigram of "loss NaN" is in the line "NaN … loss" but the phrase is not.
+    # Every trigram of the phrase "loss NaN" is in the line "… loss 变成 NaN" but the phrase is not.
     idx = build_index(make_vault(tmp_path))
-    assert search(idx, "loss NaN") == []
-    assert where(search(idx, "loss 变成 NaN")) == [("Diary/2024-12-01.md", 4)]
+    assert search(idx, '"loss NaN"') == []
+    assert where(search(idx, '"loss 变成 NaN"')) == [("Diary/2024-12-01.md", 4)]
+
+
+def test_words_are_found_in_one_line_in_any_order_as_in_obsidian(tmp_path):
+    idx = build_index(make_vault(tmp_path))
+    assert where(search(idx, "NaN loss")) == [("Diary/2024-12-01.md", 4)]
+    # Both words must be on the line: "mask" and "NaN" are in one note but on different lines.
+    assert search(idx, "mask NaN") == []
+    hits = search(idx, "kernel aliased")
+    assert where(hits) == [("Diary/2024-12-02.md", 4)] and hits[0].matches == 2
 
 
 def every_line_holding(query: str) -> list[tuple[str, int]]:
@@ -69,7 +78,7 @@ def test_any_part_of_a_word_and_two_chinese_characters_are_found_through_the_ind
     # Through the index: the notes are not all read.
     read: list[str] = []
     real_verify = searchmod._verify
-    monkeypatch.setattr(searchmod, "_verify", lambda idx, rel, folded: (read.append(rel), real_verify(idx, rel, folded))[1])
+    monkeypatch.setattr(searchmod, "_verify", lambda idx, rel, wanted: (read.append(rel), real_verify(idx, rel, wanted))[1])
     hits = search(idx, query, limit=None)
     assert sorted(where(hits)) == every_line_holding(query) and hits
     assert len(read) < len(NOTES) or query in ("梯度",)

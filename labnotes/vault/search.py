@@ -18,6 +18,7 @@ reached, so the ranking is among the notes read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
@@ -66,18 +67,33 @@ def snippet(line: str, at: int, length: int) -> str:
     return ("…" if start else "") + cut + ("…" if start + SNIPPET < len(text) else "")
 
 
+def terms(query: str) -> list[str]:
+    """The query's terms, case folded: its words, and "quoted phrases" kept whole, as in
+    Obsidian's search (`sum_mask in_mask` finds lines with both words, in any order)."""
+    out: list[str] = []
+    for m in _TERM.finditer(query):
+        phrase = m.group(1) if m.group(1) is not None else m.group(2)
+        phrase = " ".join(phrase.split()).casefold()
+        if phrase and phrase not in out:
+            out.append(phrase)
+    return out
+
+
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+
+
 def search(idx: "VaultIndex", query: str, *, limit: int | None = 50) -> list[Hit]:
-    """Lines holding `query` (case-insensitive, as written: no operators), best notes first."""
-    wanted = " ".join(query.split())
+    """Lines holding every word of `query` (case-insensitive; "quoted phrases" as written),
+    best notes first."""
+    wanted = terms(query)
     if not wanted:
         raise SearchError("empty search: give some text to look for")
-    folded = wanted.casefold()
-    looked_up = pieces(wanted)
+    looked_up = pieces(" ".join(wanted))
     candidates = _candidates(idx, looked_up) if looked_up else list(idx.notes)
     found: list[tuple[str, list[Hit]]] = []
     total = 0
     for rel in candidates:
-        hits = list(_verify(idx, rel, folded))
+        hits = list(_verify(idx, rel, wanted))
         if hits:
             found.append((rel, hits))
             total += len(hits)
@@ -102,7 +118,7 @@ def _candidates(idx: "VaultIndex", looked_up: list[str]) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _verify(idx: "VaultIndex", rel: str, folded: str) -> Iterator[Hit]:
+def _verify(idx: "VaultIndex", rel: str, wanted: list[str]) -> Iterator[Hit]:
     from labnotes.fs.guard import read_regular
     from labnotes.parse.files import NoteError, decode_text
 
@@ -111,14 +127,16 @@ def _verify(idx: "VaultIndex", rel: str, folded: str) -> Iterator[Hit]:
         text = decode_text(data, rel)
     except (OSError, UnsafeFile, NoteError):
         return
-    if folded not in text.casefold():
+    whole = text.casefold()
+    if not all(term in whole for term in wanted):
         return
     day = idx.facts[rel].day if rel in idx.facts else None
+    first = wanted[0]
     for number, line in enumerate(note_lines(text), 1):
         low = line.casefold()
-        at = low.find(folded)
-        if at < 0:
+        if not all(term in low for term in wanted):
             continue
+        at = low.find(first)
         # casefold can change a line's length (ß → ss): the snippet is cut on the folded offsets.
         shown = line if len(low) == len(line) else low
-        yield Hit(rel, number, snippet(shown, at, len(folded)), low.count(folded), day)
+        yield Hit(rel, number, snippet(shown, at, len(first)), sum(low.count(t) for t in wanted), day)
