@@ -388,7 +388,7 @@ def annotate_entry(snap: Any, entry_id: str, text: str, *, config: Any = None) -
     lines = source.encode("utf-8").splitlines()
     lines = [raw.decode("utf-8") for raw in lines]
     # Right under the entry's own text, which may run over several lines: before its first child.
-    children = [i.line for i in note.list_items if i.parent_line == line]
+    children = [i.line for i in note.list_items if i.parent_line == line and i.line > line]
     own_end = (min(children) - 1) if children else entry.end_line
     while own_end > line and not lines[own_end - 1].strip():
         own_end -= 1

@@ -26,7 +26,8 @@ from pathlib import Path, PurePosixPath
 
 from labnotes.settings.config import VaultConfig
 from labnotes.parse.dates import parse_date
-from labnotes.parse.model import ListItem, Note, task_above
+from labnotes.parse.items import ItemTree
+from labnotes.parse.model import ListItem, Note
 from labnotes.notes.template import daily_name
 
 CLOSED = frozenset("xX->")
@@ -142,10 +143,10 @@ class _Block:
     subtasks: int
 
 
-def _own_lines(item: ListItem, prev_lines: list[str], children: dict[int, list[ListItem]], entries: set[int]) -> list[str]:
+def _own_lines(item: ListItem, prev_lines: list[str], children: ItemTree, entries: set[int]) -> list[str]:
     """The item's line and the continuation lines of its first paragraph: its words, without the
     log entries, later paragraphs and sub-items that stay behind."""
-    kids = children.get(item.line)
+    kids = children.children(item)
     limit = min(item.end_line, kids[0].line - 1) if kids else item.end_line
     out = [prev_lines[item.line - 1]]
     for k in range(item.line + 1, limit + 1):
@@ -159,7 +160,7 @@ def _dedent(line: str, prefix: str) -> str:
     return line[len(prefix):] if line.startswith(prefix) else line
 
 
-def _block(root: ListItem, prev_lines: list[str], children: dict[int, list[ListItem]], entries: set[int], link: str) -> _Block:
+def _block(root: ListItem, prev_lines: list[str], children: ItemTree, entries: set[int], link: str) -> _Block:
     own = _own_lines(root, prev_lines, children, entries)
     own[-1] = _BACKLINK_RE.sub("", own[-1]).rstrip(" \t") + f" ([[{link}]])"
     root_indent = _MARKER_RE.match(own[0]).group("indent")  # type: ignore[union-attr]
@@ -168,7 +169,7 @@ def _block(root: ListItem, prev_lines: list[str], children: dict[int, list[ListI
 
     def walk(parent: ListItem) -> None:
         nonlocal count
-        kids = [k for k in children.get(parent.line, []) if _is_open(k)]
+        kids = [k for k in children.children(parent) if _is_open(k)]
         for n, kid in enumerate(kids, start=1):
             kid_lines = [_dedent(x, root_indent) for x in _own_lines(kid, prev_lines, children, entries)]
             # Sub-lists are renumbered: the done and plain siblings that stayed behind leave gaps.
@@ -215,11 +216,7 @@ def carry_over(
     prev_lines = _split_lines(previous_text)
     template = parse_note(template_text, "template.md", config=config)
     held = {_norm(t.text) for t in template.tasks}
-    by_line = {i.line: i for i in previous.list_items}
-    children: dict[int, list[ListItem]] = {}
-    for item in previous.list_items:
-        if item.parent_line is not None:
-            children.setdefault(item.parent_line, []).append(item)
+    children = ItemTree(previous.list_items)
 
     entry_lines = {e.line for e in previous.entries}
     wanted = set(config.carry_sections) if config.carry_sections is not None else None
@@ -228,7 +225,7 @@ def carry_over(
     carried: list[Carried] = []
     for item in previous.list_items:
         key = _norm(item.text)
-        if not _is_open(item) or task_above(by_line, item.parent_line) is not None or key in held or key in seen:
+        if not _is_open(item) or children.task_above(item) is not None or key in held or key in seen:
             continue
         if wanted is not None and not wanted.intersection(item.section):
             continue

@@ -59,8 +59,14 @@ class ListItem:
 
 
 def task_above(items: dict[int, ListItem], line: int | None) -> ListItem | None:
-    """The task at `line`, or the nearest task enclosing it; `items` maps lines to a note's items."""
-    while line is not None:
+    """The task at `line`, or the nearest task enclosing it; `items` maps lines to a note's items.
+
+    A line map keeps one item per line, so prefer `labnotes.parse.items.ItemTree`, which keeps
+    both items of `- 1. plan`; this walk stops at a loop instead of spinning on one.
+    """
+    seen: set[int] = set()
+    while line is not None and line not in seen:
+        seen.add(line)
         item = items.get(line)
         if item is None:
             return None
@@ -185,10 +191,12 @@ class Note:
         return [i for i in self.list_items if i.task is not None]
 
     def item_at(self, line: int) -> ListItem | None:
+        """The innermost item starting on `line` (`- 1. plan` starts two; its text is the inner's)."""
+        found = None
         for item in self.list_items:
-            if item.line == line:
-                return item
-        return None
+            if item.line == line and (found is None or item.depth > found.depth):
+                found = item
+        return found
 
     def to_json(self) -> dict[str, Any]:
         """The `labnotes parse --json` object (see docs/parse-json.md)."""

@@ -34,6 +34,7 @@ from labnotes.parse.model import (
     TaskFields,
 )
 from labnotes.parse.cells import typed_cell
+from labnotes.parse.items import ItemTree
 from labnotes.vault.facts import OPEN, aliases_of
 from labnotes.vault.resolve import is_checked, link_key
 from labnotes.vault.words import index_text
@@ -327,31 +328,16 @@ DERIVED: dict[str, tuple[str, ...]] = {
 
 
 def task_tree(note: Note) -> list[tuple[int | None, int]]:
-    """(line of the task above, tasks above) for every item. Items are keyed by line, and a
-    malformed list can make an item its own parent: each walk stops at a line it has seen, so a
-    note can never hang the index."""
-    items = {i.line: i for i in note.list_items}
+    """(line of the task above, tasks above) for every item, through plain items.
 
-    def above(line: int | None, seen: set[int]) -> ListItem | None:
-        while line is not None and line not in seen:
-            seen.add(line)
-            item = items.get(line)
-            if item is None:
-                return None
-            if item.task is not None:
-                return item
-            line = item.parent_line
-        return None
-
+    Items are keyed by (line, depth) (`- 1. plan` starts two items on one line), and every walk
+    goes one level up at a time, so a note can never hang the index.
+    """
+    tree = ItemTree(note.list_items)
     out = []
     for item in note.list_items:
-        seen = {item.line}
-        parent = above(item.parent_line, seen)
-        depth, up = 0, parent
-        while up is not None:
-            depth += 1
-            up = above(up.parent_line, seen)
-        out.append((parent.line if parent else None, depth))
+        above = tree.tasks_above(item)
+        out.append((above[0].line if above else None, len(above)))
     return out
 
 
