@@ -160,10 +160,24 @@ class BlockId:
     id: str
 
 
+# What a warning is about, for code that acts on some kinds (`check`): never match the message.
+WARNING_CODES = {
+    "frontmatter": "the front matter is not valid YAML, or a value in it is not what its type says",
+    "stamp": "a timestamp that names no real date or time",
+    "weekday": "a weekday that contradicts the date beside it",
+    "nesting": "block quotes or lists nested deeper than the parser reads",
+    "budget": "the note took longer to parse than one note may; the rest was not read",
+    "date": "a date in a task's fields (📅 2024-02-30, [due:: …]) that does not exist",
+    "internal": "labnotes failed on this part of the note (a bug); the rest was read",
+    "parse": "something else the parser could not read",
+}
+
+
 @dataclass(slots=True)
 class ParseWarning:
     line: int
     message: str
+    code: str = "parse"  # one of WARNING_CODES
 
 
 @dataclass(slots=True)

@@ -1,15 +1,25 @@
-"""One note's text → `Note`: walk markdown-it's block tokens, read each block's inline text."""
+"""One note's text → `Note`: walk markdown-it's block tokens, read each block's inline text.
+
+`parse_note` never raises and never stalls: odd input becomes a warning with its line, a note
+that takes longer than its budget keeps what was read so far and says where it stopped, and even
+a bug of labnotes' own on one block is a warning for that block while the rest is read.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from labnotes.settings.config import VaultConfig
+from labnotes.parse import frontmatter
+from labnotes.parse.entries import Paragraph, assign_ids, read_entries
+from labnotes.parse.inline import Inline, scan
+from labnotes.parse.markdown import MAX_NESTING, block_parser
 from labnotes.parse.model import (
     BlockId,
     Entry,
@@ -21,92 +31,25 @@ from labnotes.parse.model import (
     Note,
     ParseWarning,
     Strike,
-    Table,
     Tag,
 )
-from labnotes.parse import frontmatter
-from labnotes.parse.cells import typed_cell
-from labnotes.parse.inline import Inline, scan
-from labnotes.parse.markdown import MAX_NESTING, block_parser
+from labnotes.parse.positions import Positions
+from labnotes.parse.source import enter_heading, front_matter_span, normalise
+from labnotes.parse.tables import TableReader
 from labnotes.parse.taskfields import add_task_fields
-from labnotes.parse.timestamps import WEEKDAY_NAMES_ZH, Stamp, StampError, formats_for
+from labnotes.parse.timestamps import TimestampFormats, formats_for
+from labnotes.settings.config import VaultConfig
 
 _TASK = re.compile(r"\[(.)\](?=\s|$)")
-# Markup that may stand before a stamp: `~~2024-12-01-16:53：…~~`, `**22:05** …`, `<mark …>`.
-_LEAD = re.compile(r"(?:~~|\*\*|==|\*|_|<mark\b[^>]*>)\s*")
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?!\d)")
 _DEFAULT_CONFIG = VaultConfig()
-
-
-class _Positions:
-    """Offsets in a block's inline text → (1-based line, 0-based column) in the source."""
-
-    __slots__ = ("text", "src", "first", "starts", "shifts", "cursor")
-
-    def __init__(self, text: str, src: list[str], first: int, cursor: int = -1) -> None:
-        self.text = text
-        self.src = src
-        self.first = first  # 0-based source line of the text's first line
-        self.starts = [0]
-        pos = text.find("\n")
-        while pos != -1:
-            self.starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        self.shifts: list[int | None] = [None] * len(self.starts)
-        self.cursor = cursor  # table cells: where in the row to start looking
-
-    def _shift(self, i: int) -> int:
-        shift = self.shifts[i]
-        if shift is None:
-            end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
-            line = self.text[self.starts[i] : end]
-            body = line.strip()
-            lead = len(line) - len(line.lstrip())
-            row = self.first + i
-            source = self.src[row] if row < len(self.src) else ""
-            if self.cursor >= 0:
-                col = source.find(body, self.cursor) if body else self.cursor
-            else:
-                stripped = source.rstrip()
-                col = len(stripped) - len(body) if stripped.endswith(body) else source.find(body)
-            shift = (col if col >= 0 else lead) - lead
-            self.shifts[i] = shift
-        return shift
-
-    def at(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        col = offset - self.starts[lo] + self._shift(lo)
-        return self.first + lo + 1, max(col, 0)
-
-
-@dataclass(slots=True)
-class _OpenItem:
-    item: ListItem
-    first_inline: bool  # the next inline token is the item's own text
-
-
-def _note_day(path: str, fm: dict[str, Any] | None, config: VaultConfig) -> dt.date | None:
-    if fm and "date" in fm:
-        value = fm["date"]
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()[:10])
-            except ValueError:
-                pass
-    return config.day_in(PurePath(path).stem)
-
-
-def _normalise(text: str) -> str:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+# The time one note may take: far beyond what any real note needs (a 20 MB note parses in
+# well under a minute), so only a note that would stall the index or the UI is cut short.
+BUDGET_S = 10.0
+BUDGET_PER_MB_S = 5.0
+_CHECK_EVERY = 64  # tokens between two looks at the clock
+# Containers whose content markdown-it tokenizes one level deeper (and drops past MAX_NESTING).
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open"})
 
 
 def parse_note(
@@ -115,130 +58,229 @@ def parse_note(
     *,
     day: str | dt.date | None = None,
     config: VaultConfig | None = None,
+    budget: float | None = None,
 ) -> Note:
-    """Parse one note. Pure: no file access, never raises on odd input (it warns instead)."""
+    """Parse one note. Pure: no file access. Never raises: problems come back as warnings.
+
+    `budget` is the seconds labnotes' reading of the blocks may take (default: 10 s plus 5 s per
+    MB of text); past it the note keeps what was read and a `budget` warning names the line where
+    reading stopped.
+    """
     # A parse allocates many small objects that all live until it ends; the cyclic collector
     # would rescan them again and again (a third of the time on a large note) for nothing.
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
-        return _parse(text, path, day, config or _DEFAULT_CONFIG)
+        if budget is None:
+            budget = BUDGET_S + BUDGET_PER_MB_S * len(text) / 1e6
+        return _parse(text, path, day, config or _DEFAULT_CONFIG, budget)
+    except Exception as exc:  # one note must never stop a vault: say so, keep the note's name
+        note = Note(path=path, date=None, frontmatter=None)
+        note.warnings.append(ParseWarning(1, f"labnotes could not read this note ({_describe(exc)})", "internal"))
+        return note
     finally:
         if paused:
             gc.enable()
 
 
-def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig) -> Note:
-    text = _normalise(text)
+def _describe(exc: BaseException) -> str:
+    message = str(exc)
+    return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
+
+
+def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig, budget: float) -> Note:
+    text = normalise(text)
     src = text.split("\n")
     note = Note(path=path, date=None, frontmatter=None, line_count=len(src) - (1 if text.endswith("\n") else 0))
-    warnings = note.warnings
-    formats = formats_for(config.timestamp_formats)
-
-    try:
-        tokens = block_parser().parse(text)
-    except RecursionError:
-        warnings.append(ParseWarning(1, "structure nested too deeply to parse; only the text is kept"))
-        tokens = []
-
-    if tokens and tokens[0].type == "front_matter":
-        note.frontmatter, fm_warnings = frontmatter.load(tokens[0].content, tokens[0].map[0] + 2)
-        warnings.extend(fm_warnings)
-
-    if isinstance(day, str):
-        try:
-            day = dt.date.fromisoformat(day)
-        except ValueError:
-            day = None
-    note_day = day or _note_day(path, note.frontmatter, config)
+    body = _read_front_matter(note, text, src)
+    note_day = _day(day) or _note_day(path, note.frontmatter, config)
     note.date = note_day.isoformat() if note_day else None
-
-    headings: list[Heading] = []
-    section: list[str] = []
-    open_headings: list[Heading] = []
-    stack: list[_OpenItem] = []
-    raw_entries: list[tuple[Stamp, Entry]] = []
-    table: Table | None = None
-    table_row: list | None = None
-    in_head = False
-    deepest = 0
-
-    n = len(tokens)
-    i = 0
-    while i < n:
-        tok = tokens[i]
-        kind = tok.type
-        if kind == "inline":
-            parent = tokens[i - 1].type if i else ""
-            first_line = tok.map[0] if tok.map else 0
-            content = tok.content
-            if parent == "heading_open":
-                level = int(tokens[i - 1].tag[1])
-                heading = Heading(first_line + 1, level, content.strip())
-                headings.append(heading)
-                while open_headings and open_headings[-1].level >= level:
-                    open_headings.pop()
-                open_headings.append(heading)
-                section = [h.text for h in open_headings]
-                _collect(note, content, _Positions(content, src, first_line), scan(content) if _worth_scanning(content) else None)
-            elif parent in ("th_open", "td_open"):
-                cursor = _cell_cursor(src, first_line, tok, table_row)
-                positions = _Positions(content, src, first_line, cursor)
-                if table_row is not None:
-                    table_row.append(typed_cell(content))
-                if _worth_scanning(content):
-                    _collect(note, content, positions, scan(content))
-            else:
-                _read_block(note, content, src, first_line, stack, section, formats, note_day, raw_entries)
-        elif kind == "list_item_open":
-            depth = len(stack)
-            deepest = max(deepest, depth)
-            start, end = tok.map if tok.map else (0, 0)
-            end_line = max(end, start + 1)
-            while end_line > start + 1 and not src[end_line - 1].strip():
-                end_line -= 1
-            marker = tok.markup if tok.markup in "-*+" else f"{tok.info}{tok.markup}"
-            parent_line = stack[-1].item.line if stack else None
-            item = ListItem(start + 1, parent_line, None, "", list(section), end_line, marker, depth)
-            note.list_items.append(item)
-            stack.append(_OpenItem(item, tokens[i + 1].type == "paragraph_open" if i + 1 < n else False))
-        elif kind == "list_item_close":
-            if stack:
-                stack.pop()
-        elif kind == "table_open":
-            table = Table(tok.map[0] + 1 if tok.map else 1, [], [], list(section))
-        elif kind == "tr_open":
-            table_row = []
-        elif kind == "tr_close":
-            if table is not None and table_row is not None:
-                if in_head:
-                    table.header = [c.text for c in table_row]
-                else:
-                    table.rows.append(table_row)
-            table_row = None
-        elif kind == "thead_open":
-            in_head = True
-        elif kind == "thead_close":
-            in_head = False
-        elif kind == "table_close":
-            if table is not None:
-                note.tables.append(table)
-            table = None
-        i += 1
-
-    if deepest >= MAX_NESTING // 2 - 2 or (tokens and _dropped_tail(tokens, src)):
-        deepest_line = max((i.line for i in note.list_items if i.depth == deepest), default=1)
-        warnings.append(
-            ParseWarning(deepest_line, f"lists nested deeper than {deepest + 1} levels; the rest of the note was not read")
-        )
-
-    note.headings = headings
-    _finish_entries(note, raw_entries)
+    try:
+        tokens = block_parser().parse(body)
+    except RecursionError:
+        note.warnings.append(ParseWarning(1, "structure nested too deeply to parse; only the text is kept", "nesting"))
+        tokens = []
+    except Exception as exc:  # markdown-it's own failure: keep the front matter and the day
+        note.warnings.append(ParseWarning(1, f"labnotes could not read this note's blocks ({_describe(exc)})", "internal"))
+        tokens = []
+    # The budget guards labnotes' own reading; markdown-it's block pass is linear in the text.
+    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, time.perf_counter() + budget, budget)
+    walk.run(tokens)
+    _warn_dropped(note, tokens)
+    assign_ids(note, walk.entries)
     note.metrics = _metrics(note, config)
     add_task_fields(note, src, config.tasks)
     note.warnings.sort(key=lambda w: w.line)
     return note
+
+
+def _read_front_matter(note: Note, text: str, src: list[str]) -> str:
+    """Read the YAML block into `note`; the text markdown-it gets, with the block blanked out."""
+    span = front_matter_span(src)
+    if span is None:
+        return text
+    last = span[1]
+    note.frontmatter, warnings = frontmatter.load("\n".join(src[1 : last - 1]), 2)
+    note.warnings.extend(warnings)
+    # Blank lines keep every later line number; markdown-it reads nothing into them.
+    return "\n".join([""] * last + src[last:])
+
+
+def _day(day: str | dt.date | None) -> dt.date | None:
+    if isinstance(day, str):
+        try:
+            return dt.date.fromisoformat(day)
+        except ValueError:
+            return None
+    return day
+
+
+def _note_day(path: str, fm: dict[str, Any] | None, config: VaultConfig) -> dt.date | None:
+    if fm and "date" in fm:
+        value = fm["date"]
+        m = _ISO_DAY.match(value) if isinstance(value, str) else None
+        if m:
+            try:
+                return dt.date.fromisoformat(m.group(0).strip())
+            except ValueError:
+                pass
+    return config.day_in(PurePath(path).stem)
+
+
+@dataclass(slots=True)
+class _OpenItem:
+    item: ListItem
+    first_inline: bool  # the next inline token is the item's own text
+
+
+class _Walk:
+    """One pass over a note's block tokens: sections, list items, tables, paragraphs."""
+
+    def __init__(
+        self, note: Note, src: list[str], formats: TimestampFormats, day: dt.date | None, deadline: float, budget: float
+    ) -> None:
+        self.note = note
+        self.src = src
+        self.formats = formats
+        self.day = day
+        self.deadline = deadline
+        self.budget = budget
+        self.section: list[str] = []
+        self.open_headings: list[Heading] = []
+        self.stack: list[_OpenItem] = []
+        self.entries: list[Entry] = []
+        self.tables = TableReader()
+        self.handlers: dict[str, Callable[[list[Any], int], None]] = {
+            "inline": self._inline,
+            "list_item_open": self._open_item,
+            "list_item_close": self._close_item,
+            "table_open": lambda tokens, i: self.tables.open(_line(tokens[i]), self.section),
+            "thead_open": lambda tokens, i: setattr(self.tables, "in_head", True),
+            "thead_close": lambda tokens, i: setattr(self.tables, "in_head", False),
+            "tr_open": lambda tokens, i: self.tables.open_row(),
+            "tr_close": lambda tokens, i: self.tables.close_row(),
+            "table_close": self._close_table,
+        }
+
+    def run(self, tokens: list[Any]) -> None:
+        handlers = self.handlers
+        for i, tok in enumerate(tokens):
+            if not i % _CHECK_EVERY and time.perf_counter() > self.deadline:
+                self._stop(tokens, i)
+                return
+            handler = handlers.get(tok.type)
+            if handler is None:
+                continue
+            try:
+                handler(tokens, i)
+            except Exception as exc:  # a bug on one block costs that block, not the note
+                line = _line(tok)
+                self.note.warnings.append(ParseWarning(line, f"labnotes could not read this block ({_describe(exc)})", "internal"))
+
+    def _stop(self, tokens: list[Any], i: int) -> None:
+        line = next((_line(t) for t in tokens[i:] if t.map), self.note.line_count or 1)
+        message = (
+            f"parsing took longer than this note's {self.budget:.0f} s budget: "
+            f"lines {line}-{max(line, self.note.line_count)} were not read"
+        )
+        self.note.warnings.append(ParseWarning(line, message, "budget"))
+
+    def _inline(self, tokens: list[Any], i: int) -> None:
+        tok = tokens[i]
+        opener = tokens[i - 1] if i else None
+        kind = opener.type if opener is not None else ""
+        first_line = tok.map[0] if tok.map else 0
+        if kind == "heading_open":
+            assert opener is not None
+            self._heading(tok.content, int(opener.tag[1]), first_line)
+        elif kind in ("th_open", "td_open"):
+            cursor = self.tables.cell(tok.content, self.src, first_line)
+            if _worth_scanning(tok.content):
+                _collect(self.note, tok.content, Positions(tok.content, self.src, first_line, cursor), scan(tok.content))
+        else:
+            self._paragraph(tok.content, first_line)
+
+    def _heading(self, content: str, level: int, first_line: int) -> None:
+        heading = Heading(first_line + 1, level, content.strip())
+        self.note.headings.append(heading)
+        self.section = enter_heading(self.open_headings, heading)
+        found = scan(content) if _worth_scanning(content) else None
+        _collect(self.note, content, Positions(content, self.src, first_line), found)
+
+    def _open_item(self, tokens: list[Any], i: int) -> None:
+        tok = tokens[i]
+        start, end = tok.map if tok.map else (0, 0)
+        end_line = max(end, start + 1)
+        while end_line > start + 1 and not self.src[end_line - 1].strip():
+            end_line -= 1
+        marker = tok.markup if tok.markup in "-*+" else f"{tok.info}{tok.markup}"
+        parent_line = self.stack[-1].item.line if self.stack else None
+        item = ListItem(start + 1, parent_line, None, "", list(self.section), end_line, marker, len(self.stack))
+        self.note.list_items.append(item)
+        own_text = i + 1 < len(tokens) and tokens[i + 1].type == "paragraph_open"
+        self.stack.append(_OpenItem(item, own_text))
+
+    def _close_item(self, tokens: list[Any], i: int) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def _close_table(self, tokens: list[Any], i: int) -> None:
+        table = self.tables.close()
+        if table is not None:
+            self.note.tables.append(table)
+
+    def _paragraph(self, content: str, first_line: int) -> None:
+        """A paragraph: maybe the text of a list item, maybe stamped lines."""
+        open_item = self.stack[-1] if self.stack else None
+        own_text = open_item is not None and open_item.first_inline
+        if open_item is not None and own_text:
+            open_item.first_inline = False  # later paragraphs of the item are its body
+        positions = Positions(content, self.src, first_line)
+        found = scan(content) if _worth_scanning(content) else None
+        _collect(self.note, content, positions, found)
+        body_start = _item_text(open_item.item, content, found) if open_item is not None and own_text else 0
+        paragraph = Paragraph(content, positions, found, [o.item for o in self.stack], own_text, body_start, self.section)
+        self.entries.extend(read_entries(paragraph, self.formats, self.day, self.note))
+
+
+def _line(tok: Any) -> int:
+    return tok.map[0] + 1 if tok.map else 1
+
+
+def _item_text(item: ListItem, content: str, found: Inline | None) -> int:
+    """Read the item's task mark and words; returns where its words start."""
+    body_start = 0
+    m = _TASK.match(content)
+    if m:
+        item.task = m.group(1)
+        body_start = m.end()
+        while body_start < len(content) and content[body_start] in " \t":
+            body_start += 1
+    item.text = content[body_start:].replace("\n", " ").strip()
+    if found and found.strikes and found.strikes[0].start == body_start:
+        item.struck = True
+    return body_start
 
 
 def _worth_scanning(text: str) -> bool:
@@ -246,144 +288,7 @@ def _worth_scanning(text: str) -> bool:
     return any(ch in text for ch in "[]#<=~:^h$`")
 
 
-def _cell_cursor(src: list[str], row: int, tok: Any, cells: list | None) -> int:
-    line = src[row] if row < len(src) else ""
-    # Column just after the pipe that opens this cell.
-    count = len(cells) if cells is not None else 0
-    pos = -1
-    seen = -1
-    start = line.find("|")
-    if start == -1 or line[: start].strip():
-        seen = 0
-        pos = 0
-        if count == 0:
-            return 0
-    else:
-        pos = start + 1
-        seen = 0
-    while seen < count:
-        nxt = line.find("|", pos)
-        while nxt > 0 and line[nxt - 1] == "\\":
-            nxt = line.find("|", nxt + 1)
-        if nxt == -1:
-            return pos
-        pos = nxt + 1
-        seen += 1
-    return pos
-
-
-def _read_block(
-    note: Note,
-    content: str,
-    src: list[str],
-    first_line: int,
-    stack: list[_OpenItem],
-    section: list[str],
-    formats: Any,
-    note_day: dt.date | None,
-    raw_entries: list[tuple[Stamp, Entry]],
-) -> None:
-    """A paragraph: maybe the text of a list item, maybe stamped lines."""
-    open_item = stack[-1] if stack else None
-    own_text = open_item is not None and open_item.first_inline
-    if own_text:
-        open_item.first_inline = False  # later paragraphs of the item are its body
-    positions = _Positions(content, src, first_line)
-    found = scan(content) if _worth_scanning(content) else None
-    _collect(note, content, positions, found)
-
-    body_start = 0
-    item = open_item.item if open_item else None
-    if own_text and item is not None:
-        m = _TASK.match(content)
-        if m:
-            item.task = m.group(1)
-            body_start = m.end()
-            while body_start < len(content) and content[body_start] in " \t":
-                body_start += 1
-        item.text = content[body_start:].replace("\n", " ").strip()
-        if found and found.strikes and found.strikes[0].start == body_start:
-            item.struck = True
-
-    # Stamps at the start of the paragraph and of each of its lines.
-    line_start = 0
-    first = True
-    in_lines: list[Entry] = []  # entries that start a paragraph line rather than hold an item
-    while line_start <= len(content):
-        line_end = content.find("\n", line_start)
-        if line_end == -1:
-            line_end = len(content)
-        begin = body_start if first else line_start
-        lead_end = begin
-        while True:
-            m = _LEAD.match(content, lead_end)
-            if not m:
-                break
-            lead_end = m.end()
-        segment = content[lead_end:line_end]
-        stamp = formats.match(segment, note_day) if segment[:1].isdigit() or formats._has_custom else None
-        if isinstance(stamp, StampError):
-            note.warnings.append(ParseWarning(positions.at(lead_end)[0], stamp.message))
-        elif stamp is not None:
-            line, col = positions.at(lead_end)
-            struck = bool(found and any(s.start <= lead_end < s.end for s in found.strikes)) or bool(
-                first and own_text and item is not None and item.struck
-            )
-            holds_item = first and own_text and item is not None
-            if holds_item:
-                assert item is not None
-                parent_line, item_line, end_line = item.parent_line, item.line, item.end_line
-                threads = [o.item for o in stack[:-1]]
-            else:
-                parent_line = item.line if item is not None else None
-                item_line, end_line = None, line
-                threads = [o.item for o in stack]
-            # A stamped task opens a thread of its own (its sub-items log the work on it);
-            # any other entry belongs to the nearest task above it.
-            if holds_item and item is not None and item.task is not None:
-                thread_line = item.line
-            else:
-                thread_line = next((t.line for t in reversed(threads) if t.task is not None), None)
-            words = segment[stamp.length :].rstrip()
-            if struck and words.endswith("~~"):
-                words = words[:-2].rstrip()
-            highlights = []
-            if found:
-                highlights = [h.text for h in found.highlights if line_start <= h.start < (len(content) if holds_item else line_end)]
-            entry = Entry(
-                id="",
-                line=line,
-                col=col,
-                timestamp=stamp.start.strftime("%Y-%m-%dT%H:%M"),
-                end=stamp.end.strftime("%Y-%m-%dT%H:%M") if stamp.end else None,
-                weekday=stamp.weekday,
-                weekday_ok=stamp.weekday_ok,
-                struck=struck,
-                text=words,
-                parent_line=parent_line,
-                item_line=item_line,
-                thread_line=thread_line,
-                end_line=end_line,
-                section=list(section),
-                highlights=highlights,
-            )
-            raw_entries.append((stamp, entry))
-            if not holds_item:
-                in_lines.append(entry)
-            if not stamp.weekday_ok:
-                expected = WEEKDAY_NAMES_ZH[stamp.start.weekday()]
-                note.warnings.append(
-                    ParseWarning(line, f"weekday {stamp.weekday} does not match {stamp.start.date().isoformat()} ({expected})")
-                )
-        first = False
-        line_start = line_end + 1
-    # Such an entry's body runs to the next stamped line of the paragraph, or its end.
-    last_line = first_line + content.count("\n") + 1
-    for entry, after in zip(in_lines, in_lines[1:] + [None]):
-        entry.end_line = (after.line - 1) if after is not None else max(last_line, entry.line)
-
-
-def _collect(note: Note, content: str, positions: _Positions, found: Inline | None) -> None:
+def _collect(note: Note, content: str, positions: Positions, found: Inline | None) -> None:
     if not found:
         return
     for link in found.links:
@@ -401,19 +306,19 @@ def _collect(note: Note, content: str, positions: _Positions, found: Inline | No
         line, col = positions.at(span.start)
         note.strikes.append(Strike(line, col, span.text))
     for start, key, value in found.fields:
-        note.fields.append(Field(positions.at(start)[0], key, value))
+        note.fields.append(Field(positions.line(start), key, value))
     for start, block in found.block_ids:
-        note.block_ids.append(BlockId(positions.at(start)[0], block))
+        note.block_ids.append(BlockId(positions.line(start), block))
 
 
-def _finish_entries(note: Note, raw: list[tuple[Stamp, Entry]]) -> None:
-    stem = PurePath(note.path).stem
-    seen: dict[str, int] = {}
-    for _, entry in raw:
-        count = seen.get(entry.timestamp, 0) + 1
-        seen[entry.timestamp] = count
-        entry.id = f"{stem}@{entry.timestamp}" + (f"~{count}" if count > 1 else "")
-        note.entries.append(entry)
+def _warn_dropped(note: Note, tokens: list[Any]) -> None:
+    """markdown-it reads no deeper than MAX_NESTING levels and drops what lies below: say where."""
+    for tok in tokens:
+        if tok.nesting == 1 and tok.level >= MAX_NESTING - 1 and tok.type in _CONTAINERS and tok.map:
+            first, last = tok.map[0] + 1, max(tok.map[1], tok.map[0] + 1)
+            message = f"block quotes or lists nested too deeply to read: lines {first}-{last} were not read"
+            note.warnings.append(ParseWarning(first, message, "nesting"))
+            return
 
 
 def _metrics(note: Note, config: VaultConfig) -> dict[str, Any]:
@@ -426,12 +331,3 @@ def _metrics(note: Note, config: VaultConfig) -> dict[str, Any]:
                         values[header] = cell.value
             return values
     return {}
-
-
-def _dropped_tail(tokens: list[Any], src: list[str]) -> bool:
-    """markdown-it stops at maxNesting and silently drops the rest; notice it."""
-    last = 0
-    for tok in tokens:
-        if tok.map and tok.map[1] > last:
-            last = tok.map[1]
-    return any(line.strip() for line in src[last:])

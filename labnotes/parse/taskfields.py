@@ -173,7 +173,7 @@ def _read_backwards(fields: TaskFields, text: str, line: int, warnings: list[Par
         else:
             setattr(fields, name, value)
             if name in _DATES and value is not None and not _real_day(value):
-                warnings.append(ParseWarning(line, f"{name} date {value} does not exist"))
+                warnings.append(ParseWarning(line, f"{name} date {value} does not exist", "date"))
     head = text[: spans[-1].start].strip() if spans else text
     if trailing_tags:
         head = f"{head} {' '.join(trailing_tags)}" if head else " ".join(trailing_tags)

@@ -17,7 +17,9 @@ BUILTIN_FORMATS: tuple[tuple[str, str], ...] = (
     # 2024-12-03-22:05, 2024-12-05-9:50 (the seed's own form)
     ("dash", r"(?P<Y>\d{4})-(?P<M>\d{1,2})-(?P<D>\d{1,2})-(?P<h>\d{1,2}):(?P<m>\d{2})"),
     # 2024 年 12 月 1 日-21:57
-    ("cjk", r"(?P<Y>\d{4})\s*年\s*(?P<M>\d{1,2})\s*月\s*(?P<D>\d{1,2})\s*日\s*-?\s*(?P<h>\d{1,2}):(?P<m>\d{2})"),
+    # (one `\s*` on each side of the optional dash: two in a row would split a run of spaces
+    # every possible way before failing)
+    ("cjk", r"(?P<Y>\d{4})\s*年\s*(?P<M>\d{1,2})\s*月\s*(?P<D>\d{1,2})\s*日\s*(?:-\s*)?(?P<h>\d{1,2}):(?P<m>\d{2})"),
     # 2024-12-03 22:05, 2024-12-03T22:05
     ("iso", r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})[T ](?P<h>\d{1,2}):(?P<m>\d{2})"),
     # 8:00-9:00 盖章 (a schedule line: one entry with a start and an end)
@@ -66,13 +68,13 @@ class TimestampFormats:
     """The compiled table; `match(text, day)` reads a stamp at the start of text."""
 
     def __init__(self, extra: tuple[str, ...] = ()) -> None:
-        self._has_custom = bool(extra)
+        self.has_custom = bool(extra)
         table = list(BUILTIN_FORMATS) + [(f"custom{i}", f) for i, f in enumerate(extra)]
         self._formats = [(name, re.compile(rf"(?:{pattern}){_TAIL}")) for name, pattern in table]
 
     def match(self, text: str, day: dt.date | None) -> Stamp | StampError | None:
         # Cheap pre-check: every built-in stamp starts with a digit.
-        if not text or (not text[0].isdigit() and not self._has_custom):
+        if not text or (not text[0].isdigit() and not self.has_custom):
             return None
         for name, regex in self._formats:
             m = regex.match(text)

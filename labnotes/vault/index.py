@@ -477,9 +477,15 @@ def occurrences_of(note: Note, rel: str, day: dt.date | None) -> list[Occurrence
 def fingerprint() -> str:
     """What the stored notes depend on besides the notes: this labnotes, its parser, Python."""
     parts: list[str] = [str(SCHEMA_VERSION), sys.version, labnotes.__version__]
-    parse_dir = PACKAGE_DIR / "parse"
-    # os.listdir, not Path.glob: this runs on every start, and glob costs tens of ms.
-    sources = [parse_dir / n for n in sorted(os.listdir(parse_dir)) if n.endswith(".py")] + [
+    # os.walk, not Path.rglob: this runs on every start, and glob costs tens of ms; parse/ has
+    # subfolders (parse/inline/).
+    sources = [
+        Path(top) / n
+        for top, dirs, names in sorted(os.walk(PACKAGE_DIR / "parse"))
+        if "__pycache__" not in top
+        for n in sorted(names)
+        if n.endswith(".py")
+    ] + [
         PACKAGE_DIR / "settings" / "config.py",
         PACKAGE_DIR / "vault" / "rows.py",
         PACKAGE_DIR / "vault" / "resolve.py",
@@ -487,9 +493,9 @@ def fingerprint() -> str:
     for src in sources:
         try:
             st = src.stat()
-            parts.append(f"{src.name}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(f"{src.relative_to(PACKAGE_DIR)}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            parts.append(f"{src.name}:missing")
+            parts.append(f"{src.relative_to(PACKAGE_DIR)}:missing")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
