@@ -1,0 +1,86 @@
+"""Links: wiki links and embeds, Markdown links and images, autolinks, bare URLs.
+
+Each regex here can only run to the next bracket, parenthesis, space or line end, so a try costs
+no more than the stretch it looks at; "is this inside a link already?" is a bisection.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from labnotes.parse.inline.found import Inline, RawLink, Spans
+from labnotes.parse.urls import SCHEME
+
+WIKI = re.compile(r"(!?)\[\[([^\[\]\n\x00]+?)\]\]")
+MDLINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()\x00]*(?:\([^\s()]*\)[^\s()\x00]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|obsidian|file):[^<>\s\x00]+)>", re.I)
+URL = re.compile(r"(?<![\w/@.])(?:https?://|www\.)[^\s<>\x00`\"'，。；、）（【】「」]+", re.I)
+_URL_TRAIL = ".,;:!?*_~)]}'\""
+_IMAGE_SIZE = re.compile(r"^\d+(?:x\d+)?$")
+
+
+def split_wiki(inner: str, embed: bool) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """`target#heading|alias` → (target, heading, block, alias, size)."""
+    alias = size = None
+    if "|" in inner:
+        inner, alias = inner.split("|", 1)
+        alias = alias.strip()
+        if embed and _IMAGE_SIZE.match(alias):
+            size, alias = alias, None
+    heading = block = None
+    if "#" in inner:
+        inner, anchor = inner.split("#", 1)
+        anchor = anchor.strip()
+        if anchor.startswith("^"):
+            block = anchor[1:]
+        else:
+            heading = anchor
+    return inner.strip(), heading, block, alias, size
+
+
+def split_href(href: str) -> tuple[str, str | None, str | None]:
+    """A Markdown link's destination → (target, heading, block); URLs stay whole."""
+    if SCHEME.match(href):
+        return href, None, None
+    target, heading, block = unquote(href), None, None
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        if anchor.startswith("^"):
+            block = anchor[1:]
+        else:
+            heading = anchor
+    return target, heading, block
+
+
+def find_links(text: str, masked: str, found: Inline) -> list[tuple[int, int]]:
+    """Add every link to `found`; returns the spans they cover, in order of start."""
+    wikis, marks, autos, urls = Spans(), Spans(), Spans(), Spans()
+    if "[[" in masked:
+        for m in WIKI.finditer(masked):
+            embed = m.group(1) == "!"
+            target, heading, block, alias, size = split_wiki(text[m.start(2) : m.end(2)], embed)
+            found.links.append(RawLink(m.start(), m.end(), target, heading, block, alias, embed, "wiki", size))
+            wikis.add(m.start(), m.end())
+    if "](" in masked:
+        for m in MDLINK.finditer(masked):
+            if wikis.covers(m.start()):
+                continue
+            target, heading, block = split_href(m.group(3).strip("<>"))
+            found.links.append(RawLink(m.start(), m.end(), target, heading, block, None, m.group(1) == "!", "markdown"))
+            marks.add(m.start(), m.end())
+    if "<" in masked and ":" in masked:
+        for m in AUTOLINK.finditer(masked):
+            found.links.append(RawLink(m.start(), m.end(), m.group(1), None, None, None, False, "url"))
+            autos.add(m.start(), m.end())
+    if "http" in masked or "www." in masked:
+        for m in URL.finditer(masked):
+            if wikis.covers(m.start()) or marks.covers(m.start()) or autos.covers(m.start()):
+                continue
+            url = m.group(0).rstrip(_URL_TRAIL)
+            end = m.start() + len(url)
+            found.links.append(RawLink(m.start(), end, url, None, None, None, False, "url"))
+            urls.add(m.start(), end)
+    if len(found.links) > 1:
+        found.links.sort(key=lambda link: link.start)
+    return sorted(wikis.pairs() + marks.pairs() + autos.pairs() + urls.pairs())
