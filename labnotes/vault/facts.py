@@ -24,7 +24,7 @@ class NoteFacts:
     tasks: int
     open_tasks: int
     entries: int
-    warnings: tuple[tuple[int, str], ...]
+    warnings: tuple[tuple[int, str, str], ...]  # (line, message, code): see parse.model.WARNING_CODES
     metrics: dict[str, Any]  # the life-table row; values kept to what marshal can store
 
     @classmethod
@@ -43,7 +43,7 @@ class NoteFacts:
             tasks=len(tasks),
             open_tasks=sum(1 for t in tasks if t == OPEN),
             entries=len(note.entries),
-            warnings=tuple((w.line, w.message) for w in note.warnings),
+            warnings=tuple((w.line, w.message, w.code) for w in note.warnings),
             metrics={str(k): _plain(v) for k, v in note.metrics.items()},
         )
 
