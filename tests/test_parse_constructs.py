@@ -194,8 +194,8 @@ def test_markdown_links_images_and_urls():
     text = "see [doc](other.md#Part) ![alt](img/a.png) <https://x.org/a> and https://y.org/b.\n"
     assert all(text[link.col :].startswith(link.original) for link in parse(text).links)
     assert links("see [doc](other.md#Part) ![alt](img/a.png) <https://x.org/a> and https://y.org/b.\n") == [
-        ("markdown", "other.md", "Part", None, None, False, None, 4),
-        ("markdown", "img/a.png", None, None, None, True, None, 25),
+        ("markdown", "other.md", "Part", None, "doc", False, None, 4),  # the link's text is its alias
+        ("markdown", "img/a.png", None, None, "alt", True, None, 25),
         ("url", "https://x.org/a", None, None, None, False, None, 43),
         ("url", "https://y.org/b", None, None, None, False, None, 65),
     ]

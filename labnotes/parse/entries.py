@@ -19,8 +19,10 @@ from labnotes.parse.model import Entry, ListItem, Note, ParseWarning
 from labnotes.parse.positions import Positions
 from labnotes.parse.timestamps import WEEKDAY_NAMES_ZH, Stamp, StampError, TimestampFormats
 
-# Markup that may stand before a stamp: `~~2024-12-01-16:53：…~~`, `**22:05** …`, `<mark …>`.
+# Markup that may stand before a stamp: `~~2024-12-01-16:53：…~~`, `**23:08留言：…**`, `<mark …>`.
 _LEAD = re.compile(r"(?:~~|\*\*|==|\*|_|<mark\b[^>\n]*>)\s*")
+_MARKUP = re.compile(r"~~|\*\*|==|\*|_|<mark\b[^>\n]*>")
+_CLOSER = {"~~": "~~", "**": "**", "==": "==", "*": "*", "_": "_"}
 
 
 @dataclass(slots=True)
@@ -70,7 +72,8 @@ def read_entries(p: Paragraph, formats: TimestampFormats, day: dt.date | None, n
         line_end = content.find("\n", line_start)
         if line_end == -1:
             line_end = len(content)
-        lead_end = _skip_lead(content, p.body_start if first else line_start)
+        begin = p.body_start if first else line_start
+        lead_end = _skip_lead(content, begin)
         segment = content[lead_end:line_end]
         stamp = formats.match(segment, day) if segment[:1].isdigit() or formats.has_custom else None
         if isinstance(stamp, StampError):
@@ -78,14 +81,16 @@ def read_entries(p: Paragraph, formats: TimestampFormats, day: dt.date | None, n
         elif stamp is not None:
             holds = holder if first else None
             limit = len(content) if holds is not None else line_end
-            entry = _entry(p, stamp, segment, lead_end, holds, spans, spans.highlights(line_start, limit))
+            words = _words(segment[stamp.length :], content[begin:lead_end])
+            entry = _entry(p, stamp, words, lead_end, holds, spans, spans.highlights(line_start, limit))
             out.append(entry)
             if holds is None:
                 in_lines.append(entry)
-            if not stamp.weekday_ok:
-                expected = WEEKDAY_NAMES_ZH[stamp.start.weekday()]
-                message = f"weekday {stamp.weekday} does not match {stamp.start.date().isoformat()} ({expected})"
-                note.warnings.append(ParseWarning(entry.line, message, "weekday"))
+            _check_weekday(stamp, entry.line, note)
+        elif first and holder is not None and holder.task is not None:
+            trailing = _trailing_entry(p, holder, formats, line_end, spans, note)
+            if trailing is not None:
+                out.append(trailing)
         first = False
         line_start = line_end + 1
     # Such an entry's body runs to the next stamped line of the paragraph, or its end.
@@ -93,6 +98,43 @@ def read_entries(p: Paragraph, formats: TimestampFormats, day: dt.date | None, n
     for entry, after in zip(in_lines, in_lines[1:] + [None]):
         entry.end_line = (after.line - 1) if after is not None else max(last_line, entry.line)
     return out
+
+
+def _check_weekday(stamp: Stamp, line: int, note: Note) -> None:
+    if not stamp.weekday_ok:
+        expected = WEEKDAY_NAMES_ZH[stamp.start.weekday()]
+        message = f"weekday {stamp.weekday} does not match {stamp.start.date().isoformat()} ({expected})"
+        note.warnings.append(ParseWarning(line, message, "weekday"))
+
+
+def _trailing_entry(
+    p: Paragraph, task: ListItem, formats: TimestampFormats, line_end: int, spans: _Spans, note: Note
+) -> Entry | None:
+    """A task whose line ends in a date and time (`3. [x] 该表格绘制完毕：2024-09-25-22:17`): the
+    time it was done or noted at, an entry of the task's own thread."""
+    found = formats.trailing(p.content[p.body_start : line_end])
+    if found is None:
+        return None
+    offset, stamp = found
+    at = p.body_start + offset
+    if isinstance(stamp, StampError):
+        note.warnings.append(ParseWarning(p.positions.line(at), stamp.message, "stamp"))
+        return None
+    words = p.content[p.body_start : at].rstrip(" \t：:，,")
+    entry = _entry(p, stamp, words, at, task, spans, spans.highlights(0, len(p.content)))
+    entry.trailing = True
+    _check_weekday(stamp, entry.line, note)
+    return entry
+
+
+def _words(after: str, lead: str) -> str:
+    """The entry's words: what follows the stamp, less the closing markup of what opened before it."""
+    words = after.rstrip()
+    for opener in reversed(_MARKUP.findall(lead)):
+        closer = "</mark>" if opener.startswith("<") else _CLOSER[opener]
+        if words.endswith(closer):
+            words = words[: -len(closer)].rstrip()
+    return words
 
 
 def _skip_lead(content: str, pos: int) -> int:
@@ -104,7 +146,7 @@ def _skip_lead(content: str, pos: int) -> int:
 
 
 def _entry(
-    p: Paragraph, stamp: Stamp, segment: str, at: int, holds: ListItem | None, spans: _Spans, highlights: list[str]
+    p: Paragraph, stamp: Stamp, words: str, at: int, holds: ListItem | None, spans: _Spans, highlights: list[str]
 ) -> Entry:
     line, col = p.positions.at(at)
     struck = spans.struck_at(at) or (holds is not None and holds.struck)
@@ -121,9 +163,6 @@ def _entry(
         thread_line: int | None = holds.line
     else:
         thread_line = next((t.line for t in reversed(threads) if t.task is not None), None)
-    words = segment[stamp.length :].rstrip()
-    if struck and words.endswith("~~"):
-        words = words[:-2].rstrip()
     return Entry(
         id="",
         line=line,

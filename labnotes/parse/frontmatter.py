@@ -7,7 +7,9 @@ A value that YAML's types cannot hold (`date: 2024-02-30`, `!!timestamp tomorrow
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -71,35 +73,75 @@ def _plain(value: Any, budget: list[int], depth: int = 0) -> Any:
     return str(value)
 
 
-def _yaml(text: str) -> tuple[Any, list[tuple[int, str]]]:
+@dataclass(frozen=True, slots=True)
+class PropertyLink:
+    """A property whose value is a wiki link (`up: "[[Home]]"`), or one element of a list of them."""
+
+    key: str  # the property, `related.1` for the second element of a list
+    line: int  # 1-based line of the value in the note
+    text: str  # `[[Home]]`, as written inside the quotes
+
+
+_WIKI_VALUE = re.compile(r"\s*\[\[[^\[\]\n]+\]\]\s*")
+
+
+def _property_links(node: Any, first_line: int) -> list[PropertyLink]:
+    """Obsidian reads a top-level value that is one wiki link, or a list of them, as links."""
+    out: list[PropertyLink] = []
+    if not isinstance(node, yaml.MappingNode):
+        return out
+    for key_node, value in node.value:
+        key = str(key_node.value)
+        values = [(key, value)] if isinstance(value, yaml.ScalarNode) else []
+        if isinstance(value, yaml.SequenceNode):
+            values = [(f"{key}.{k}", item) for k, item in enumerate(value.value) if isinstance(item, yaml.ScalarNode)]
+        for name, scalar in values:
+            if isinstance(scalar.value, str) and _WIKI_VALUE.fullmatch(scalar.value):
+                out.append(PropertyLink(name, first_line + scalar.start_mark.line, scalar.value.strip()))
+    return out
+
+
+def _yaml(text: str, first_line: int) -> tuple[Any, list[tuple[int, str]], list[PropertyLink]]:
     loader = _Loader(text)
     try:
-        return loader.get_single_data(), loader.problems
+        node = loader.get_single_node()
+        if node is None:
+            return None, loader.problems, []
+        links = _property_links(node, first_line) if "[[" in text else []
+        return loader.construct_document(node), loader.problems, links
     finally:
         loader.dispose()
 
 
 def load(text: str, first_line: int) -> tuple[dict[str, Any], list[ParseWarning]]:
     """YAML text of the block (first_line = 1-based line of its first content line)."""
+    data, warnings, _ = load_with_links(text, first_line)
+    return data, warnings
+
+
+def load_with_links(text: str, first_line: int) -> tuple[dict[str, Any], list[ParseWarning], list[PropertyLink]]:
+    """`load`, and the properties whose values are wiki links."""
     if not text.strip():
-        return {}, []
+        return {}, [], []
     try:
-        data, problems = _yaml(text)
+        data, problems, links = _yaml(text, first_line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        return {}, [ParseWarning(line, f"front matter is not valid YAML: {problem}", _CODE)]
+        return {}, [ParseWarning(line, f"front matter is not valid YAML: {problem}", _CODE)], []
     except RecursionError:
-        return {}, [ParseWarning(first_line, "front matter nested too deeply", _CODE)]
+        return {}, [ParseWarning(first_line, "front matter nested too deeply", _CODE)], []
     except Exception as exc:  # anything else a YAML constructor may throw: the note is still read
-        return {}, [ParseWarning(first_line, f"front matter cannot be read: {type(exc).__name__}: {str(exc)[:120]}", _CODE)]
+        message = f"front matter cannot be read: {type(exc).__name__}: {str(exc)[:120]}"
+        return {}, [ParseWarning(first_line, message, _CODE)], []
     warnings = [ParseWarning(first_line + line, f"front matter: {message}", _CODE) for line, message in problems]
     if data is None:
-        return {}, warnings
+        return {}, warnings, []
     if not isinstance(data, dict):
-        return {}, [*warnings, ParseWarning(first_line, f"front matter is a {type(data).__name__}, not a mapping; ignored", _CODE)]
+        message = f"front matter is a {type(data).__name__}, not a mapping; ignored"
+        return {}, [*warnings, ParseWarning(first_line, message, _CODE)], []
     try:
-        return _plain(data, [_MAX_NODES]), warnings
+        return _plain(data, [_MAX_NODES]), warnings, links
     except (_TooBig, RecursionError):
-        return {}, [*warnings, ParseWarning(first_line, "front matter too large or self-referencing; ignored", _CODE)]
+        return {}, [*warnings, ParseWarning(first_line, "front matter too large or self-referencing; ignored", _CODE)], []

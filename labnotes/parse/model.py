@@ -88,6 +88,7 @@ class Link:
     embed: bool
     kind: str  # "wiki" | "markdown" | "url"
     size: str | None = None  # "100x145" on an embedded image
+    key: str | None = None  # the front-matter property that holds the link (`up`, `related.1`); None in the body
 
 
 @dataclass(slots=True)
@@ -107,6 +108,9 @@ class Entry:
     end_line: int  # last line of the entry's body (item and children)
     section: list[str]
     highlights: list[str] = field(default_factory=list)  # findings marked in its text
+    # The stamp ends its task's line (`3. [x] 该表格绘制完毕：2024-09-25-22:17`): when the task was
+    # done or noted, not the start of a log entry below it.
+    trailing: bool = False
 
 
 @dataclass(slots=True)

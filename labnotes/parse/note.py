@@ -17,8 +17,9 @@ from pathlib import PurePath
 from typing import Any
 
 from labnotes.parse import frontmatter
+from labnotes.parse.comments import blank_blocks, comment_blocks
 from labnotes.parse.entries import Paragraph, assign_ids, read_entries
-from labnotes.parse.inline import Inline, scan
+from labnotes.parse.inline import Inline, scan, split_wiki
 from labnotes.parse.markdown import MAX_NESTING, block_parser
 from labnotes.parse.model import (
     BlockId,
@@ -48,6 +49,8 @@ _DEFAULT_CONFIG = VaultConfig()
 BUDGET_S = 10.0
 BUDGET_PER_MB_S = 5.0
 _CHECK_EVERY = 64  # tokens between two looks at the clock
+# Blocks whose text is literal: a `%%` in them opens no comment.
+_LITERAL_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_label", "html_block"})
 # Containers whose content markdown-it tokenizes one level deeper (and drops past MAX_NESTING).
 _CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open"})
 
@@ -96,14 +99,9 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig,
     body = _read_front_matter(note, text, src)
     note_day = _day(day) or _note_day(path, note.frontmatter, config)
     note.date = note_day.isoformat() if note_day else None
-    try:
-        tokens = block_parser().parse(body)
-    except RecursionError:
-        note.warnings.append(ParseWarning(1, "structure nested too deeply to parse; only the text is kept", "nesting"))
-        tokens = []
-    except Exception as exc:  # markdown-it's own failure: keep the front matter and the day
-        note.warnings.append(ParseWarning(1, f"labnotes could not read this note's blocks ({_describe(exc)})", "internal"))
-        tokens = []
+    tokens = _blocks(note, body)
+    if "%%" in body:
+        body, tokens, src = _without_comment_blocks(note, body, tokens, src)
     # The budget guards labnotes' own reading; markdown-it's block pass is linear in the text.
     walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, time.perf_counter() + budget, budget)
     walk.run(tokens)
@@ -115,14 +113,44 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig,
     return note
 
 
+def _blocks(note: Note, body: str) -> list[Any]:
+    try:
+        return block_parser().parse(body)
+    except RecursionError:
+        note.warnings.append(ParseWarning(1, "structure nested too deeply to parse; only the text is kept", "nesting"))
+    except Exception as exc:  # markdown-it's own failure: keep the front matter and the day
+        note.warnings.append(ParseWarning(1, f"labnotes could not read this note's blocks ({_describe(exc)})", "internal"))
+    return []
+
+
+def _without_comment_blocks(note: Note, body: str, tokens: list[Any], src: list[str]) -> tuple[str, list[Any], list[str]]:
+    """Blank out `%% … %%` blocks (found outside code) and read the blocks again, if there are any."""
+    code: set[int] = set()
+    for tok in tokens:
+        if tok.type in _LITERAL_BLOCKS and tok.map:
+            code.update(range(tok.map[0], tok.map[1]))
+    lines = body.split("\n")
+    blocks = comment_blocks(lines, code)
+    if not blocks:
+        return body, tokens, src
+    lines = blank_blocks(lines, blocks)
+    body = "\n".join(lines)
+    # The front matter is blank in `lines` too; the walk needs only the rest.
+    return body, _blocks(note, body), lines
+
+
 def _read_front_matter(note: Note, text: str, src: list[str]) -> str:
     """Read the YAML block into `note`; the text markdown-it gets, with the block blanked out."""
     span = front_matter_span(src)
     if span is None:
         return text
     last = span[1]
-    note.frontmatter, warnings = frontmatter.load("\n".join(src[1 : last - 1]), 2)
+    note.frontmatter, warnings, links = frontmatter.load_with_links("\n".join(src[1 : last - 1]), 2)
     note.warnings.extend(warnings)
+    for prop in links:
+        target, heading, block, alias, size = split_wiki(prop.text[2:-2], False)
+        col = max(src[prop.line - 1].find(prop.text), 0) if prop.line <= len(src) else 0
+        note.links.append(Link(prop.line, col, prop.text, target, heading, block, alias, False, "wiki", size, prop.key))
     # Blank lines keep every later line number; markdown-it reads nothing into them.
     return "\n".join([""] * last + src[last:])
 

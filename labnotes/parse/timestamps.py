@@ -34,11 +34,19 @@ _WEEKDAYS = {
 }
 WEEKDAY_RE = (
     r"(?:周|星期|礼拜)[一二三四五六日天]"
-    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?"
+    r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?(?![A-Za-z])"
 )
-# After the stamp: optional weekday, then a separator or the end of the text. A colon before a
-# digit is not a separator, so "22:05:30" is not a stamp followed by "30".
-_TAIL = rf"(?:\s*(?P<weekday>{WEEKDAY_RE}))?(?P<sep>\s*[：，,]\s*|\s*:(?!\d)\s*|\s+-\s+|\s+|$)"
+# Chinese words may follow a stamp directly (`16:52完成…`, `**23:08留言：…**`); a ratio may not
+# (`1:10的比例`).
+_CJK_WORD = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_WORDS_FOLLOW = re.compile(rf"(?!的?比例){_CJK_WORD}")
+# After the stamp: optional weekday, then a separator, the end of the text, or Chinese words. A
+# colon before a digit is not a separator, so "22:05:30" is not a stamp followed by "30"; nor is a
+# dot before one ("15:51.5"), but `2024-11-15-15:51. 为…` is.
+_TAIL = (
+    rf"(?:\s*(?P<weekday>{WEEKDAY_RE}))?"
+    r"(?P<sep>\s*[：，,]\s*|\s*:(?!\d)\s*|\.(?=\s|$)\s*|\s+-\s+|\s+|$|)"
+)
 
 
 def weekday_number(word: str) -> int | None:
@@ -64,13 +72,23 @@ class StampError:
     message: str
 
 
+_DATED = ("dash", "cjk", "iso")
+
+
 class TimestampFormats:
-    """The compiled table; `match(text, day)` reads a stamp at the start of text."""
+    """The compiled table: `match(text, day)` reads a stamp at the start of text, `trailing(text)`
+    a dated stamp that ends it."""
 
     def __init__(self, extra: tuple[str, ...] = ()) -> None:
         self.has_custom = bool(extra)
         table = list(BUILTIN_FORMATS) + [(f"custom{i}", f) for i, f in enumerate(extra)]
         self._formats = [(name, re.compile(rf"(?:{pattern}){_TAIL}")) for name, pattern in table]
+        # After a space or separator, a date and time (and a weekday) end the text.
+        self._trailing = [
+            (name, re.compile(rf"(?<=[\s：:，,])(?:{pattern})(?:\s*(?P<weekday>{WEEKDAY_RE}))?[\s。.]*$"))
+            for name, pattern in BUILTIN_FORMATS
+            if name in _DATED
+        ]
 
     def match(self, text: str, day: dt.date | None) -> Stamp | StampError | None:
         # Cheap pre-check: every built-in stamp starts with a digit.
@@ -84,26 +102,42 @@ class TimestampFormats:
             if groups.get("Y") is None and day is None:
                 # A bare time means nothing without the note's day.
                 continue
-            if groups["sep"] == "" and m.end() < len(text):
+            if groups["sep"] == "" and m.end() < len(text) and not _WORDS_FOLLOW.match(text, m.end()):
                 continue
-            try:
-                if groups.get("Y") is not None:
-                    date = dt.date(int(groups["Y"]), int(groups["M"]), int(groups["D"]))
-                else:
-                    assert day is not None
-                    date = day
-                start = dt.datetime.combine(date, dt.time(int(groups["h"]), int(groups["m"])))
-                end = None
-                if groups.get("eh") is not None:
-                    end = dt.datetime.combine(date, dt.time(int(groups["eh"]), int(groups["em"])))
-            except ValueError:
-                return StampError(f"timestamp {m.group(0).strip()!r} is not a real date and time")
-            weekday = groups.get("weekday")
-            ok = True
-            if weekday:
-                ok = weekday_number(weekday) == start.weekday()
-            return Stamp(start, end, weekday, ok, m.end(), name)
+            return _stamp(m, name, day, m.end())
         return None
+
+    def trailing(self, text: str) -> tuple[int, Stamp | StampError] | None:
+        """A dated stamp at the end of `text` (`该表格绘制完毕：2024-09-25-22:17`): where it starts, and it."""
+        tail = text[-60:]
+        if not any(ch.isdigit() for ch in tail):
+            return None
+        for name, regex in self._trailing:
+            m = regex.search(text, max(0, len(text) - 200))
+            if m is not None:
+                return m.start(), _stamp(m, name, None, m.end() - m.start())
+        return None
+
+
+def _stamp(m: re.Match[str], name: str, day: dt.date | None, length: int) -> Stamp | StampError:
+    groups = m.groupdict()
+    try:
+        if groups.get("Y") is not None:
+            date = dt.date(int(groups["Y"]), int(groups["M"]), int(groups["D"]))
+        else:
+            assert day is not None
+            date = day
+        start = dt.datetime.combine(date, dt.time(int(groups["h"]), int(groups["m"])))
+        end = None
+        if groups.get("eh") is not None:
+            end = dt.datetime.combine(date, dt.time(int(groups["eh"]), int(groups["em"])))
+    except (ValueError, OverflowError):
+        return StampError(f"timestamp {m.group(0).strip()!r} is not a real date and time")
+    weekday = groups.get("weekday")
+    ok = True
+    if weekday:
+        ok = weekday_number(weekday) == start.weekday()
+    return Stamp(start, end, weekday, ok, length, name)
 
 
 @lru_cache(maxsize=16)

@@ -37,7 +37,7 @@ class NoteFacts:
             headings=tuple((h.line, h.level, h.text) for h in note.headings),
             blocks=tuple((b.line, b.id) for b in note.block_ids),
             links=tuple(
-                (x.line, x.col, x.original, x.target, x.heading, x.block, x.alias, x.embed, x.kind, x.size)
+                (x.line, x.col, x.original, x.target, x.heading, x.block, x.alias, x.embed, x.kind, x.size, x.key)
                 for x in note.links
             ),
             tasks=len(tasks),

@@ -1,4 +1,5 @@
-"""Block ids: `^abc-1` at the end of a block's line, after a space or alone on the line."""
+"""Block ids: `^abc-1` at the end of a block's line, after a space, alone on the line, or right
+after an embed (`![[pic.png]]^abc`, the form Obsidian itself writes)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 from labnotes.parse.inline.found import Inline
 
-BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$", re.M)
+BLOCK_ID = re.compile(r"(?:(?<=^)|(?<=\s)|(?<=\]\]))\^([A-Za-z0-9-]+)\s*$", re.M)
 
 
 def find_block_ids(masked: str, found: Inline) -> None:

@@ -12,7 +12,8 @@ from urllib.parse import unquote
 from labnotes.parse.inline.found import Inline, RawLink, Spans
 from labnotes.parse.urls import SCHEME
 
-WIKI = re.compile(r"(!?)\[\[([^\[\]\n\x00]+?)\]\]")
+# The alias may hold code (`[[note|the \`nan\` bug]]`): masked characters are allowed after the `|`.
+WIKI = re.compile(r"(!?)\[\[([^\[\]\n\x00|]*(?:\|[^\[\]\n]*)?)\]\]")
 MDLINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()\x00]*(?:\([^\s()]*\)[^\s()\x00]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|obsidian|file):[^<>\s\x00]+)>", re.I)
 URL = re.compile(r"(?<![\w/@.])(?:https?://|www\.)[^\s<>\x00`\"'，。；、）（【】「」]+", re.I)
@@ -60,15 +61,20 @@ def find_links(text: str, masked: str, found: Inline) -> list[tuple[int, int]]:
         for m in WIKI.finditer(masked):
             embed = m.group(1) == "!"
             target, heading, block, alias, size = split_wiki(text[m.start(2) : m.end(2)], embed)
-            found.links.append(RawLink(m.start(), m.end(), target, heading, block, alias, embed, "wiki", size))
             wikis.add(m.start(), m.end())
+            if target or heading is not None or block is not None:  # `[[|alias]]` names nothing
+                found.links.append(RawLink(m.start(), m.end(), target, heading, block, alias, embed, "wiki", size))
     if "](" in masked:
         for m in MDLINK.finditer(masked):
             if wikis.covers(m.start()):
                 continue
-            target, heading, block = split_href(m.group(3).strip("<>"))
-            found.links.append(RawLink(m.start(), m.end(), target, heading, block, None, m.group(1) == "!", "markdown"))
             marks.add(m.start(), m.end())
+            href = m.group(3).strip("<>")
+            if not href:  # `[]()` and `[text]()` are no links
+                continue
+            target, heading, block = split_href(href)
+            alias = text[m.start(2) : m.end(2)] or None  # the link's text, as Obsidian shows it
+            found.links.append(RawLink(m.start(), m.end(), target, heading, block, alias, m.group(1) == "!", "markdown"))
     if "<" in masked and ":" in masked:
         for m in AUTOLINK.finditer(masked):
             found.links.append(RawLink(m.start(), m.end(), m.group(1), None, None, None, False, "url"))

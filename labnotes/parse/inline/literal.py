@@ -82,41 +82,31 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_COMMENTS = (("%%", "%%"), ("<!--", "-->"))
-
-
 def comment_spans(text: str) -> list[tuple[int, int]]:
-    """`%%…%%` and `<!--…-->` within the text."""
+    """`<!--…-->` within the text.
+
+    Only HTML comments: Obsidian's metadata reads links and tags inside an inline `%% … %%` (a
+    `%%` block, which hides what is in it, is cut out before markdown-it: labnotes.parse.comments).
+    """
     spans: list[tuple[int, int]] = []
-    alive = [True, True]
-    nxt = [text.find(opener) for opener, _ in _COMMENTS]
-    pos = 0
-    while True:
-        for k, (opener, _) in enumerate(_COMMENTS):
-            if alive[k] and -1 < nxt[k] < pos:
-                nxt[k] = text.find(opener, pos)
-        live = [k for k in (0, 1) if alive[k] and nxt[k] != -1]
-        if not live:
-            return spans
-        k = min(live, key=lambda k: nxt[k])
-        opener, closer = _COMMENTS[k]
-        start = nxt[k]
-        close = text.find(closer, start + len(opener))
+    start = text.find("<!--")
+    while start != -1:
+        close = text.find("-->", start + 4)
         if close == -1:
-            alive[k] = False
-            continue
-        spans.append((start, close + len(closer)))
-        pos = close + len(closer)
+            break  # no later opener is closed either
+        spans.append((start, close + 3))
+        start = text.find("<!--", close + 3)
+    return spans
 
 
 def mask_literal(text: str) -> str:
-    """Blank out code spans, escapes, math and comments: text where no construct may start."""
+    """Blank out code spans, escapes, math and HTML comments: text where no construct may start."""
     if "`" in text:
         text = blank(text, code_spans(text))
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: MASK * len(m.group(0)), text)
     if "$" in text:
         text = blank(text, math_spans(text))
-    if "%%" in text or "<!--" in text:
+    if "<!--" in text:
         text = blank(text, comment_spans(text))
     return text
