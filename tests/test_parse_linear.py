@@ -16,23 +16,25 @@ from labnotes.parse import parse_note
 
 KB80 = 80_000
 
-# name -> note text (each is a reproduction from issue 10, at the size it was reported)
-CASES = {
-    "field padded with spaces": "- [ ] x [a:: " + " " * 2500 + " x\n",
-    "unclosed ~~": "x ~~a " * (KB80 // 6),
-    "unclosed ==": "x ==a " * (KB80 // 6),
-    "unclosed <mark": "x <mark " * (KB80 // 8),
-    "<mark> without </mark>": "x <mark>a " * (KB80 // 10),
-    "unclosed <!--": "x <!--a " * (KB80 // 8),
-    "unclosed $$": "x $$a " * (KB80 // 6),
-    "code spans of every width": "x " + "".join("`" * k + " " for k in range(1, 400)),
-    "a paragraph full of links": "x [[a]] [a](b) https://a.b/c <https://c.d> #t " * (KB80 // 46),
-    "a wide table": "|" + "a|" * (KB80 // 6) + "\n|" + "-|" * (KB80 // 6) + "\n|" + "[[x]]|" * (KB80 // 18) + "\n",
-    "spaces in a CJK stamp": "- 2024 年 12 月 1 日" + " " * KB80 + "x\n",
-    "a field line padded with spaces": "a:: x" + " " * KB80 + "y\n",
-    "<mark at the start of every line": "x\n" + "<mark a\n" * (KB80 // 8),
-    "stamped lines with strikes": "x\n" + "22:05 ~~a~~ ==b==\n" * (KB80 // 18),
+# name -> the note at about n characters (each is a reproduction from issue 10; at n = 80 KB the
+# size it was reported at, the field one with its 2,500 spaces)
+SHAPES = {
+    "field padded with spaces": lambda n: "- [ ] x [a:: " + " " * (n // 32) + " x\n",
+    "unclosed ~~": lambda n: "x ~~a " * (n // 6),
+    "unclosed ==": lambda n: "x ==a " * (n // 6),
+    "unclosed <mark": lambda n: "x <mark " * (n // 8),
+    "<mark> without </mark>": lambda n: "x <mark>a " * (n // 10),
+    "unclosed <!--": lambda n: "x <!--a " * (n // 8),
+    "unclosed $$": lambda n: "x $$a " * (n // 6),
+    "code spans of every width": lambda n: "x " + "".join("`" * k + " " for k in range(1, int((2 * n) ** 0.5))),
+    "a paragraph full of links": lambda n: "x [[a]] [a](b) https://a.b/c <https://c.d> #t " * (n // 46),
+    "a wide table": lambda n: "|" + "a|" * (n // 6) + "\n|" + "-|" * (n // 6) + "\n|" + "[[x]]|" * (n // 18) + "\n",
+    "spaces in a CJK stamp": lambda n: "- 2024 年 12 月 1 日" + " " * n + "x\n",
+    "a field line padded with spaces": lambda n: "a:: x" + " " * n + "y\n",
+    "<mark at the start of every line": lambda n: "x\n" + "<mark a\n" * (n // 8),
+    "stamped lines with strikes": lambda n: "x\n" + "22:05 ~~a~~ ==b==\n" * (n // 18),
 }
+CASES = {name: shape(KB80) for name, shape in SHAPES.items()}
 
 _CHILD = """
 import json, sys, time
