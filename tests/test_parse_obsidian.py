@@ -47,6 +47,18 @@ def test_a_property_that_is_a_wiki_link_or_a_list_of_them_is_a_link_on_its_line(
     assert [(x.line, x.col) for x in note.links][:2] == [(2, 5), (3, 11)]
 
 
+def test_a_front_matter_links_position_is_its_text_inside_the_quotes():
+    text = "---\na: '[[it''s]]'\nb: [ \"[[Q]]\" ,  '[[R]]' ]\n---\n"
+    lines = text.split("\n")
+    found = parse_note(text, "x.md").links
+    assert [(x.line, x.col, x.original, x.target, x.key) for x in found] == [
+        (2, 4, "[[it''s]]", "it's", "a"),
+        (3, 6, "[[Q]]", "Q", "b.0"),
+        (3, 17, "[[R]]", "R", "b.1"),
+    ]
+    assert all(lines[x.line - 1][x.col :].startswith(x.original) for x in found)
+
+
 def test_backlinks_see_front_matter_links(tmp_path: Path):
     (tmp_path / ".obsidian").mkdir()
     (tmp_path / "Home.md").write_text("# Home\n", encoding="utf-8")

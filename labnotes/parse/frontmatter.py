@@ -79,13 +79,15 @@ class PropertyLink:
 
     key: str  # the property, `related.1` for the second element of a list
     line: int  # 1-based line of the value in the note
-    text: str  # `[[Home]]`, as written inside the quotes
+    col: int  # 0-based column of `text` in that line
+    text: str  # the source text inside the quotes, `[[Home]]`
+    value: str  # what YAML read (`[[it's]]` for `'[[it''s]]'`)
 
 
 _WIKI_VALUE = re.compile(r"\s*\[\[[^\[\]\n]+\]\]\s*")
 
 
-def _property_links(node: Any, first_line: int) -> list[PropertyLink]:
+def _property_links(node: Any, source: str, first_line: int) -> list[PropertyLink]:
     """Obsidian reads a top-level value that is one wiki link, or a list of them, as links."""
     out: list[PropertyLink] = []
     if not isinstance(node, yaml.MappingNode):
@@ -97,7 +99,13 @@ def _property_links(node: Any, first_line: int) -> list[PropertyLink]:
             values = [(f"{key}.{k}", item) for k, item in enumerate(value.value) if isinstance(item, yaml.ScalarNode)]
         for name, scalar in values:
             if isinstance(scalar.value, str) and _WIKI_VALUE.fullmatch(scalar.value):
-                out.append(PropertyLink(name, first_line + scalar.start_mark.line, scalar.value.strip()))
+                start, end = scalar.start_mark, scalar.end_mark
+                quoted = scalar.style in ("'", '"')
+                text = source[start.index + quoted : end.index - quoted]
+                if "\n" in text:
+                    continue  # a value folded over lines is no link Obsidian shows
+                lead = len(text) - len(text.lstrip())
+                out.append(PropertyLink(name, first_line + start.line, start.column + quoted + lead, text.strip(), scalar.value.strip()))
     return out
 
 
@@ -107,7 +115,7 @@ def _yaml(text: str, first_line: int) -> tuple[Any, list[tuple[int, str]], list[
         node = loader.get_single_node()
         if node is None:
             return None, loader.problems, []
-        links = _property_links(node, first_line) if "[[" in text else []
+        links = _property_links(node, text, first_line) if "[[" in text else []
         return loader.construct_document(node), loader.problems, links
     finally:
         loader.dispose()

@@ -148,9 +148,8 @@ def _read_front_matter(note: Note, text: str, src: list[str]) -> str:
     note.frontmatter, warnings, links = frontmatter.load_with_links("\n".join(src[1 : last - 1]), 2)
     note.warnings.extend(warnings)
     for prop in links:
-        target, heading, block, alias, size = split_wiki(prop.text[2:-2], False)
-        col = max(src[prop.line - 1].find(prop.text), 0) if prop.line <= len(src) else 0
-        note.links.append(Link(prop.line, col, prop.text, target, heading, block, alias, False, "wiki", size, prop.key))
+        target, heading, block, alias, size = split_wiki(prop.value[2:-2], False)
+        note.links.append(Link(prop.line, prop.col, prop.text, target, heading, block, alias, False, "wiki", size, prop.key))
     # Blank lines keep every later line number; markdown-it reads nothing into them.
     return "\n".join([""] * last + src[last:])
 
