@@ -233,3 +233,17 @@ def test_settings_never_make_new_read_or_write_outside_the_vault(tmp_path: Path)
     result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root)])
     assert result.exit_code == 2 and "leads outside the vault" in result.stderr
     assert sorted(p.name for p in outside.iterdir()) == ["secret.md"]
+
+
+def test_day_names_follow_the_templates_language_or_the_setting(tmp_path: Path) -> None:
+    root = vault(tmp_path, {"daily-notes.json": {"folder": "", "template": "T"}})
+    (root / "T.md").write_text("# {{date:dddd}}\n", encoding="utf-8")
+    result = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"])
+    assert result.stdout == "# Monday\n"
+    (root / "T.md").write_text("# {{date:dddd}} 计划\n", encoding="utf-8")
+    assert runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"]).stdout == "# 星期一 计划\n"
+    (root / ".labnotes.yaml").write_text("locale: en\n", encoding="utf-8")
+    assert runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"]).stdout == "# Monday 计划\n"
+    (root / ".labnotes.yaml").write_text("locale: fr\n", encoding="utf-8")
+    bad = runner.invoke(app, ["new", "2024-12-02", "--vault", str(root), "--dry-run"])
+    assert bad.exit_code == 2 and "locale: expected one of" in bad.stderr

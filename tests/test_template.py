@@ -106,3 +106,48 @@ def test_the_sample_template_renders_without_leftover_variables() -> None:
     out = fill(text)
     assert "{{" not in out
     assert "[[2024-12-01|昨天]] · 2024-12-02 周一 · [[2024-12-03|明天]]" in out
+
+
+# --- Templater's plain-data commands ----------------------------------------------------------
+
+from labnotes.notes.templater import commands_in, fill_templater  # noqa: E402
+
+NOW = dt.datetime(2024, 12, 1, 21, 57)  # the note for 2024-12-02 written the evening before
+
+
+@pytest.mark.parametrize(
+    "template, expected",
+    [
+        ('# <% tp.date.now("YYYY-MM-DD") %> - <% tp.date.now("dddd") %>', "# 2024-12-01 - 星期日"),
+        ('<% tp.date.now("YYYY-MM-DD", -1) %>|<% tp.date.now() %>', "2024-11-30|2024-12-01"),
+        # The day the note's title names, as phd-logs' and the Tasks demo's templates say it.
+        ('<% tp.date.now("YYYY-MM-DD", 1, tp.file.title, "YYYY-MM-DD") %>', "2024-12-03"),
+        ("<% tp.file.title %>", "2024-12-02"),
+        ('<%_ tp.date.tomorrow("MM-DD") _%> <% tp.date.yesterday() %>', "12-02 2024-11-30"),
+        ('<% tp.file.creation_date() %>', "2024-12-01 21:57"),
+        ("#<% tp.date.now('YYYY') %> #<% tp.date.now('YYYY-MM') %>", "#2024 #2024-12"),
+    ],
+)
+def test_templater_dates_and_title_are_filled(template: str, expected: str) -> None:
+    assert fill_templater(template, now=NOW, title="2024-12-02") == (expected, 0)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "<%* let x = tp.date.now() %>",
+        "<% tp.user.greeting() %>",
+        '<% tp.date.now("YYYY", 1, tp.file.title) %>',  # a reference without its format
+        '<% tp.date.now("YYYY", 0, tp.file.title, "MMM D") %>',  # the title is not in that format
+        "<% yesterday %>",
+        '<% tp.date.now("YYYY") + "!" %>',
+    ],
+)
+def test_other_templater_commands_are_left_for_templater(command: str) -> None:
+    assert fill_templater(f"a {command} b", now=NOW, title="2024-12-02") == (f"a {command} b", 1)
+    assert commands_in(f"a {command} b") == 1
+
+
+def test_render_fills_obsidian_variables_and_templater_commands() -> None:
+    out = render("{{date}} <% tp.date.now('YYYY-MM-DD', 0, tp.file.title, 'YYYY-MM-DD') %>", day=dt.date(2024, 12, 2), now=NOW)
+    assert out == "2024-12-02 2024-12-02"

@@ -63,6 +63,10 @@ def new(
         warn(f"{rel} could not be read; its tasks were not carried (see `labnotes check`)")
     if note.carried:
         typer.echo(f"carried {len(note.carried)} open task(s) from {note.source}", err=True)
+    from labnotes.notes.templater import commands_in
+
+    if left := commands_in(note.text):
+        warn(f"{left} Templater command(s) left as written: labnotes runs no JavaScript; Templater fills them in when Obsidian opens the note")
     if dry_run:
         source = f"from {config.template}" if config.template else "from no template (the vault's daily notes settings name none)"
         typer.echo(f"labnotes: would write {note.path.as_posix()} {source}", err=True)

@@ -374,7 +374,10 @@ def make_note(
 
     rel = daily_note_path(config, day)
     template_text = _template_text(vault, config)
-    text = render(template_text, day=day, now=now, title=rel.stem, config=config)
+    from labnotes.settings.moment import guess_locale
+
+    locale = config.locale or guess_locale(template_text)
+    text = render(template_text, day=day, now=now, title=rel.stem, config=config, locale=locale)
     if not config.carry_over:
         return NewNote(rel, text, None, [])
     found = previous_daily_note(vault, day, config, use_cache=use_cache)

@@ -15,6 +15,9 @@ Obsidian leaves them):
 | `{{yesterday:FORMAT}}`, `{{tomorrow:FORMAT}}` | that day in a moment.js format |
 | `{{monday:FORMAT}}` … `{{sunday:FORMAT}}` | that weekday of the note's week (weeks start on Monday) |
 
+Templater's plain-data commands (`<% tp.date.now("YYYY-MM-DD") %>`, `<% tp.file.title %>`) are
+filled in too (`labnotes.notes.templater`); its JavaScript is left for Templater.
+
 Moment.js tokens: see `labnotes.settings.moment` (the one formatter for templates and daily note
 names). Names follow the zh-cn locale (`dddd` → 星期一, `ddd` → 周一, `MMMM` → 十二月) unless
 `locale="en"` is given.
@@ -96,7 +99,10 @@ def render(
         except (OverflowError, ValueError):
             return m.group(0)
 
-    return _VAR_RE.sub(safe_var, text)
+    from labnotes.notes.templater import fill_templater
+
+    filled, _ = fill_templater(_VAR_RE.sub(safe_var, text), now=now, title=title, locale=locale)
+    return filled
 
 
 __all__ = ["daily_name", "fill_date_fields", "format_moment", "render", "shift"]

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from labnotes.settings.moment import date_from_match, format_moment, moment_regex, reads_a_day
+from labnotes.settings.moment import LOCALES, date_from_match, format_moment, moment_regex, reads_a_day
 from labnotes.settings.obsidian import clean_path, read_obsidian
 from labnotes.settings.tasks_plugin import TasksSettings, load_tasks_settings
 
@@ -75,6 +75,9 @@ class VaultConfig:
     done_date: bool = False
     # The heading whose first table is the day's life table.
     life_section: str = "今日生活"
+    # Names of days and months (`dddd`, `MMMM`) in templates and daily note names: zh-cn or en;
+    # None: a template's own language (Chinese when it holds Chinese), zh-cn for note names.
+    locale: str | None = None
     check: CheckConfig = CheckConfig()
     # The vault's Obsidian Tasks settings (global filter, statuses, …), read from `.obsidian/`,
     # never from .labnotes.yaml.
@@ -92,7 +95,7 @@ class VaultConfig:
     def daily_path(self, day: dt.date) -> PurePosixPath:
         """Vault-relative path of `day`'s daily note."""
         folder = fill_date_fields(self.daily_folder, day).strip("/")
-        name = format_moment(day, self.name_format).strip("/")
+        name = format_moment(day, self.name_format, self.locale or "zh-cn").strip("/")
         return PurePosixPath(folder, f"{name}.md") if folder else PurePosixPath(f"{name}.md")
 
     def daily_stem(self, day: dt.date) -> str:
@@ -154,7 +157,7 @@ _KEYS = {
 }
 _DAILY_KEYS = {"daily_folder", "daily_format", "daily_name"}
 _BOOL_KEYS = {"carry_over", "done_date"}
-_OPTIONAL = {"daily_pattern", "template", "experiments", "daily_name", "carry_sections"}
+_OPTIONAL = {"daily_pattern", "template", "experiments", "daily_name", "carry_sections", "locale"}
 
 
 def _fail(key: str, message: str) -> ConfigError:
@@ -247,6 +250,8 @@ def _value(key: str, value: Any) -> Any:
         return items
     if not isinstance(value, str) or not value.strip():
         raise _fail(key, f"expected a non-empty string, got {_short(value)}")
+    if key == "locale" and value not in LOCALES:
+        raise _fail(key, f"expected one of {', '.join(LOCALES)}, got {_short(value)}")
     if key == "daily_pattern":
         _check_regex(key, value, ("Y", "M", "D"))
     elif key == "template":

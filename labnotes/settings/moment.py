@@ -213,4 +213,13 @@ def date_from_match(m: re.Match[str]) -> dt.date | None:
         return None
 
 
-__all__ = ["EN", "LOCALES", "ZH", "date_from_match", "format_moment", "moment_regex", "reads_a_day"]
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def guess_locale(text: str) -> str:
+    """The names a template's author would write: Chinese when the template holds any Chinese,
+    else English (Obsidian's setting for its language is not in the vault)."""
+    return "zh-cn" if _CJK.search(text) else "en"
+
+
+__all__ = ["EN", "LOCALES", "ZH", "date_from_match", "format_moment", "guess_locale", "moment_regex", "reads_a_day"]
