@@ -83,7 +83,8 @@ def test_a_date_like_value_is_text_not_a_date(tmp_path):
 def test_a_whole_stamp_format_is_used(tmp_path):
     from labnotes.parse import parse_note
 
-    config = load_config(write(tmp_path, "timestamp_formats: ['(?P<D>\\d{1,2})/(?P<M>\\d{1,2})/(?P<Y>\\d{4}) (?P<h>\\d{1,2})h(?P<m>\\d{2})']\n"))
+    fmt = "(?P<D>\\d{1,2})/(?P<M>\\d{1,2})/(?P<Y>\\d{4}) (?P<h>\\d{1,2})h(?P<m>\\d{2})"
+    config = load_config(write(tmp_path, f"timestamp_formats: ['{fmt}']\n"))
     note = parse_note("- 5/12/2024 14h30 essai\n", "n.md", config=config)
     assert [e.timestamp for e in note.entries] == ["2024-12-05T14:30"]
 
@@ -133,3 +134,10 @@ def test_vault_sample_names_the_bundled_vault(tmp_path, monkeypatch):
     assert len(heard) == 1 and "sample vault" in heard[0]
     with pytest.raises(VaultNotFound):
         resolve_vault(tmp_path / "nope", cwd=tmp_path)
+
+
+def test_the_vault_root_as_daily_folder(tmp_path):
+    import datetime as dt
+
+    for text in ("daily_folder: ''\n", "daily_folder: /\n"):
+        assert str(load_config(write(tmp_path, text)).daily_path(dt.date(2024, 12, 1))) == "2024-12-01.md"

@@ -187,7 +187,8 @@ def kepano_like(tmp_path: Path) -> Path:
         "templates.json": {"folder": "Templates"},
     })  # fmt: skip
     (root / "Templates").mkdir()
-    (root / "Templates" / "Daily Note Template.md").write_text("---\ntags:\n  - daily\ncreated: {{date}}\n---\n## Notes\n", encoding="utf-8")
+    template = "---\ntags:\n  - daily\ncreated: {{date}}\n---\n## Notes\n"
+    (root / "Templates" / "Daily Note Template.md").write_text(template, encoding="utf-8")
     (root / "Daily").mkdir()
     (root / "Daily" / "2024-12-01.md").write_text("## Notes\n- [ ] call the lab\n- [x] order mice\n", encoding="utf-8")
     return root

@@ -24,7 +24,11 @@ import re
 from labnotes.settings.moment import date_from_match, format_moment, moment_regex
 
 _COMMAND = re.compile(r"<%(?P<kind>[*+]?)[-_]?(?P<body>.*?)[-_]?%>", re.S)
-_CALL = re.compile(r"\s*tp\.(?P<name>file\.title|date\.now|date\.tomorrow|date\.yesterday|file\.creation_date)\s*(?:\((?P<args>[^()]*)\))?\s*\Z", re.S)
+_CALL = re.compile(
+    r"\s*tp\.(?P<name>file\.title|date\.now|date\.tomorrow|date\.yesterday|file\.creation_date)"
+    r"\s*(?:\((?P<args>[^()]*)\))?\s*\Z",
+    re.S,
+)
 _ARG = re.compile(r"\s*(?:\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^'\\]*)'|(?P<int>[+-]?\d{1,6})|(?P<title>tp\.file\.title))\s*(?:,|\Z)")
 
 
@@ -73,14 +77,14 @@ def _fill(body: str, *, now: dt.datetime, title: str, locale: str) -> str | None
     offset = args[1] if len(args) > 1 else 0
     if not isinstance(offset, int) or len(args) == 3 or len(args) > 4:
         return None
-    base = now.date()
+    base: dt.date | None = now.date()
     if len(args) == 4:
         reference, ref_format = args[2], args[3]
         if reference is not _TITLE or not isinstance(ref_format, str):
             return None
         base = _day_of(title, ref_format)
-        if base is None:
-            return None
+    if base is None:
+        return None
     return format_moment(base + dt.timedelta(days=offset), fmt or "YYYY-MM-DD", locale)
 
 

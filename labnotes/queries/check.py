@@ -24,7 +24,7 @@ drops it for one run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from labnotes.parse.model import Entry
 from labnotes.vault import VaultIndex
@@ -155,13 +155,13 @@ def _notes(idx: VaultIndex) -> Iterable[Finding]:
         yield from _out_of_order(rel, entries)
 
 
-def _warning_parts(warning: object) -> tuple[int, str, str | None]:
-    """(line, message, code) of a note's warning as the facts keep it."""
+def _warning_parts(warning: Any) -> tuple[int, str, str | None]:
+    """(line, message, code) of a note's warning as the facts keep it: a (line, message[, code])
+    tuple, or a ParseWarning."""
     if isinstance(warning, tuple):
-        line, message = warning[0], warning[1]
         code = warning[2] if len(warning) > 2 else None
-        return int(line), str(message), code
-    return int(getattr(warning, "line")), str(getattr(warning, "message")), getattr(warning, "code", None)
+        return int(warning[0]), str(warning[1]), code
+    return int(warning.line), str(warning.message), getattr(warning, "code", None)
 
 
 def _files(idx: VaultIndex) -> Iterable[Finding]:

@@ -184,7 +184,7 @@ def _check_stamp_format(key: str, value: str) -> None:
         raise _fail(key, f"names {', '.join(day)} of the day but not {', '.join(g for g in 'YMD' if g not in day)}: give all three or none")
     if ("eh" in groups) != ("em" in groups):
         raise _fail(key, "a time range needs both eh and em")
-    for name, group in groups.items():
+    for name in groups:
         if name not in ("Y", "M", "D", "h", "m", "eh", "em"):
             raise _fail(key, f"unknown group {name!r} (known: Y M D h m eh em)")
     if re.compile(value).match("") is not None:
@@ -248,6 +248,8 @@ def _value(key: str, value: Any) -> Any:
             for i, fmt in enumerate(items):
                 _check_stamp_format(f"timestamp_formats[{i}]", fmt)
         return items
+    if key == "daily_folder" and isinstance(value, str) and value.strip() in ("", "/"):
+        return ""  # the vault root, as Obsidian's empty folder setting
     if not isinstance(value, str) or not value.strip():
         raise _fail(key, f"expected a non-empty string, got {_short(value)}")
     if key == "locale" and value not in LOCALES:

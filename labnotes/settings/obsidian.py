@@ -126,7 +126,7 @@ def read_obsidian(vault: Path) -> ObsidianSettings:
             found.template_folders.append(where)
 
     periods = _periodic(_read_json(plugins / "periodic-notes" / "data.json", notices))
-    for period, item in periods.items():
+    for item in periods.values():
         template = note_path(item.get("template"))
         if template and template not in found.template_files:
             found.template_files.append(template)
