@@ -141,3 +141,21 @@ def test_the_vault_root_as_daily_folder(tmp_path):
 
     for text in ("daily_folder: ''\n", "daily_folder: /\n"):
         assert str(load_config(write(tmp_path, text)).daily_path(dt.date(2024, 12, 1))) == "2024-12-01.md"
+
+
+def test_a_settings_file_that_is_no_file_is_refused_not_waited_on(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / ".labnotes.yaml")
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path)
+    assert "not a regular file" in str(err.value)
+    (tmp_path / ".labnotes.yaml").unlink()
+    (tmp_path / ".obsidian").mkdir()
+    os.mkfifo(tmp_path / ".obsidian" / "daily-notes.json")
+    config = load_config(tmp_path)  # Obsidian's file is passed over with a notice
+    assert config.daily_folder == "" and "not a regular file" in config.notices[0]
+    (tmp_path / ".labnotes.yaml").write_text("life_section: " + "x" * (2 << 20) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path)
+    assert "limit" in str(err.value) and "\n" not in str(err.value)

@@ -390,23 +390,28 @@ def make_note(
 
 
 def _template_text(vault: Path, config: VaultConfig) -> str:
-    """The daily template's text; "" when the vault names none (Obsidian then starts an empty note)."""
-    from labnotes.settings.locations import OutsideVault, inside_vault
+    """The daily template's text; "" when the vault names none (Obsidian then starts an empty note).
+
+    Read through the guarded open, inside the vault: a template that is a symlink out of it (or a
+    FIFO) is refused, so a vault's settings cannot copy an outside file into a note.
+    """
+    import os
+
+    from labnotes.parse import NoteError, read_text
 
     if config.template is None:
         return ""
-    try:
-        template_path = inside_vault(vault, config.template, "the template")
-    except OutsideVault as exc:
-        raise TemplateMissing(str(exc)) from None
-    if not template_path.is_file():
+    template_path = vault / config.template
+    if not template_path.exists() and not template_path.is_symlink():
         raise TemplateMissing(
             f"template not found: {config.template} (the vault's daily notes settings name it; "
             "set `template:` in .labnotes.yaml)"
         )
-    # newline="" keeps the template's own line endings (CRLF stays CRLF).
-    with open(template_path, encoding="utf-8-sig", newline="") as fh:
-        return fh.read()
+    try:
+        # read_text keeps the template's own line endings (CRLF stays CRLF).
+        return read_text(template_path, inside=os.path.realpath(vault))
+    except NoteError as exc:
+        raise TemplateMissing(f"the template {exc}") from None
 
 
 __all__ = [

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from labnotes.fs.guard import UnsafeFile, read_regular
 from labnotes.settings.moment import LOCALES, date_from_match, format_moment, moment_regex, reads_a_day
 from labnotes.settings.obsidian import clean_path, read_obsidian
 from labnotes.settings.tasks_plugin import TasksSettings, load_tasks_settings
@@ -317,11 +318,11 @@ _Loader.yaml_implicit_resolvers = {
 def read_yaml(path: Path, what: str = CONFIG_NAME) -> Any:
     """The YAML in `path`; ConfigError (one line, naming the file and line) for anything odd."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ConfigError(f"{path}: larger than {MAX_BYTES} bytes; not a {what}")
-        text = path.read_text(encoding="utf-8-sig")
-    except ConfigError:
-        raise
+        # The guarded open: a FIFO or device named like a settings file is refused, not waited on.
+        data, _ = read_regular(path, max_bytes=MAX_BYTES)
+        text = data.decode("utf-8-sig")
+    except UnsafeFile as exc:
+        raise ConfigError(f"{path}: {exc.reason.replace('a note', 'a ' + what)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
@@ -340,7 +341,7 @@ def read_yaml(path: Path, what: str = CONFIG_NAME) -> Any:
 def load_config(vault: Path) -> VaultConfig:
     base = obsidian_defaults(Path(vault))
     path = Path(vault) / CONFIG_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return base
     data = read_yaml(path)
     try:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from labnotes.fs.guard import UnsafeFile, read_regular
+
 CONFIG_FOLDER = ".obsidian"
 # Settings files are a few hundred bytes; anything this big is not one.
 MAX_BYTES = 1 << 20
@@ -35,13 +37,14 @@ class ObsidianSettings:
 
 
 def _read_json(path: Path, notices: list[str]) -> Any:
+    if not path.exists():
+        return None
     try:
-        if not path.is_file():
-            return None
-        if path.stat().st_size > MAX_BYTES:
-            notices.append(f"{path}: larger than {MAX_BYTES} bytes, passed over")
-            return None
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        data, _ = read_regular(path, max_bytes=MAX_BYTES)
+        return json.loads(data.decode("utf-8-sig"))
+    except UnsafeFile as exc:
+        notices.append(f"{path}: {exc.reason.replace('; not read', '')}, passed over")
+        return None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         notices.append(f"{path}: not readable as Obsidian writes it ({type(exc).__name__}), passed over")
         return None
