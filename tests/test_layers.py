@@ -29,6 +29,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "tasks": ("vault", "queries", "history", "notes", "lab", "cli", "tui", *UI, *HEAVY),
     "vault": ("queries", "history", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
     "queries": ("history", "notes", "lab", "cli", "tui", *UI, "torch", "git"),
+    "history": ("notes", "lab", "cli", "tui", *UI, "torch", "networkx"),
     "notes": ("history", "lab", "cli", "tui", *UI, "torch", "git"),
     "lab": ("history", "cli", "tui", *UI, "torch"),
     "tui": ("cli",),

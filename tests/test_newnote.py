@@ -369,3 +369,53 @@ def test_any_previous_note_keeps_the_template_and_carries_each_task_once(lines, 
         assert words in text
         if sections is not None:
             assert set(sections) & set(task.section)
+
+
+# --- carried once, as task identity sees it ---------------------------------------------------------
+
+SAME_TASK_TWICE = """\
+# 今日计划
+
+## 科研
+
+1. [ ] 写实验脚本 ([[2024-11-29]])
+2. [ ] **写实验脚本**  ([[Diary/2024/2024-11-29|昨天]])
+3. [ ] 2
+4. [ ] 写论文 📅 2024-12-09 ⏫ ^paper1
+5. [ ] 投稿 ([[2024-11-30]]) 🆔 sub1
+"""
+
+
+def test_a_task_under_another_wording_of_its_link_is_carried_once() -> None:
+    text, carried = carry(previous=SAME_TASK_TWICE)
+    assert [c.text for c in carried] == ["写实验脚本 ([[2024-11-29]])", "写论文 📅 2024-12-09 ⏫ ^paper1", "投稿 ([[2024-11-30]]) 🆔 sub1"]
+    assert text.count("写实验脚本") == 1 and "[ ] 2" not in text  # a number-only placeholder stays
+
+
+def test_the_link_goes_before_the_tasks_fields_and_the_block_id() -> None:
+    text, _ = carry(previous=SAME_TASK_TWICE)
+    assert "[ ] 写论文 ([[2024-12-01]]) 📅 2024-12-09 ⏫ ^paper1\n" in text
+    assert "[ ] 投稿 ([[2024-12-01]]) 🆔 sub1\n" in text  # the old link replaced, the id kept last
+    again = parse_note(text, "Diary/2024/2024-12-02.md")
+    paper = next(i for i in again.tasks if i.text.startswith("写论文"))
+    assert (paper.fields.due, paper.fields.priority) == ("2024-12-09", "high")  # Obsidian Tasks still reads them
+
+
+def test_new_carries_into_the_same_task(tmp_path: Path) -> None:
+    from labnotes.notes.edit import create_new
+    from labnotes.queries.tasks import task_book
+    from labnotes.vault import build_index
+
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "Template").mkdir()
+    (tmp_path / "Template" / "Daily.md").write_text(TEMPLATE, encoding="utf-8")
+    (tmp_path / "Diary" / "2024").mkdir(parents=True)
+    (tmp_path / "Diary" / "2024" / "2024-12-01.md").write_text(SAME_TASK_TWICE, encoding="utf-8")
+    note = make_note(tmp_path, dt.date(2024, 12, 2), VaultConfig(), use_cache=False)
+    create_new(tmp_path / note.path, note.text.encode("utf-8"))
+    book = task_book(build_index(tmp_path, use_cache=False))
+    script = next(t for t in book.real() if t.text.startswith("写实验脚本") and t.latest.note.endswith("12-02.md"))
+    assert [o.place for o in script.occurrences] == ["Diary/2024/2024-12-01.md:5", "Diary/2024/2024-12-02.md:11"]
+    assert script.carried == 1
+    paper = book.find("^paper1")
+    assert paper is not None and [o.day for o in paper.occurrences] == [dt.date(2024, 12, 1), dt.date(2024, 12, 2)]

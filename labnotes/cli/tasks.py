@@ -11,11 +11,33 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from labnotes.cli.app import JsonOption, VaultOption, app, print_json
+from labnotes.cli.app import JsonOption, VaultOption, app, print_json, warn
 from labnotes.cli.query import GrepOption, NoteFilter, SinceOption, UntilOption, _query, _short, count, open_index
 
 if TYPE_CHECKING:
+    from labnotes.history import VaultHistory
     from labnotes.tasks import Task
+    from labnotes.vault import VaultIndex
+
+
+def _history(idx: "VaultIndex") -> "VaultHistory | None":
+    """The vault's git history: None, silently, when the vault is in no repository; None with a
+    one-line notice when GitPython or git is missing or the repository cannot be read."""
+    from labnotes.history import HistoryUnavailable, NoRepository, open_history
+    from labnotes.settings.locations import cache_dir
+
+    try:
+        return open_history(idx.vault, idx.config, cache_dir=cache_dir())
+    except NoRepository:
+        return None
+    except HistoryUnavailable as exc:
+        warn(str(exc))
+        return None
+
+
+def _short_date(iso: str) -> str:
+    """`2024-12-02T21:30:00+08:00` → `2024-12-02 21:30`."""
+    return iso[:16].replace("T", " ")
 
 
 def _status_word(status: str) -> str:
@@ -69,6 +91,9 @@ def tasks(
     sort: Optional[str] = typer.Option(None, "--sort", help="due, priority, age, note or status.", show_default=False),
     group: Optional[str] = typer.Option(None, "--group", help="note, section, tag, status, due or folder.", show_default=False),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most this many tasks.", show_default=False),
+    history: bool = typer.Option(
+        False, "--history", help="When the vault is a git work tree: when each task was opened and done, from the commits (opened_at, done_at)."
+    ),
     json: bool = JsonOption,
 ) -> None:
     """Each task once — carried copies, later ticks and template routines folded in — with its age, carry count and where it lives now.
@@ -106,12 +131,15 @@ def tasks(
         )  # fmt: skip
     except OptionError as exc:
         fail(str(exc))
+    dates: dict[str, tuple[Any, Any]] = {}
+    if history:
+        dates = _git_dates(idx, found, q.task_book(idx))
     if asks_anything(opts):
         # Filtered, sorted or grouped by the tasks' fields: a flat list (under group headings).
         groups = select_tasks(idx, found, opts)
         if json:
             items = _items_by_place(idx)
-            print_json([_task_json(idx, t, today, items) for _, ts in groups for t in ts])
+            print_json([_task_json(idx, t, today, items, dates if history else None) for _, ts in groups for t in ts])
             return
         shown = 0
         for name, ts in groups:
@@ -124,7 +152,7 @@ def tasks(
         return
     if json:
         items = _items_by_place(idx)
-        print_json([_task_json(idx, t, today, items) for t in found])
+        print_json([_task_json(idx, t, today, items, dates if history else None) for t in found])
         return
     listed = {t.id: t for t in found}
     children: dict[str, list[Task]] = {}
@@ -137,6 +165,12 @@ def tasks(
 
     def show(t: "Task", depth: int) -> None:
         _print_task(t, today, depth)
+        if t.id in dates:
+            opened, done = dates[t.id]
+            said = [f"opened {_short_date(opened.date)} ({opened.sha[:7]})"] if opened else []
+            said += [f"done {_short_date(done.date)} ({done.sha[:7]})"] if done else []
+            if said:
+                typer.echo(f"{'  ' * depth}    git: {' · '.join(said)}")
         for kid in children.get(t.id, []):
             show(kid, depth + 1)
 
@@ -152,15 +186,41 @@ def _items_by_place(idx: Any) -> dict[tuple[str, int], Any]:
     return {(r.note, r.item.line): r.item for r in idx.task_rows()}
 
 
-def _task_json(idx: Any, t: "Task", today: dt.date, items: dict[tuple[str, int], Any] | None = None) -> dict[str, Any]:
-    """A task's JSON with the Obsidian Tasks fields of its latest line (null when it has none)."""
+def _task_json(
+    idx: Any,
+    t: "Task",
+    today: dt.date,
+    items: dict[tuple[str, int], Any] | None = None,
+    dates: dict[str, tuple[Any, Any]] | None = None,
+) -> dict[str, Any]:
+    """A task's JSON with the Obsidian Tasks fields of its latest line (null when it has none), and
+    with `opened_at` / `done_at` from git when `dates` (from `--history`) is given."""
     data = t.to_json(today)
     if items is not None:
         item = items.get((t.latest.note, t.latest.line))
     else:
         item = idx.notes[t.latest.note].item_at(t.latest.line) if t.latest.note in idx.notes else None
     data["fields"] = asdict(item.fields) if item is not None and item.fields is not None else None
+    if dates is not None:
+        opened, done = dates.get(t.id, (None, None))
+        data["opened_at"] = opened.date if opened else None
+        data["done_at"] = done.date if done else None
     return data
+
+
+def _git_dates(idx: "VaultIndex", found: list["Task"], book: Any) -> dict[str, tuple[Any, Any]]:
+    from labnotes.history import HistoryUnavailable, task_histories
+
+    hist = _history(idx)
+    if hist is None:
+        return {}
+    try:
+        return {h.task.id: (h.opened, h.done) for h in task_histories(hist, found, book)}
+    except HistoryUnavailable as exc:
+        warn(str(exc))
+        return {}
+    finally:
+        hist.close()
 
 
 def _occurrences(
@@ -200,21 +260,54 @@ def task(
     book = q.task_book(idx)
     t = _query(lambda: q.find_task(idx, ref, book=book))
     life = q.task_life(idx, t, book=book)
+    from labnotes.history import HistoryUnavailable, task_histories
+
+    hist = _history(idx)
+    story = None
+    if hist is not None:
+        try:
+            (story,) = task_histories(hist, [t], book)
+        except HistoryUnavailable as exc:
+            warn(str(exc))
+        finally:
+            hist.close()
     if json:
         data: dict[str, Any] = _task_json(idx, t, today)
         data["changes"] = [{"day": o.day.isoformat() if o.day else None, "note": o.note, "line": o.line, "from": before, "to": o.status} for o, before in life.changes]
         data["subtasks"] = [s.to_json(today) for s in life.subtasks]
         data["entries"] = [{"id": e.id, "note": rel, "line": e.line, "timestamp": e.timestamp, "text": e.text} for rel, e in life.entries]
+        data["history"] = None
+        if story is not None:
+            data["history"] = {
+                "opened": story.opened.to_json() if story.opened else None,
+                "done": story.done.to_json() if story.done else None,
+                "lines": [{"note": o.note, "line": o.line, "events": [e.to_json() for e in events]} for o, events in story.lines],
+            }
         print_json(data)
         return
     _print_task(t, today, 0)
     changed = {(o.note, o.line): before for o, before in life.changes}
+    events_of = {(o.note, o.line): events for o, events in story.lines} if story is not None else {}
+    if story is not None:
+        said = []
+        if story.opened:
+            said.append(f"opened in {story.opened.sha[:7]} on {_short_date(story.opened.date)}")
+        if story.done:
+            said.append(f"closed in {story.done.sha[:7]} on {_short_date(story.done.date)} by {story.done.author}")
+        if said:
+            typer.echo(f"    git: {' · '.join(said)}")
     typer.echo("\nlines")
     for o in t.occurrences:
         mark = ""
         if (o.note, o.line) in changed and changed[(o.note, o.line)] is not None:
             mark = f"  [{changed[(o.note, o.line)]}] → [{o.status}]"
         typer.echo(f"  {o.day or '(no day)'}  [{o.status}]  {o.place}{mark}")
+        for e in events_of.get((o.note, o.line), []):
+            what = f"added as [{e.after}]" if e.before is None else (f"[{e.before}] → [{e.after}]" if e.after is not None else "removed")
+            typer.echo(f"      git {e.sha[:7]}  {_short_date(e.date)}  {what}  ({e.author})")
+        last = events_of.get((o.note, o.line))
+        if story is not None and last and last[-1].after != o.status:
+            typer.echo(f"      not committed yet: [{o.status}] in the work tree")
     if life.subtasks:
         typer.echo("\nsub-tasks")
         for s in life.subtasks:

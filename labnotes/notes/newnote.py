@@ -11,8 +11,12 @@ rule can be tested on strings. The rules:
   stays (its parent is finished), and so does one inside a log entry under an open task;
 - an open task's open sub-tasks (directly under it) come with it; its log entries, plain items,
   done sub-tasks and continuation lines stay where they were;
-- not carried: empty placeholders (`1. [ ] `), struck-out tasks, a task the template already
-  holds, and a second task with the same text (each is carried once);
+- the link goes after the task's words, before its Obsidian Tasks fields (`📅 2024-12-05`) and
+  block id, so the plugin still reads them;
+- not carried: placeholders (`1. [ ] `, `1. [ ] 1`), struck-out tasks, a task the template already
+  holds (a routine), and a second line of the same task: lines are compared as task identity
+  compares them (`labnotes.tasks.text.task_key`: whitespace, markup, fields and the carry-over link
+  in any wording aside), so each task is carried once;
 - `carry_over: false` turns it off; `carry_sections: [科研, 工作]` limits it to tasks under those
   headings (at any level).
 """
@@ -28,6 +32,8 @@ from labnotes.settings.config import VaultConfig
 from labnotes.parse.dates import parse_date
 from labnotes.parse.items import ItemTree
 from labnotes.parse.model import ListItem, Note
+from labnotes.parse.taskfields import field_spans
+from labnotes.tasks.text import is_placeholder, task_key
 from labnotes.notes.template import daily_name
 
 CLOSED = frozenset("xX->")
@@ -37,7 +43,7 @@ _BACKLINK_RE = re.compile(r"[ \t]*\(\[\[[^\]\n]+\]\]\)[ \t]*$")
 # The indent takes block-quote / callout prefixes too, so a task carried out of a callout becomes a
 # plain list item of the new note.
 _MARKER_RE = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<rest>.*)$", re.S)
-_WORDS_RE = re.compile(r"\s+")
+_BLOCK_ID_RE = re.compile(r"[ \t]\^[A-Za-z0-9-]+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -108,11 +114,32 @@ def previous_daily_note(vault: Path, day: dt.date, config: VaultConfig, *, use_c
 
 
 def _norm(text: str) -> str:
-    return _WORDS_RE.sub(" ", _BACKLINK_RE.sub("", text)).strip()
+    """The words that make two lines the same task, as task identity compares them (whitespace,
+    markup, fields and the carry-over link in any wording left out)."""
+    return task_key(text)
 
 
 def _is_open(item: ListItem) -> bool:
-    return item.task is not None and item.task not in CLOSED and not item.struck and bool(_norm(item.text))
+    if item.task is None or item.task in CLOSED or item.struck or is_placeholder(item.text):
+        return False
+    # A custom status of the vault's Tasks settings may be done or cancelled whatever its character.
+    return item.fields is None or item.fields.status_type not in ("DONE", "CANCELLED", "NON_TASK")
+
+
+def _with_link(line: str, link: str) -> str:
+    """`line` with the carry-over link `([[link]])` in place of any earlier one: after the task's
+    words, before its Obsidian Tasks fields and block id, so the plugin still reads them."""
+    line = line.rstrip(" \t")
+    block = _BLOCK_ID_RE.search(line)
+    tail = block.group(0).strip() if block else ""
+    head = line[: block.start()] if block else line
+    spans = field_spans(head)
+    if spans:
+        start = min(sp.start for sp in spans)
+        tail = (head[start:].strip() + " " + tail).strip()
+        head = head[:start]
+    head = _BACKLINK_RE.sub("", head.rstrip(" \t")).rstrip(" \t")
+    return f"{head} ([[{link}]])" + (f" {tail}" if tail else "")
 
 
 def _eol(text: str) -> str:
@@ -162,7 +189,7 @@ def _dedent(line: str, prefix: str) -> str:
 
 def _block(root: ListItem, prev_lines: list[str], children: ItemTree, entries: set[int], link: str) -> _Block:
     own = _own_lines(root, prev_lines, children, entries)
-    own[-1] = _BACKLINK_RE.sub("", own[-1]).rstrip(" \t") + f" ([[{link}]])"
+    own[-1] = _with_link(own[-1], link)
     root_indent = _MARKER_RE.match(own[0]).group("indent")  # type: ignore[union-attr]
     lines = [_dedent(x, root_indent) for x in own]
     count = 0
