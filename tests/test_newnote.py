@@ -406,12 +406,17 @@ def test_new_carries_into_the_same_task(tmp_path: Path) -> None:
     from labnotes.queries.tasks import task_book
     from labnotes.vault import build_index
 
+    from labnotes.settings.config import load_config
+
     (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "daily-notes.json").write_text(
+        '{"folder": "Diary", "format": "YYYY/YYYY-MM-DD", "template": "Template/Daily"}', encoding="utf-8"
+    )
     (tmp_path / "Template").mkdir()
     (tmp_path / "Template" / "Daily.md").write_text(TEMPLATE, encoding="utf-8")
     (tmp_path / "Diary" / "2024").mkdir(parents=True)
     (tmp_path / "Diary" / "2024" / "2024-12-01.md").write_text(SAME_TASK_TWICE, encoding="utf-8")
-    note = make_note(tmp_path, dt.date(2024, 12, 2), VaultConfig(), use_cache=False)
+    note = make_note(tmp_path, dt.date(2024, 12, 2), load_config(tmp_path), use_cache=False)
     create_new(tmp_path / note.path, note.text.encode("utf-8"))
     book = task_book(build_index(tmp_path, use_cache=False))
     script = next(t for t in book.real() if t.text.startswith("写实验脚本") and t.latest.note.endswith("12-02.md"))

@@ -23,16 +23,13 @@ if TYPE_CHECKING:
 def _history(idx: "VaultIndex") -> "VaultHistory | None":
     """The vault's git history: None, silently, when the vault is in no repository; None with a
     one-line notice when GitPython or git is missing or the repository cannot be read."""
-    from labnotes.history import HistoryUnavailable, NoRepository, open_history
+    from labnotes.history import vault_history
     from labnotes.settings.locations import cache_dir
 
-    try:
-        return open_history(idx.vault, idx.config, cache_dir=cache_dir())
-    except NoRepository:
-        return None
-    except HistoryUnavailable as exc:
-        warn(str(exc))
-        return None
+    history, notice = vault_history(idx.vault, idx.config, cache_dir=cache_dir())
+    if notice:
+        warn(notice)
+    return history
 
 
 def _short_date(iso: str) -> str:

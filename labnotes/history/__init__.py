@@ -5,11 +5,11 @@ lazily: without it, or without git, or in a vault that is no repository, `Histor
 says why in one line and everything else works as before.
 """
 
-from labnotes.history.repo import HistoryUnavailable, NoRepository, VaultHistory, open_history
+from labnotes.history.repo import HistoryUnavailable, NoRepository, VaultHistory, open_history, vault_history
 from labnotes.history.statuses import NoteHistory, StatusEvent, Version, occurrence_events, task_dates
 from labnotes.history.tasks import TaskHistory, task_histories
 
 __all__ = [
     "HistoryUnavailable", "NoRepository", "NoteHistory", "StatusEvent", "TaskHistory", "Version", "occurrence_events", "open_history",
-    "VaultHistory", "task_dates", "task_histories",
+    "VaultHistory", "task_dates", "task_histories", "vault_history",
 ]

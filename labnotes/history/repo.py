@@ -194,4 +194,15 @@ def open_history(vault: Path, config: VaultConfig, *, cache_dir: Path | None = N
     return VaultHistory(vault, repo, head, config, cache_path)
 
 
-__all__ = ["FORMAT", "HistoryUnavailable", "NoRepository", "VaultHistory", "open_history"]
+def vault_history(vault: Path, config: VaultConfig, *, cache_dir: Path | None = None) -> tuple[VaultHistory | None, str | None]:
+    """(history, notice) for a CLI or the TUI: (None, None) outside git, (None, one line) when the
+    history cannot be read, (history, None) otherwise. Close the history when done (it saves the cache)."""
+    try:
+        return open_history(vault, config, cache_dir=cache_dir), None
+    except NoRepository:
+        return None, None
+    except HistoryUnavailable as exc:
+        return None, str(exc)
+
+
+__all__ = ["FORMAT", "HistoryUnavailable", "NoRepository", "VaultHistory", "open_history", "vault_history"]
