@@ -282,6 +282,52 @@ def test_annotate_is_refused_when_the_note_changed_during_the_run(repo):
     assert run_log()[0]["status"] == "ok"  # the run itself is still recorded
 
 
+# --- labnotes rerun: bad input is a one-line error, never a traceback or a lost record ------------
+
+
+def test_a_state_folder_that_is_a_file_stops_the_rerun_before_the_experiment_runs(repo, monkeypatch, tmp_path):
+    (tmp_path / "state-file").write_text("")
+    monkeypatch.setenv("LABNOTES_STATE_DIR", str(tmp_path / "state-file"))
+    result = run("rerun", "aliased_kernel")
+    assert result.exit_code == 2 and "cannot write the run log" in result.stderr
+    assert "measuring" not in result.stdout + result.stderr  # it never ran, so no record was lost
+
+
+def test_a_line_number_of_5000_digits_is_a_one_line_error(repo):
+    result = run("rerun", "2024-12-01:" + "9" * 5000)
+    assert result.exit_code == 2 and result.stderr.startswith("labnotes: error: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_date_typo_in_the_manifest_is_a_one_line_error(repo):
+    manifest = repo / "experiments" / "manifest.yaml"
+    manifest.write_text(manifest.read_text() + "date: 2024-02-30\n")
+    result = run("experiments")
+    assert result.exit_code == 2 and "manifest.yaml" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_package_named_like_an_experiment_never_runs_instead_of_it(repo):
+    package = repo / "experiments" / "aliased_kernel"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text("print('the wrong code ran')\n")
+    result = run("rerun", "aliased_kernel")
+    assert result.exit_code == 2 and "would run instead" in result.stderr
+    assert "the wrong code ran" not in result.stdout + result.stderr
+
+
+def test_bad_lines_in_the_run_log_are_warned_of_and_the_rest_is_listed(repo):
+    run("rerun", "aliased_kernel")
+    log = Path(os.environ["LABNOTES_STATE_DIR"]) / "runs.jsonl"
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write("[" * 100_000 + "\n" + '{"run_id": "x", "seed": ' + "9" * 5000 + "}\n" + '{"run_id": "y", "quick": "no"}\n')
+    for command in ("runs", "experiments"):
+        result = run(command)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.count("skipped") == 3 and "runs.jsonl:2" in result.stderr
+    assert "reproduced on cpu" in run("experiments").stdout
+
+
 # --- labnotes runs -------------------------------------------------------------------------------
 
 

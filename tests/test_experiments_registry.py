@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from labnotes.lab.registry import (
-    ManifestError,
-    TargetError,
-    field_links,
-    load_registry,
-    resolve_target,
-)
+from labnotes.lab.registry import ManifestError, field_links, load_registry
+from labnotes.lab.targets import TargetError, resolve_target
 from labnotes.parse.model import Entry, Field, Note
 
 ENTRY = "2024-12-01@2024-12-05T17:36"

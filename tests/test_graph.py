@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from labnotes.vault import build_index
+from labnotes.workspace import Workspace
 from labnotes.vault.export import export
 
 DAY = """\
@@ -67,7 +68,7 @@ def test_experiments_reproduce_entries_of_the_sample_vault():
     from labnotes.settings.locations import SAMPLE_VAULT
 
     idx = build_index(SAMPLE_VAULT)
-    g = idx.graph
+    g = Workspace(SAMPLE_VAULT, index=idx).graph()
     reproduces = edges(g, "reproduces")
     assert all(g.nodes[v]["kind"] == "entry" for _, v in reproduces)
     # Every one of the seed's 20 entries is reproduced by some experiment.
@@ -82,7 +83,7 @@ def test_an_exp_field_in_a_note_links_its_entry_to_the_experiment(tmp_path):
     (tmp_path / "2024-12-09.md").write_text("- [ ] ratio\n\t- 2024-12-09-10:00 周一：ratio check [exp:: mask_ratio]\n", encoding="utf-8")
     # The vault names its experiments folder (here the sample vault's); without it, no experiments.
     (tmp_path / ".labnotes.yaml").write_text(f"experiments: {str(EXPERIMENTS_DIR)!r}\n", encoding="utf-8")
-    g = build_index(tmp_path).graph
+    g = Workspace(tmp_path).graph()
     via = {(u, v): d.get("via") for u, v, d in g.edges(data=True) if d["kind"] == "reproduces"}
     assert via == {("experiment:mask_ratio", "entry:2024-12-09@2024-12-09T10:00"): "field"}
 

@@ -13,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from labnotes.lab.registry import load_registry
-from labnotes.lab.rerun import (
-    RunOptions,
-    annotation_text,
-    child_line,
-    experiment_argv,
-    make_record,
-    parse_result,
-    run_experiment,
-)
+from labnotes.lab.rerun import annotation_text, make_record
+from labnotes.lab.runner import RunOptions, experiment_argv, parse_result, run_experiment
+from labnotes.notes.annotate import child_line
 
 # The argument handling every experiment shares; BODY is what this fake one does.
 FAKE = '''\
@@ -193,7 +187,7 @@ NOTE = (
 
 def test_annotate_inserts_one_child_line_and_changes_nothing_else(tmp_path):
     from labnotes.notes.edit import read_snapshot
-    from labnotes.lab.rerun import annotate_entry
+    from labnotes.notes.annotate import annotate_entry
 
     note = tmp_path / "2024-12-01.md"
     note.write_bytes(NOTE.encode())
@@ -206,7 +200,7 @@ def test_annotate_inserts_one_child_line_and_changes_nothing_else(tmp_path):
 def test_annotate_goes_under_an_entry_written_over_several_lines(tmp_path):
     from labnotes.notes.edit import read_snapshot
     from labnotes.parse import read_note
-    from labnotes.lab.rerun import annotate_entry
+    from labnotes.notes.annotate import annotate_entry
 
     text = "- [ ] task\n\t1. 2024-12-09-10:00 周一：first line\n\t   continuation [exp:: aliased_kernel]\n\t2. 2024-12-09-11:00 周一：later\n"
     note = tmp_path / "2024-12-09.md"
@@ -225,7 +219,7 @@ def test_annotate_goes_under_an_entry_written_over_several_lines(tmp_path):
 
 def test_annotate_refuses_when_the_note_changed_since_it_was_read(tmp_path):
     from labnotes.notes.edit import NoteChanged, read_snapshot
-    from labnotes.lab.rerun import annotate_entry
+    from labnotes.notes.annotate import annotate_entry
 
     note = tmp_path / "2024-12-01.md"
     note.write_bytes(NOTE.encode())
@@ -238,7 +232,7 @@ def test_annotate_refuses_when_the_note_changed_since_it_was_read(tmp_path):
 
 def test_annotate_refuses_an_entry_that_is_gone(tmp_path):
     from labnotes.notes.edit import read_snapshot
-    from labnotes.lab.rerun import AnnotateError, annotate_entry
+    from labnotes.notes.annotate import AnnotateError, annotate_entry
 
     note = tmp_path / "2024-12-01.md"
     note.write_bytes(NOTE.encode())

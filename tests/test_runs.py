@@ -7,15 +7,20 @@ import math
 import multiprocessing
 from datetime import datetime, timezone
 
-from labnotes.lab.runs import (
+import pytest
+
+from labnotes.lab.compare import compare_runs, flatten, previous_run
+from labnotes.lab.records import (
+    RunLogError,
+    RunRecord,
     append_record,
-    compare_runs,
-    flatten,
+    check_writable,
     log_path,
     new_run_id,
-    previous_run,
+    read_log,
     read_records,
     runs_for,
+    verdict,
 )
 
 
@@ -136,3 +141,46 @@ def test_runs_for_filters_by_experiment_or_entry():
     assert [r["run_id"] for r in runs_for(log, {"other"})] == ["2"]
     assert [r["run_id"] for r in runs_for(log, entry_id="2024-12-01@2024-12-05T17:36")] == ["1"]
     assert [r["run_id"] for r in runs_for(log)] == ["1", "2"]
+
+
+# --- a run log is a file on the user's disk: read it defensively ------------------------------------
+
+
+def test_a_bad_line_is_skipped_with_a_warning_naming_it_and_the_rest_is_read(tmp_path):
+    log = tmp_path / "runs.jsonl"
+    append_record(record("a"), log)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write("[" * 100_000 + "\n")  # nested past what json.loads can read
+        fh.write('{"run_id": "big", "seed": ' + "9" * 5000 + "}\n")  # past Python's int digit limit
+        fh.write('{"run_id": "typed", "duration_s": "slow"}\n')  # a field of the wrong type
+        fh.write('{"run_id": "flag", "seed": true}\n')  # a bool is no seed
+        fh.write('"just a string"\n')
+    append_record(record("b"), log)
+
+    got = read_log(log)
+    assert [r["run_id"] for r in got.records] == ["a", "b"]
+    assert [w.split(": skipped, ")[0] for w in got.skipped] == [f"{log}:{n}" for n in (2, 3, 4, 5, 6)]
+    assert "nested too deeply" in got.skipped[0] and "'duration_s' is str" in got.skipped[2]
+
+
+def test_a_record_read_back_answers_the_shared_rules():
+    ok = RunRecord({"run_id": "r", "status": "ok", "reproduced": True, "device_requested": "auto"})
+    assert (ok.verdict, ok.device_shown, ok.tone) == ("reproduced", "auto", "good")
+    ran = RunRecord({"run_id": "r", "status": "ok", "reproduced": False, "device": "cuda:0", "device_requested": "auto"})
+    assert (ran.verdict, ran.device_shown, ran.tone) == ("NOT reproduced", "cuda:0", "surprise")
+    broke = RunRecord({"run_id": "r", "status": "failed", "exit_status": 3})
+    assert (broke.verdict, broke.device_shown, broke.tone) == ("failed (exit 3)", "?", "bad")
+    assert verdict(None) == "never run"
+
+
+def test_a_state_folder_that_is_a_file_is_a_clear_error_before_anything_runs(tmp_path):
+    (tmp_path / "state").write_text("not a folder")
+    with pytest.raises(RunLogError, match="cannot write the run log"):
+        check_writable(tmp_path / "state" / "runs.jsonl")
+
+
+def test_a_result_nested_as_deep_as_json_allows_still_compares():
+    deep: object = 1.0
+    for _ in range(5000):
+        deep = {"x": deep}
+    assert list(flatten(deep)) == [".".join(["x"] * 5000)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import shutil
 import sys
 import textwrap
@@ -86,6 +87,15 @@ async def loaded(pilot) -> None:
     """Wait until the vault is read and every view has drawn it."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot, done, seconds: float = 60) -> None:
+    """Let the app run until `done()` holds (or the time is up): a big note's Markdown takes more
+    than one refresh to draw on a busy machine."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not done() and loop.time() < deadline:
+        await pilot.pause(0.05)
 
 
 def nodes(tree: Tree):
@@ -250,8 +260,8 @@ async def test_backlinks_list_the_notes_that_link_here(vault):
     async with app_for(vault).run_test(size=SIZE) as pilot:
         await loaded(pilot)
         pilot.app.post_message(OpenNote("科研/2024年12月1日_G_contrast函数检查.md"))
-        await pilot.pause()
         links = pilot.app.query_one("#note-links", OptionList)
+        await until(pilot, lambda: links.option_count > 0)
         prompts = [str(links.get_option_at_index(i).prompt) for i in range(links.option_count)]
         assert any(p.startswith("← 2024-12-01:") for p in prompts)
 
@@ -281,6 +291,26 @@ async def test_timeline_shows_partialoct_entries_with_experiments_and_a_rerun_re
         assert "⚗ fake_kernel ✓" in tree.cursor_node.label.plain
         record = (vault.parent / "runs.jsonl").read_text(encoding="utf-8")
         assert '"experiment": "fake_kernel"' in record and ENTRY in record and '"quick": true' in record
+
+
+@scenario
+async def test_with_annotate_on_a_rerun_writes_its_line_under_the_entry_as_the_cli_does(vault, repo):
+    note = vault / SEED_REL
+    before = note.read_text(encoding="utf-8").splitlines(keepends=True)
+    async with app_for(vault, repo).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        tree = pilot.app.query_one("#timeline-tree", Tree)
+        entry = next(n for n in nodes(tree) if isinstance(n.data, TimelineEntry) and n.data.id == ENTRY)
+        put_cursor(tree, entry)
+        await pilot.press("a", "r")  # annotate on, then rerun
+        await loaded(pilot)
+        assert "annotate" in pilot.app.sub_title
+    after = note.read_text(encoding="utf-8").splitlines(keepends=True)
+    [added] = [line for line in after if line not in before]
+    run_id = json.loads((vault.parent / "runs.jsonl").read_text(encoding="utf-8"))["run_id"]
+    assert added.rstrip("\n").endswith(f"rerun fake_kernel: reproduced on cpu (run {run_id})")
+    assert len(after) == len(before) + 1
 
 
 @scenario

@@ -343,8 +343,10 @@ def graph(
 
     if fmt not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    from labnotes.workspace import Workspace
+
     idx = open_index(vault)
-    g = idx.graph
+    g = Workspace(idx.vault, index=idx).graph()
     for problem in g.graph.get("problems", []):
         warn(problem)
     text = export(g, fmt)

@@ -1,5 +1,5 @@
 """The experiment registry: what `experiments/manifest.yaml` declares, checked, and which
-log entries each experiment reproduces.
+log entries each experiment reproduces (turning a CLI TARGET into experiments is `targets.py`).
 
 An entry links to an experiment in two ways: the manifest lists the entry id under
 `reproduces`, or the note holds an inline field `[exp:: <id>]` on the entry's line or in its
@@ -9,12 +9,13 @@ turned into a command itself.
 
 from __future__ import annotations
 
+import importlib.machinery
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
-from labnotes.settings.locations import EXPERIMENTS_DIR
+from labnotes.settings import locations
 from labnotes.parse.model import Entry, Note
 
 MANIFEST_NAME = "manifest.yaml"
@@ -34,10 +35,31 @@ class Experiment:
     title: str
     question: str
     reproduces: tuple[str, ...]
+    folder: Path | None = None  # the experiments folder, as given (the script may be a symlink in it)
 
     @property
     def module(self) -> str:
         return f"experiments.{self.id}"
+
+    @property
+    def root(self) -> Path:
+        """The folder that holds `experiments/`: where `python -m experiments.<id>` runs."""
+        return (self.folder or self.script.parent).parent
+
+    def shadowed_by(self) -> Path | None:
+        """A file that `import experiments.<id>` would load instead of the checked `<id>.py`.
+
+        Python's import looks for a package folder `<id>/` first, then extension modules, then
+        the source: any of the first two beside the script would run instead of it.
+        """
+        folder = self.folder or self.script.parent
+        package = folder / self.id
+        if package.is_dir() and any((package / f"__init__{s}").exists() for s in importlib.machinery.all_suffixes()):
+            return package
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            if (folder / f"{self.id}{suffix}").exists():
+                return folder / f"{self.id}{suffix}"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +107,11 @@ class Registry:
         return Registry(self.experiments, self.folder, field_links(notes, self.experiments))
 
 
-def load_registry(experiments_dir: Path = EXPERIMENTS_DIR) -> Registry:
+def load_registry(experiments_dir: Path | None = None) -> Registry:
     """Read and check the manifest. Raises ManifestError with a one-line reason."""
     import yaml
 
-    folder = experiments_dir.resolve()
+    folder = (experiments_dir if experiments_dir is not None else locations.EXPERIMENTS_DIR).resolve()
     manifest = folder / MANIFEST_NAME
     try:
         data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
@@ -97,6 +119,9 @@ def load_registry(experiments_dir: Path = EXPERIMENTS_DIR) -> Registry:
         raise ManifestError(f"no experiments manifest at {manifest}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ManifestError(f"cannot read {manifest}: {_first_line(exc)}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # A value YAML reads into Python and fails: `date: 2024-02-30`, an int of 5,000 digits.
+        raise ManifestError(f"{manifest}: a value cannot be read ({_first_line(exc)})") from None
     # Without __init__.py, experiments/ is a namespace package and loses to any regular
     # `experiments` package on PYTHONPATH or in site-packages: `-m experiments.<id>` could run
     # code from outside this folder.
@@ -122,6 +147,9 @@ def _experiment(item: Any, n: int, folder: Path) -> Experiment:
     if not isinstance(exp_id, str) or not _ID.match(exp_id):
         raise ManifestError(f"{where}: id {exp_id!r} is not a plain identifier")
     script = _script_path(item.get("script", f"{exp_id}.py"), exp_id, folder)
+    shadow = Experiment(exp_id, script, "", "", (), folder).shadowed_by()
+    if shadow is not None:
+        raise ManifestError(f"experiment {exp_id}: {shadow.name} beside {exp_id}.py would run instead of it; remove or rename it")
     reproduces = item.get("reproduces") or []
     if not isinstance(reproduces, list) or not all(isinstance(r, str) for r in reproduces):
         raise ManifestError(f"experiment {exp_id}: 'reproduces' must be a list of entry ids")
@@ -131,6 +159,7 @@ def _experiment(item: Any, n: int, folder: Path) -> Experiment:
         title=str(item.get("title") or exp_id),
         question=str(item.get("question") or ""),
         reproduces=tuple(reproduces),
+        folder=folder,
     )
 
 
@@ -183,56 +212,3 @@ def entry_holding(entries: Iterable[Entry], line: int) -> Entry | None:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-class TargetError(Exception):
-    """A rerun target that names no registered experiment; the message is one line."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    given: str
-    kind: str  # "experiment" | "entry"
-    experiments: tuple[Experiment, ...]
-    entry_ids: tuple[str, ...]
-
-
-_NOTE_LINE = re.compile(r"(?P<note>.+):(?P<line>\d+)\Z")
-
-
-def resolve_target(given: str, registry: Registry, index: Any = None) -> Target:
-    """An experiment id, an entry id, or `NOTE:LINE` of an entry -> the experiments to run.
-
-    `index` is a vault index (`find_note`, `entry_at`, `entry`, `notes`) or None; without one,
-    only experiment ids and the entry ids the manifest names resolve. Pass the registry with
-    the notes' `[exp:: id]` fields already added (`Registry.with_fields`).
-    """
-    exp = registry.get(given)
-    if exp is not None:
-        return Target(given, "experiment", (exp,), tuple(eid for eid, _ in registry.entries_of(exp.id)))
-    entry_id = _entry_at(given, index) if index is not None else None
-    if entry_id is None and "@" not in given:
-        raise TargetError(f"unknown target {given!r}: not an experiment id, an entry id or NOTE:LINE")
-    entry_id = entry_id or given
-    found = registry.for_entry(entry_id)
-    if found:
-        return Target(given, "entry", tuple(found), (entry_id,))
-    known = index is not None and index.entry(entry_id) is not None
-    if known or entry_id != given:
-        raise TargetError(f"entry {entry_id} has no experiment (none in experiments/manifest.yaml "
-                          f"reproduces it, and it holds no [exp:: id] field)")
-    raise TargetError(f"unknown entry {given!r}")
-
-
-def _entry_at(given: str, index: Any) -> str | None:
-    """The id of the entry at NOTE:LINE, None when `given` is not of that form."""
-    m = _NOTE_LINE.match(given)
-    if not m:
-        return None
-    rel = index.find_note(m["note"])
-    if rel is None:
-        return None  # an entry id's `@...T17:36` also ends in `:digits`; let the caller try that
-    entry = index.entry_at(rel, int(m["line"]))
-    if entry is None:
-        raise TargetError(f"no log entry starts at {rel}:{m['line']}")
-    return entry.id

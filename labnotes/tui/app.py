@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from labnotes.settings.locations import experiments_dir as vault_experiments, is_sample, resolve_vault, runs_dir
-from labnotes.lab.rerun import RunOptions
+from labnotes.lab.runner import RunOptions
 from labnotes.tui.data import VaultData, load, vault_stamp
 from labnotes.tui import capture, fulltext
 from labnotes.tui.experiments import ExperimentsView
@@ -70,6 +70,7 @@ class LabnotesApp(App[None]):
         Binding("e", "add_entry", "Add entry"),
         Binding("E", "edit_note", "$EDITOR", key_display="E"),
         Binding("f", "toggle_size", "Quick/full", show=False),
+        Binding("A", "toggle_annotate", "Annotate reruns", show=False),
         Binding("x", "stop_run", "Stop run"),
         Binding("c", "close_run", "Close run panel"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -90,7 +91,10 @@ class LabnotesApp(App[None]):
         # The folder's name, not its path: the title stays the same wherever the vault lives.
         # The bundled one says what it is: a user who opened no vault should not think it theirs.
         self.vault_name = "bundled sample vault" if is_sample(vault) else vault.name
-        self.sub_title = f"{self.vault_name} · reruns {describe(settings.options)}"
+        self.sub_title = self._subtitle()
+
+    def _subtitle(self) -> str:
+        return f"{self.vault_name} · reruns {describe(self.settings.options, self.settings.annotate)}"
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -342,20 +346,33 @@ class LabnotesApp(App[None]):
 
     @on(RunRequest)
     def _run(self, event: RunRequest) -> None:
-        if not self.query_one(RunPanel).start(event.experiments, event.entry_ids, event.target):
+        if self.data is None or self.data.workspace is None:
+            self.notify("The vault is still being read.", severity="warning")
+            return
+        if not self.query_one(RunPanel).start(self.data.workspace, event.experiments, event.entry_ids, event.target):
             self.notify("An experiment is running; wait for it or stop it with x.", severity="warning")
         self.refresh_bindings()
 
     @on(RunPanel.Finished)
-    def _run_finished(self) -> None:
+    def _run_finished(self, event: RunPanel.Finished) -> None:
+        for why in event.refused:
+            self.notify(why, title="Not annotated", severity="error", markup=False)
+        if event.annotated:
+            self.notify(f"Annotated {', '.join(event.annotated)}.", markup=False)
         self.refresh_bindings()
-        self.reload()  # the run log has a new record: verdicts and histories change
+        self.reload()  # the run log has a new record (and a note a new line): verdicts and histories change
 
     def action_toggle_size(self) -> None:
         quick = not self.settings.options.quick
         self.settings.options = RunOptions(device="cpu" if quick else "auto", quick=quick)
-        self.sub_title = f"{self.vault_name} · reruns {describe(self.settings.options)}"
+        self.sub_title = self._subtitle()
         self.notify(f"Reruns now {describe(self.settings.options)}.")
+
+    def action_toggle_annotate(self) -> None:
+        self.settings.annotate = not self.settings.annotate
+        self.sub_title = self._subtitle()
+        said = "write a line under their entries" if self.settings.annotate else "leave the notes as they are"
+        self.notify(f"Reruns now {said}.")
 
     def action_stop_run(self) -> None:
         self.query_one(RunPanel).stop()

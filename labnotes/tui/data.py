@@ -1,7 +1,7 @@
 """Everything the views show, read in one go off the UI thread: index, experiments, run log.
 
-A view never reads files itself; it gets a `VaultData` and asks it. Loading is a pure function of
-the folders, so a refresh is just another `load()` that replaces the old value.
+A view never reads files itself; it gets a `VaultData` and asks it. The vault is opened as a
+`Workspace`, as the CLI opens it; a refresh is just another `load()` that replaces the old value.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from labnotes.lab.registry import Experiment, ManifestError, Registry, load_registry
-from labnotes.vault import VaultIndex, build_index
+from labnotes.lab.records import RunRecord
+from labnotes.lab.registry import Experiment, ManifestError, Registry
+from labnotes.queries.timeline import Thread, timeline
+from labnotes.vault import VaultIndex
 from labnotes.vault.scan import scan_vault
-from labnotes.queries.timeline import timeline
-from labnotes.lab import runs
-from labnotes.queries.timeline import Thread
+from labnotes.workspace import Workspace
 
 # rel path -> (size, mtime_ns), as the scanner reports them.
 Stamp = dict[str, tuple[int, int]]
@@ -38,7 +38,10 @@ class VaultData:
     error: str | None = None  # the vault could not be read at all (a bad .labnotes.yaml …)
     registry: Registry | None = None
     registry_error: str | None = None
-    records: list[dict[str, Any]] = field(default_factory=list)
+    # The vault as the CLI opens it: reruns go through it (`Workspace.rerun`).
+    workspace: Workspace | None = None
+    records: list[RunRecord] = field(default_factory=list)
+    records_skipped: list[str] = field(default_factory=list)  # run-log lines that were no record
     # False while only the notes' facts and the newest notes are read: the first screen can be
     # drawn from them; everything else waits until every note is in memory (`complete`).
     complete: bool = True
@@ -55,10 +58,10 @@ class VaultData:
     def experiments_for(self, entry_id: str) -> list[Experiment]:
         return self.registry.for_entry(entry_id) if self.registry else []
 
-    def runs_of(self, experiment_id: str) -> list[dict[str, Any]]:
-        return [r for r in self.records if r.get("experiment") == experiment_id]
+    def runs_of(self, experiment_id: str) -> list[RunRecord]:
+        return [r for r in self.records if r.experiment == experiment_id]
 
-    def last_run(self, experiment_id: str) -> dict[str, Any] | None:
+    def last_run(self, experiment_id: str) -> RunRecord | None:
         mine = self.runs_of(experiment_id)
         return mine[-1] if mine else None
 
@@ -95,29 +98,25 @@ def load(
     """
     vault = Path(vault).resolve()
     stamp = vault_stamp(vault)
+    ws = Workspace(vault, experiments_dir=experiments_dir, run_log=run_log)
     try:
-        index = build_index(vault)
+        index = ws.index
     except Exception as exc:  # a bad config must show as a message, not end the UI
         return VaultData(vault, None, stamp, error=f"cannot read the vault {vault}: {exc}")
     with_tasks = [rel for rel in index.content_notes() if index.facts[rel].tasks]
     first = note_order(index, with_tasks)[:FIRST_NOTES]
     for rel in first:
         index.notes[rel]
-    data = VaultData(vault, index, stamp, complete=False, first_notes=first)
+    data = VaultData(vault, index, stamp, complete=False, first_notes=first, workspace=ws)
     if early is not None:
         early(data)
     for rel in index.notes:
         index.notes[rel]
     data = dataclasses.replace(data, complete=True)
     try:
-        if experiments_dir is None:
-            raise ManifestError("this vault names no experiments folder (`experiments:` in .labnotes.yaml)")
-        registry = load_registry(experiments_dir)
+        data.registry = ws.registry
     except ManifestError as exc:
         data.registry_error = str(exc)
-    else:
-        # `[exp:: id]` fields tie entries to experiments: only the notes that hold one are read.
-        data.registry = registry.with_fields(index.notes_with_field("exp"))
-    data.records = runs.read_records(run_log) if experiments_dir is not None else []
+    data.records, data.records_skipped = ws.runs.records, ws.runs.skipped
     data.threads = timeline(index)
     return data

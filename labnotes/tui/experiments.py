@@ -18,9 +18,8 @@ from textual_plotext import PlotextPlot
 from labnotes.lab.registry import Experiment
 from labnotes.tui.data import VaultData
 from labnotes.tui.figures import figures
-from labnotes.tui.runner import verdict
 from labnotes.tui.messages import OpenNote, RunRequest
-from labnotes.tui.text import VERDICT_STYLES, inline, stamp
+from labnotes.tui.text import inline, name, stamp, verdict, verdict_text
 
 
 class ExperimentList(OptionList):
@@ -74,11 +73,11 @@ class ExperimentsView(Horizontal):
         listing.clear_options()
         if data.registry is None:
             self.query_one("#exp-about", Static).update(
-                Text(data.registry_error or "no experiments", "bold #e0af68"))
+                Text(name(data.registry_error or "no experiments"), "bold #e0af68"))
             return
         for exp in data.registry.experiments.values():
             said = verdict(data.last_run(exp.id))
-            listing.add_option(Option(Text.assemble((exp.id, "bold"), "\n  ", (said, VERDICT_STYLES.get(said, "bold #f7768e"))), id=exp.id))
+            listing.add_option(Option(Text.assemble((exp.id, "bold"), "\n  ", verdict_text(said)), id=exp.id))
         if listing.option_count:
             listing.highlighted = min(keep or 0, listing.option_count - 1)
             self._describe(listing.get_option_at_index(listing.highlighted).id)
@@ -120,7 +119,7 @@ class ExperimentsView(Horizontal):
         exp = self.data.registry.get(exp_id)
         if exp is None:
             return
-        about = Text.assemble((exp.title, "bold"), "\n", (exp.question or "(no question)", "italic"),
+        about = Text.assemble((name(exp.title), "bold"), "\n", (name(exp.question or "(no question)"), "italic"),
                               ("\n" + exp.script.name, "dim"))  # fmt: skip
         self.query_one("#exp-about", Static).update(about)
         entries = self.query_one("#exp-entries", OptionList)
@@ -129,7 +128,7 @@ class ExperimentsView(Horizontal):
         for entry_id, via in self.data.registry.entries_of(exp.id):
             found = index.entry(entry_id) if index is not None else None
             if found is None:
-                entries.add_option(Option(Text.assemble((entry_id, "dim"), ("  not in this vault", "dim italic")), disabled=True))
+                entries.add_option(Option(Text.assemble((name(entry_id), "dim"), ("  not in this vault", "dim italic")), disabled=True))
                 continue
             rel, e = found
             label = Text.assemble((stamp(e.timestamp, e.weekday), "#bb9af7"), "  ",
@@ -142,15 +141,8 @@ class ExperimentsView(Horizontal):
         table = self.query_one("#exp-runs", DataTable)
         table.clear()
         for r in reversed(self.data.runs_of(exp.id)):
-            said = verdict(r)
-            table.add_row(
-                r.get("run_id", "?"),
-                (r.get("ended") or "?")[:19].replace("T", " "),
-                r.get("device") or r.get("device_requested") or "?",
-                "quick" if r.get("quick") else "full",
-                Text(said, VERDICT_STYLES.get(said, "bold #f7768e")),
-                f"{r.get('duration_s', 0):.1f} s",
-            )
+            table.add_row(r.run_id, r.when("ended", 19), r.device_shown, "quick" if r.quick else "full",
+                          verdict_text(verdict(r)), f"{r.duration_s:.1f} s")
 
     @on(ExperimentList.NextFigure)
     def _next_figure(self, event: ExperimentList.NextFigure) -> None:

@@ -28,5 +28,3 @@ class RunRequest(Message):
     experiments: list[Experiment]
     entry_ids: list[str]
     target: str  # what the run record says was asked for: an entry id or an experiment id
-    # Write the run's line under each entry in its note, as `labnotes rerun --annotate` does.
-    annotate: bool = False

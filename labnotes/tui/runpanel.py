@@ -1,17 +1,15 @@
-"""The run panel: an experiment running in a thread worker, its output streaming into a log.
+"""The run panel: experiments running in a thread worker, their output streaming into a log.
 
-The worker wraps `labnotes.tui.runner.rerun` (the runner's subprocess function plus the run
-record); the UI thread only ever receives lines, ticks and the finished record. The panel takes
-rows from every view, so it goes away: `c` closes it, and a run that went well closes it by
-itself after `CLOSE_AFTER_S` (a failure stays until read).
+The worker calls the one rerun service (`Workspace.rerun`, as `labnotes rerun` does: run each,
+record it, annotate its entries when asked); the UI thread only ever receives lines, ticks and
+the finished records. The panel takes rows from every view, so it goes away: `c` closes it, and
+a run that went well closes it by itself after `CLOSE_AFTER_S` (a failure stays until read).
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,20 +17,20 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, Log, ProgressBar
-from textual.worker import get_current_worker
 
+from labnotes.lab.records import RunRecord
 from labnotes.lab.registry import Experiment
-from labnotes.lab.rerun import RunOptions, experiment_argv
-from labnotes.tui import runner
-from labnotes.tui.text import verdict_text
-
+from labnotes.lab.rerun import RerunEvents, RerunPlan, RerunResult, Stopper
+from labnotes.lab.runner import RunOptions
+from labnotes.tui.text import verdict, verdict_text
+from labnotes.workspace import Workspace
 
 # How long a successful run's verdict stays on screen before the panel gives its rows back.
 CLOSE_AFTER_S = 8.0
 
 
-def describe(options: RunOptions) -> str:
-    return f"{'quick' if options.quick else 'full size'} · {options.device}"
+def describe(options: RunOptions, annotate: bool = False) -> str:
+    return f"{'quick' if options.quick else 'full size'} · {options.device}" + (" · annotate" if annotate else "")
 
 
 @dataclass
@@ -42,12 +40,16 @@ class RunSettings:
     run_log: Path | None = None
     # The UI's default: the small variant on the CPU, so a rerun takes seconds, not minutes.
     options: RunOptions = field(default_factory=lambda: RunOptions(device="cpu", quick=True))
+    # Write each run's line under its entries in the notes, as `labnotes rerun --annotate` does.
+    annotate: bool = False
 
 
 class RunPanel(Vertical):
     @dataclass
     class Finished(Message):
-        records: list[dict[str, Any]]
+        records: list[RunRecord]
+        refused: list[str] = field(default_factory=list)  # annotations not written, one line each
+        annotated: list[str] = field(default_factory=list)  # the entries written under
 
     class Closed(Message):
         """The panel hid: the app updates which keys the footer shows."""
@@ -56,7 +58,7 @@ class RunPanel(Vertical):
         super().__init__(id=id)
         self.settings = settings
         self.running = False
-        self._proc: subprocess.Popen | None = None
+        self._stopper: Stopper | None = None
         # Set by `x`: what the experiment prints on stderr from then on is Python's
         # KeyboardInterrupt traceback, which says nothing the word "stopped" does not.
         self._stopping = False
@@ -69,7 +71,7 @@ class RunPanel(Vertical):
             yield Label("", id="run-elapsed")
         yield Log(id="run-log", max_lines=5000)
 
-    def start(self, experiments: list[Experiment], entry_ids: list[str], target: str) -> bool:
+    def start(self, workspace: Workspace, experiments: list[Experiment], entry_ids: list[str], target: str) -> bool:
         """Start the runs; False (and nothing started) while another run is going on."""
         if self.running:
             return False
@@ -79,83 +81,70 @@ class RunPanel(Vertical):
         self.display = True
         self.query_one(Log).clear()
         self.query_one("#run-progress", ProgressBar).display = True
+        s = self.settings
         self._status(Text.assemble(("running ", "bold"), (", ".join(e.id for e in experiments), "bold #7dcfff"),
-                                   f"  ({describe(self.settings.options)})"))  # fmt: skip
-        self._work(experiments, entry_ids, target, self.settings.options)
+                                   f"  ({describe(s.options, s.annotate)})"))  # fmt: skip
+        plan = RerunPlan(tuple(experiments), tuple(entry_ids), target, s.options, annotate=s.annotate)
+        self._stopper = Stopper()
+        self._work(workspace, plan, self._stopper)
         return True
 
     def _status(self, text: Text | str) -> None:
         self.query_one("#run-status", Label).update(text)
 
-    def _work(self, experiments: list[Experiment], entry_ids: list[str], target: str, options: RunOptions) -> None:
+    def _events(self, annotated: list[str]) -> RerunEvents:
         log = self.query_one(Log)
-        bar = self.query_one("#run-progress", ProgressBar)
         elapsed = self.query_one("#run-elapsed", Label)
+        call = self.app.call_from_thread
+        return RerunEvents(
+            begin=lambda exp, argv: call(log.write, "$ python " + " ".join(argv[1:]) + "\n"),  # what runs, exactly
+            stdout=lambda text: call(log.write, text),
+            stderr=lambda text: None if self._stopping else call(log.write, text),
+            tick=lambda s: call(elapsed.update, f"{int(s) // 60}:{int(s) % 60:02d}"),
+            annotated=lambda entry_id, path: annotated.append(entry_id),
+            warning=lambda text: call(log.write, f"labnotes: {text}\n"),
+        )
 
-        def body() -> list[dict[str, Any]]:
-            records = []
-            worker = get_current_worker()
-            for exp in experiments:
-                if worker.is_cancelled:
-                    break
-                argv = experiment_argv(exp, options)  # what runs, exactly
-                self.app.call_from_thread(log.write, "$ python " + " ".join(argv[1:]) + "\n")
-                record = runner.rerun(
-                    exp, options, target=target, entry_ids=entry_ids,
-                    repo_root=self.settings.repo_root, log=self.settings.run_log,
-                    on_output=lambda text: self.app.call_from_thread(log.write, text),
-                    on_error=lambda text: None if self._stopping else self.app.call_from_thread(log.write, text),
-                    on_start=self._started,
-                    tick=lambda s: self.app.call_from_thread(elapsed.update, f"{int(s) // 60}:{int(s) % 60:02d}"),
-                )  # fmt: skip
-                records.append(record)
-                if record.get("interrupted"):
-                    break
-            return records
-
-        def done(records: list[dict[str, Any]]) -> None:
-            self.running = False
-            self._proc = None
-            bar.display = False
-            elapsed.update("")
-            parts = [Text.assemble((r["experiment"], "bold #7dcfff"), ": ", _verdict_text(r),
-                                   f" on {r.get('device') or r.get('device_requested')}",
-                                   (f"  {r.get('duration_s', 0):.1f} s  run {r.get('run_id')}", "dim"))
-                     for r in records]  # fmt: skip
-            self._status(Text("\n").join(parts) if parts else "not run")
-            if self._stopping:
-                log.write("\n— stopped (x) —\n")
-            elif records and all(r.get("status") == "ok" for r in records):
-                self._close_timer = self.set_timer(CLOSE_AFTER_S, self.close)
-            self.post_message(self.Finished(records))
-
+    def _work(self, workspace: Workspace, plan: RerunPlan, stopper: Stopper) -> None:
         def thread() -> None:
+            annotated: list[str] = []
             try:
-                records = body()
+                result = workspace.rerun(plan, events=self._events(annotated), stopper=stopper)
             except Exception as exc:  # a run that cannot start must not take the UI down
                 self.app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
                 return
-            self.app.call_from_thread(done, records)
+            self.app.call_from_thread(self._done, result, annotated)
 
         self.run_worker(thread, thread=True, exclusive=True, group="run", name="rerun")
 
+    def _done(self, result: RerunResult, annotated: list[str]) -> None:
+        self.running = False
+        self._stopper = None
+        self.query_one("#run-progress", ProgressBar).display = False
+        self.query_one("#run-elapsed", Label).update("")
+        parts = [_record_line(r) for r in result.records]
+        parts += [Text(f"not annotated: {why}", "bold #f7768e") for why in result.refused]
+        self._status(Text("\n").join(parts) if parts else "not run")
+        if self._stopping:
+            self.query_one(Log).write("\n— stopped (x) —\n")
+        elif result.records and all(r.ok for r in result.records) and not result.refused:
+            self._close_timer = self.set_timer(CLOSE_AFTER_S, self.close)
+        self.post_message(self.Finished(result.records, result.refused, annotated))
+
     def _failed(self, message: str) -> None:
         self.running = False
-        self._proc = None
+        self._stopper = None
         self.query_one("#run-progress", ProgressBar).display = False
         self._status(Text(f"could not run: {message}", "bold #f7768e"))
         self.post_message(self.Finished([]))
 
-    def _started(self, proc: subprocess.Popen) -> None:
-        self._proc = proc
-
     def stop(self) -> bool:
-        """Ctrl-C to the running experiment (it records itself as interrupted); False when
-        nothing runs."""
-        if self._proc is None:
+        """Ctrl-C to the running experiment (it records itself as interrupted; the rest do not
+        start; asked again, it is killed); False when nothing runs."""
+        if self._stopper is None:
             return False
         self._stopping = True
-        runner.stop(self._proc)
+        self._stopper.stop()
         self._status(Text("stopping …", "bold #e0af68"))
         return True
 
@@ -172,5 +161,6 @@ class RunPanel(Vertical):
             self._close_timer = None
 
 
-def _verdict_text(record: dict[str, Any]) -> Text:
-    return verdict_text(runner.verdict(record))
+def _record_line(r: RunRecord) -> Text:
+    return Text.assemble((r.experiment or "?", "bold #7dcfff"), ": ", verdict_text(verdict(r)),
+                         f" on {r.device_shown}", (f"  {r.duration_s:.1f} s  run {r.run_id}", "dim"))

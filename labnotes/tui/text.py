@@ -8,12 +8,16 @@ their syntax. Imports no Textual: rich's Text is what Textual's trees and lists 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from labnotes.lab.records import RunRecord
+
 from labnotes.queries.text import HTML_TAG, duration  # duration: the views take it from here
 
-__all__ = ["VERDICT_STYLES", "checkbox", "duration", "inline", "pad", "stamp", "verdict_text", "wiki_label"]
+__all__ = ["checkbox", "duration", "inline", "pad", "stamp", "verdict", "verdict_text", "wiki_label"]
 
 # One alternative per construct; the first that matches at a position wins.
 _INLINE = re.compile(
@@ -94,9 +98,18 @@ VERDICT_STYLES = {"reproduced": "bold #9ece6a", "NOT reproduced": "bold #e0af68"
 VERDICT_FAILED_STYLE = "bold #f7768e"
 
 
-def verdict_text(said: str) -> Text:
-    """A verdict in its colour, the same in every view and the run panel."""
-    return Text(said, VERDICT_STYLES.get(said, VERDICT_FAILED_STYLE))
+def verdict(record: "RunRecord | None") -> str:
+    """A run's verdict in the UI's words: a run the user stopped with `x` reads "stopped"."""
+    from labnotes.lab.records import verdict as said
+
+    shown = said(record)
+    return "stopped" if shown == "interrupted" else shown
+
+
+def verdict_text(said: str, after: str = "", *, shown: str | None = None) -> Text:
+    """A verdict in its colour, the same in every view and the run panel: the words (or `shown`,
+    a mark standing for them), then `after` in the same colour."""
+    return Text((said if shown is None else shown) + after, VERDICT_STYLES.get(said, VERDICT_FAILED_STYLE))
 
 
 STATUS_STYLES = {" ": "bold #e0af68", "x": "#9ece6a", "X": "#9ece6a", "-": "dim strike", "/": "#7dcfff"}

@@ -22,9 +22,8 @@ from labnotes.lab.registry import Experiment
 from labnotes.queries.timeline import Thread, TimelineEntry
 from labnotes.queries.text import count
 from labnotes.tui.data import VaultData
-from labnotes.tui.runner import verdict
 from labnotes.tui.messages import OpenNote, RunRequest
-from labnotes.tui.text import VERDICT_STYLES, checkbox, duration, inline, pad, stamp
+from labnotes.tui.text import checkbox, duration, inline, pad, stamp, verdict, verdict_text
 
 # One mark per verdict in a row; the detail pane below the tree spells it out.
 VERDICT_MARKS = {"reproduced": "✓", "NOT reproduced": "≠", "never run": "·", "stopped": "■"}
@@ -175,8 +174,8 @@ class TimelineView(Vertical):
 def _experiment_line(data: VaultData, exp: Experiment, lead: str) -> Text:
     last = data.last_run(exp.id)
     said = verdict(last)
-    where = f" on {last.get('device') or last.get('device_requested')}" if last else ""
-    return Text.assemble((lead, "#7dcfff"), (exp.id, "#7dcfff"), " ", (said + where, VERDICT_STYLES.get(said, "bold #f7768e")))
+    where = f" on {last.device_shown}" if last else ""
+    return Text.assemble((lead, "#7dcfff"), (exp.id, "#7dcfff"), " ", verdict_text(said, where))
 
 
 def _key(data: object) -> tuple[str, object] | None:
@@ -260,7 +259,7 @@ def entry_label(data: VaultData, e: TimelineEntry) -> Text:
             said = verdict(data.last_run(exp.id))
             text.append(", " if n else "")
             text.append(exp.id, "#7dcfff")
-            text.append(f" {VERDICT_MARKS.get(said, '!')}", VERDICT_STYLES.get(said, "bold #f7768e"))
+            text.append_text(verdict_text(said, shown=f" {VERDICT_MARKS.get(said, '!')}"))
         if len(exps) > SHOWN_EXPERIMENTS:
             text.append(f" +{len(exps) - SHOWN_EXPERIMENTS}", "#7dcfff")
         text.append("  ")

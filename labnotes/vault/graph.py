@@ -5,7 +5,7 @@ Nodes (id: kind):
   `section:<rel>:<line>`       section (a heading)
   `task:<rel>:<line>`          task (a checkbox item)
   `entry:<entry id>`           entry (a timestamped log entry)
-  `experiment:<id>`            experiment (from experiments/manifest.yaml)
+  `experiment:<id>`            experiment (given by the caller: `Workspace.graph()` passes the registry's)
   `file:<rel>`                 attachment that a note links to
   `unresolved:<target>`        a link target that names nothing in the vault
 Edges (key = kind):
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from labnotes.vault.resolve import is_checked
@@ -46,7 +48,22 @@ def entry_id(eid: str) -> str:
     return f"entry:{eid}"
 
 
-def build_graph(idx: "VaultIndex") -> "networkx.MultiDiGraph":
+@dataclass(frozen=True, slots=True)
+class GraphExperiment:
+    """An experiment and the entries it reproduces, as the graph needs it (no registry here: the
+    vault's graph must not depend on where labnotes finds experiments)."""
+
+    id: str
+    title: str
+    question: str
+    entries: tuple[tuple[str, str], ...]  # (entry id, how it is linked: "manifest" | "field")
+
+
+def build_graph(
+    idx: "VaultIndex", experiments: Iterable[GraphExperiment] = (), *, problems: Iterable[str] = ()
+) -> "networkx.MultiDiGraph":
+    """The vault's graph; `experiments` add their nodes and `reproduces` edges, `problems` go
+    into `g.graph["problems"]` with the graph's own (an entry named that the vault lacks)."""
     import networkx as nx
 
     g = nx.MultiDiGraph(vault=str(idx.vault))
@@ -58,11 +75,13 @@ def build_graph(idx: "VaultIndex") -> "networkx.MultiDiGraph":
     for t in idx.task_rows():
         tasks.setdefault(t.note, []).append(t)
     entries = idx.entries_by_note()
+    if problems:
+        g.graph["problems"] = list(problems)
     for rel in idx.notes:
         _add_note(g, idx, rel, headings.get(rel, []), tasks.get(rel, []), entries.get(rel, []))
     _add_links(g, idx)
     _add_threads(g, idx)
-    _add_experiments(g, idx)
+    _add_experiments(g, experiments)
     return g
 
 
@@ -145,27 +164,11 @@ def _add_threads(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
             g.add_edge(entry_id(a.id), entry_id(b.id), key="thread", kind="thread", minutes=int(minutes))
 
 
-def _add_experiments(g: "networkx.MultiDiGraph", idx: "VaultIndex") -> None:
-    try:
-        from labnotes.lab.registry import ManifestError, load_registry
-        from labnotes.settings.locations import experiments_dir
-    except ImportError:
-        return
-    # The vault's own experiments folder, when its settings name one.
-    folder = experiments_dir(idx.vault, idx.config.experiments)
-    if folder is None or not (folder / "manifest.yaml").is_file():
-        return
-    try:
-        registry = load_registry(folder)
-    except ManifestError as exc:
-        g.graph["problems"] = [str(exc)]
-        return
-    # The manifest's links and the notes' own `[exp:: id]` fields, as `labnotes experiments` lists them.
-    registry = registry.with_fields(idx.notes_with_field("exp"))
-    for exp in registry.experiments.values():
+def _add_experiments(g: "networkx.MultiDiGraph", experiments: Iterable[GraphExperiment]) -> None:
+    for exp in experiments:
         xid = f"experiment:{exp.id}"
         g.add_node(xid, kind="experiment", label=exp.title or exp.id, question=exp.question)
-        for eid, how in registry.entries_of(exp.id):
+        for eid, how in exp.entries:
             target = entry_id(eid)
             if target in g:
                 g.add_edge(xid, target, key="reproduces", kind="reproduces", via=how)

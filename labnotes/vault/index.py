@@ -437,6 +437,8 @@ class VaultIndex:
 
     @cached_property
     def graph(self) -> "networkx.MultiDiGraph":
+        """Notes, sections, tasks, entries and links; the experiments come with
+        `labnotes.workspace.Workspace.graph()`, which knows where they are."""
         from labnotes.vault.graph import build_graph
 
         return build_graph(self)
