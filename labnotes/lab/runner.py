@@ -103,7 +103,7 @@ def run_experiment(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        **({"process_group": 0} if os.name == "posix" else {}),
+        process_group=0 if os.name == "posix" else None,
     )
     out_tail: deque[str] = deque()
     err_tail: deque[str] = deque()

@@ -211,7 +211,8 @@ def _block(root: ListItem, prev_lines: list[str], children: ItemTree, entries: s
 
 def _heading_paths(note: Note) -> list[tuple[int, int, tuple[str, ...]]]:
     """(line, level, heading path) of every heading, in order."""
-    out, stack = [], []  # stack of (level, text)
+    out: list[tuple[int, int, tuple[str, ...]]] = []
+    stack: list[tuple[int, str]] = []  # (level, text)
     for h in note.headings:
         while stack and stack[-1][0] >= h.level:
             stack.pop()

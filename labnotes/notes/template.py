@@ -21,7 +21,7 @@ filled in too (`labnotes.notes.templater`); its JavaScript is left for Templater
 Moment.js tokens: see `labnotes.settings.moment` (the one formatter for templates and daily note
 names). Names follow the zh-cn locale (`dddd` → 星期一, `ddd` → 周一, `MMMM` → 十二月) unless
 `locale="en"` is given.
-"""
+"""  # noqa: E501 (a table of the variables, one row a line)
 
 from __future__ import annotations
 

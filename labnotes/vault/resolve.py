@@ -183,10 +183,11 @@ class Resolver:
             return Resolution(rel, ok=True, via=how)
         if block:
             block_key = block.lstrip("^").strip().casefold()
-            for line, bid in anchors.blocks:
+            for block_line, bid in anchors.blocks:
                 if bid.casefold() == block_key:
-                    return Resolution(rel, block_line=line, ok=True, via=how)
+                    return Resolution(rel, block_line=block_line, ok=True, via=how)
             return Resolution(rel, ok=False, via=how, reason=f"no block ^{block_key} in {rel}")
+        heading = heading or ""  # set: a link with neither heading nor block returned above
         text = unquote(heading) if link.kind == "markdown" and "%" in heading else heading
         keyed = self._headings.get(rel)
         if keyed is None:
