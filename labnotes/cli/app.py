@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import gc
 import importlib
+import io
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn, Optional, TextIO
 
 import typer
 
+from labnotes.printable import printable
 from labnotes.settings.locations import VaultNotFound, resolve_vault
 
 app = typer.Typer(
@@ -42,16 +44,21 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON on 
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """A one-line error on stderr and the exit code (2 = bad input or usage)."""
-    typer.echo(f"labnotes: error: {message}", err=True)
+    typer.echo(f"labnotes: error: {printable(message, one_line=True)}", err=True)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"labnotes: warning: {message}", err=True)
+    typer.echo(f"labnotes: warning: {printable(message, one_line=True)}", err=True)
 
 
 def notice(message: str) -> None:
-    typer.echo(f"labnotes: {message}", err=True)
+    typer.echo(f"labnotes: {printable(message, one_line=True)}", err=True)
+
+
+def say(message: str) -> None:
+    """A line of progress or news on stderr, as it is given (`labnotes: annotated …`)."""
+    typer.echo(printable(message), err=True)
 
 
 def vault_path(option: Optional[Path]) -> Path:
@@ -70,7 +77,39 @@ def vault_was_named(option: Optional[Path]) -> bool:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    # printable() writes what a terminal would obey as JSON's own \uXXXX escapes: the same JSON.
+    sys.stdout.write(printable(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
+
+
+class PrintableStdout(io.TextIOBase):
+    """stdout as commands write to it: every write goes through `printable()` first."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.raw.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.raw.errors
 
 
 def _print_version(given: bool) -> None:
@@ -85,11 +124,16 @@ def _print_version(given: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", help="Print the labnotes version and exit.", is_eager=True, callback=_print_version
     ),
 ) -> None:
     """labnotes: your Obsidian lab notebook as a task / experiment graph."""
+    # The TUI draws on the terminal itself (and escapes what it shows); every other command's
+    # output is filtered.
+    if ctx.invoked_subcommand != "tui" and not isinstance(sys.stdout, PrintableStdout):
+        sys.stdout = PrintableStdout(sys.stdout)
 
 
 def _register() -> None:

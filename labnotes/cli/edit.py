@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from labnotes.cli.app import VaultOption, app, fail, vault_path, vault_was_named, warn
+from labnotes.cli.app import VaultOption, app, fail, say, vault_path, vault_was_named, warn
 
 
 def _config(vault: Path):
@@ -33,7 +34,7 @@ def new(
 
     DATE is today (default), tomorrow, yesterday, +N / -N or YYYY-MM-DD. The open tasks of the most recent earlier daily note go into the same sections, once each, with a link back. An existing note is never overwritten (exit 1); --dry-run prints the note instead.
     """
-    from labnotes.notes.edit import create_new
+    from labnotes.notes.edit import NotWritable, create_new
     from labnotes.notes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
     from labnotes.parse import NoteError
 
@@ -62,18 +63,20 @@ def new(
     for rel in note.passed_over:
         warn(f"{rel} could not be read; its tasks were not carried (see `labnotes check`)")
     if note.carried:
-        typer.echo(f"carried {len(note.carried)} open task(s) from {note.source}", err=True)
+        say(f"carried {len(note.carried)} open task(s) from {note.source}")
     from labnotes.notes.templater import commands_in
 
     if left := commands_in(note.text):
         warn(f"{left} Templater command(s) left as written: labnotes runs no JavaScript; Templater fills them in when Obsidian opens the note")
     if dry_run:
         source = f"from {config.template}" if config.template else "from no template (the vault's daily notes settings name none)"
-        typer.echo(f"labnotes: would write {note.path.as_posix()} {source}", err=True)
+        say(f"labnotes: would write {note.path.as_posix()} {source}")
         typer.echo(note.text, nl=False)
         return
     try:
-        create_new(target, note.text.encode("utf-8"))
+        create_new(target, note.text.encode("utf-8"), vault=root)
+    except NotWritable as exc:
+        fail(str(exc), 1)
     except FileExistsError:
         fail(f"{note.path.as_posix()} exists; not overwritten", 1)
     except OSError as exc:
@@ -83,8 +86,11 @@ def new(
 
 def _split_target(target: str) -> tuple[str, int]:
     name, sep, line = target.rpartition(":")
-    if not sep or not name or not line.strip().isdigit():
+    line = line.strip()
+    if not sep or not name or not re.fullmatch(r"[0-9]+", line):
         fail(f"expected NOTE:LINE (e.g. Diary/2024/2024-12-01.md:28), got {target!r}")
+    if len(line) > 9:  # int() of 5,000 digits raises; no note has a billion lines either
+        fail(f"{name}: line {line[:12]}… is out of range")
     return name, int(line)
 
 
@@ -129,7 +135,7 @@ def toggle(
     TARGET is NOTE:LINE, e.g. Diary/2024/2024-12-01.md:28. Only that line changes; the note is written atomically, and not at all if it changed on disk meanwhile (exit 1). A line that is no task is exit 2.
     """
     from labnotes.settings.config import VaultConfig
-    from labnotes.notes.edit import EditError, NoteChanged, toggle as toggle_task
+    from labnotes.notes.edit import EditError, NoteChanged, NotWritable, toggle as toggle_task
 
     name, line = _split_target(target)
     path = _find_note(name, vault)
@@ -137,8 +143,8 @@ def toggle(
     config = _config(home) if home is not None else VaultConfig()
     done_date = dt.date.today() if config.done_date else None
     try:
-        result = toggle_task(path, line, to, done_date=done_date, tasks=config.tasks)
-    except NoteChanged as exc:
+        result = toggle_task(path, line, to, done_date=done_date, tasks=config.tasks, vault=home)
+    except (NoteChanged, NotWritable) as exc:
         fail(str(exc), 1)
     except EditError as exc:
         fail(str(exc))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from labnotes.cli.app import JsonOption, app, fail, print_json
+from labnotes.cli.app import JsonOption, app, fail, print_json, say
 from labnotes.parse.model import Note
 from labnotes.queries.text import plain as _plain
 
@@ -87,4 +87,4 @@ def parse(
     else:
         typer.echo(_outline(parsed))
     for w in parsed.warnings:
-        typer.echo(f"{note}:{w.line}: warning: {w.message}", err=True)
+        say(f"{note}:{w.line}: warning: {w.message}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, vault_path, warn
+from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, say, vault_path, warn
 
 if TYPE_CHECKING:
     from labnotes.lab.records import RunRecord
@@ -217,12 +217,12 @@ class _RerunView:
             stderr=lambda text: _write("stderr", text),
             tick=lambda s: self.progress.tick(s) if self.progress else None,
             recorded=self._recorded,
-            annotated=lambda entry_id, path: typer.echo(f"labnotes: annotated {entry_id} in {path}", err=True),
+            annotated=lambda entry_id, path: say(f"labnotes: annotated {entry_id} in {path}"),
             warning=warn,
         )
 
     def _begin(self, exp: Any, argv: list[str]) -> None:
-        typer.echo(f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}", err=True)
+        say(f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}")
         self.progress = _Progress(exp.id).start()
 
     def _recorded(self, record: "RunRecord", log: Path) -> None:

@@ -169,7 +169,7 @@ class Annotator:
     def after_run(self, snaps: list[Any], text: str, annotated: Callable[[str, Path], None]) -> list[str]:
         from labnotes.notes.annotate import annotate_entries
 
-        done = annotate_entries(snaps, text, config=self.config)
+        done = annotate_entries(snaps, text, config=self.config, vault=self.vault)
         for entry_id, path in done.written:
             annotated(entry_id, path)
         return done.refused

@@ -7,6 +7,7 @@ puts a given line under a given entry, and refuses when the note changed since i
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,8 @@ class AnnotateError(EditError):
     """The entry to annotate is not in the note any more."""
 
 
-def annotate_entry(snap: Snapshot, entry_id: str, text: str, *, config: Any = None) -> bytes:
+def annotate_entry(snap: Snapshot, entry_id: str, text: str, *, config: Any = None,
+                   vault: str | os.PathLike[str] | None = None) -> bytes:
     """Insert `text` under the entry as a child item and write the note, if it is unchanged.
 
     `snap` is the note as read before the run; the entry is found again in those very bytes,
@@ -68,15 +70,14 @@ def annotate_entry(snap: Snapshot, entry_id: str, text: str, *, config: Any = No
         raise AnnotateError(f"entry {entry_id} is not in {snap.path}")
     line = entry.item_line or entry.line
     # The same line breaks (\n, \r\n, \r) as the parser and labnotes.notes.edit count.
-    lines = source.encode("utf-8").splitlines()
-    lines = [raw.decode("utf-8") for raw in lines]
+    lines = [raw.decode("utf-8") for raw in source.encode("utf-8").splitlines()]
     # Right under the entry's own text, which may run over several lines: before its first child.
     children = [i.line for i in note.list_items if i.parent_line == line and i.line > line]
     own_end = (min(children) - 1) if children else entry.end_line
     while own_end > line and not lines[own_end - 1].strip():
         own_end -= 1
     data = insert_line_after(snap, own_end, child_line(lines, line, entry.end_line, text))
-    write_if_unchanged(snap, data)
+    write_if_unchanged(snap, data, vault=vault)
     return data
 
 
@@ -104,7 +105,8 @@ def snapshots(vault: Path, places: Iterable[tuple[str, str | None]]) -> tuple[li
     return snaps, missing
 
 
-def annotate_entries(snaps: list[tuple[str, Snapshot]], text: str, *, config: Any = None) -> Annotated:
+def annotate_entries(snaps: list[tuple[str, Snapshot]], text: str, *, config: Any = None,
+                     vault: str | os.PathLike[str] | None = None) -> Annotated:
     """Write `text` under each entry, each note unchanged since its snapshot, or refuse that one.
 
     Two entries in one note: the second goes on from our own first write, if that is still there.
@@ -119,7 +121,7 @@ def annotate_entries(snaps: list[tuple[str, Snapshot]], text: str, *, config: An
                 done.refused.append(f"{path} changed while annotating; {entry_id} not annotated")
                 continue
         try:
-            written[path] = annotate_entry(snap, entry_id, text, config=config)
+            written[path] = annotate_entry(snap, entry_id, text, config=config, vault=vault)
         except EditError as exc:
             done.refused.append(f"{entry_id} not annotated: {exc}")
         except OSError as exc:

@@ -1,9 +1,8 @@
-"""Atomic, byte-preserving edits of a note on disk: the one place that writes a user's notes.
+"""Byte-preserving edits of a note on disk: flip a task, insert a line.
 
 Every edit works on the bytes read in a `Snapshot`, changes only the lines it means to change, and
-is written by `write_if_unchanged`: a temporary file in the note's own folder (same file system, so
-the rename is atomic), fsync, then `os.replace` — but only while the file still holds exactly the
-bytes that were read, so an edit made meanwhile in Obsidian is never lost.
+is written by `labnotes.notes.write.write_if_unchanged` (atomic, locked, and only while the file
+still holds exactly the bytes that were read, so an edit made meanwhile in Obsidian is never lost).
 
 Lines are 1-based and split like the parser splits them (`\\r\\n`, `\\r` or `\\n`), so a line
 number from `labnotes parse` names the same line here. A UTF-8 BOM is kept and is not part of line 1.
@@ -14,14 +13,22 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from labnotes.settings.tasks_plugin import TasksSettings
+
+from labnotes.notes.write import (
+    EditError,
+    NoteChanged,
+    NotWritable,
+    Snapshot,
+    create_new,
+    read_snapshot,
+    write_if_unchanged,
+)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -36,28 +43,12 @@ BLOCK_ID_TAIL_RE = re.compile(r"[ \t]+\^[\w-]+[ \t]*$")
 DONE = frozenset("xX")
 
 
-class EditError(Exception):
-    """An edit that cannot be made; the message is one line for the user."""
-
-
-class NoteChanged(EditError):
-    """The file on disk is no longer the one that was read."""
-
-
 class NotATask(EditError):
     """The line is not a task line."""
 
 
 class LineOutOfRange(EditError):
     pass
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    path: Path
-    data: bytes
-    mtime_ns: int
-    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,98 +62,6 @@ class ToggleResult:
     # With the Obsidian Tasks plugin: every line that replaced the task's line, in order (a recurring
     # task's next occurrence is one of them; none when `🏁 delete` dropped it); () otherwise.
     lines: tuple[str, ...] = ()
-
-
-def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
-    """The note's bytes and the stat they were read under. Raises OSError as open() does."""
-    p = Path(path)
-    with open(p, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        data = fh.read()
-    return Snapshot(p, data, st.st_mtime_ns, len(data))
-
-
-def _check_unchanged(snap: Snapshot) -> None:
-    # The bytes decide, not the mtime: a coarse clock or a `touch` must not cause a false alarm,
-    # and a same-size edit within one clock tick must not slip through.
-    try:
-        current = Path(snap.path).read_bytes()
-    except FileNotFoundError:
-        raise NoteChanged(f"{snap.path}: the file was removed since it was read") from None
-    if current != snap.data:
-        raise NoteChanged(f"{snap.path}: the file changed since it was read; nothing written")
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on every platform, so best effort.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_temp(folder: Path, name: str, data: bytes, mode: int | None) -> str:
-    # A hidden name, so Obsidian's file watcher does not index the half-written file.
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def write_if_unchanged(snap: Snapshot, new_data: bytes) -> None:
-    """Replace the note with `new_data` atomically, unless it changed since `snap` was read
-    (then NoteChanged, and the file is left as it is)."""
-    _check_unchanged(snap)
-    # Write through a symlink to the real file rather than replacing the link.
-    target = Path(os.path.realpath(snap.path))
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    tmp = _write_temp(target.parent, target.name, new_data, mode)
-    try:
-        _check_unchanged(snap)  # one last look, as close to the swap as possible
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
-
-
-def create_new(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a new file atomically; FileExistsError when it exists (it is never overwritten).
-    Missing folders are created."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    if p.exists():
-        raise FileExistsError(str(p))
-    tmp = _write_temp(p.parent, p.name, data, None)
-    try:
-        # link() fails when the name exists, so a note created meanwhile is never clobbered.
-        os.link(tmp, p)
-    except FileExistsError:
-        raise
-    except OSError:
-        # File systems without hard links: a plain rename after the check above.
-        if p.exists():
-            raise FileExistsError(str(p)) from None
-        os.replace(tmp, p)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    _fsync_dir(p.parent)
 
 
 def _split_eol(raw: bytes) -> tuple[bytes, bytes]:
@@ -244,19 +143,22 @@ def toggle(
     snapshot: Snapshot | None = None,
     tasks: "TasksSettings | None" = None,
     today: _dt.date | None = None,
+    vault: str | os.PathLike[str] | None = None,
 ) -> ToggleResult:
     """Set the status character of the task on 1-based `line` (flip open/done when `to` is None).
 
     `done_date`, given when the vault asks for done dates, is stamped as ` ✅ YYYY-MM-DD` when the
     task becomes done and removed when it stops being done. Pass the `snapshot` a UI displayed to
-    refuse the edit (NoteChanged) when the file changed since then.
+    refuse the edit (NoteChanged) when the file changed since then; pass the `vault` to refuse a
+    note that leads outside it (NotWritable).
     `tasks`, the vault's Obsidian Tasks settings: when the vault uses the plugin, the toggle is the
     plugin's (its done / cancelled dates, a recurring task's next occurrence, `🏁 delete`; see
     notes/tasks_toggle.py), counted from `today`, and `done_date` is not used.
-    Raises NotATask, LineOutOfRange, NoteChanged, EditError, OSError.
+    Raises NotATask, LineOutOfRange, NoteChanged, NotWritable, EditError, OSError.
     """
-    if to is not None and (len(to) != 1 or to in "]\r\n"):
-        raise EditError(f"--to takes one character, got {to!r}")
+    # Not a control character, nor a byte that is no UTF-8 (`--to $'\xff'` arrives as a surrogate).
+    if to is not None and (len(to) != 1 or to == "]" or not to.isprintable()):
+        raise EditError(f"--to takes one printable character, got {to!r}")
     snap = snapshot or read_snapshot(path)
     lines = _lines(snap.data)
     if not 1 <= line <= len(lines):
@@ -272,7 +174,7 @@ def toggle(
         raise NotATask(f"{snap.path}:{line}: not a task line")
     old = m.group("status")
     if tasks is not None and tasks.present:
-        return _toggle_as_tasks_plugin(snap, lines, line, bom, eol, text, to, tasks, today or _dt.date.today())
+        return _toggle_as_tasks_plugin(snap, lines, line, bom, eol, text, to, tasks, today or _dt.date.today(), vault)
     new = to if to is not None else next_status(old)
     after = text[: m.start("status")] + new + text[m.end("status"):]
     if not (old in DONE and new in DONE):
@@ -280,13 +182,13 @@ def toggle(
         after = _restamp(after, new, done_date)
     lines[line - 1] = bom + after.encode("utf-8") + eol
     if after != text:
-        write_if_unchanged(snap, b"".join(lines))
+        write_if_unchanged(snap, b"".join(lines), vault=vault)
     return ToggleResult(snap.path, line, old, new, text, after)
 
 
 def _toggle_as_tasks_plugin(
     snap: Snapshot, lines: list[bytes], line: int, bom: bytes, eol: bytes, text: str, to: str | None,
-    tasks: "TasksSettings", today: _dt.date,
+    tasks: "TasksSettings", today: _dt.date, vault: str | os.PathLike[str] | None,
 ) -> ToggleResult:
     from labnotes.notes.tasks_toggle import toggle_task_line
 
@@ -300,7 +202,7 @@ def _toggle_as_tasks_plugin(
     replaced = lines[: line - 1] + parts + lines[line:]
     after = "" if change.deleted else next((t for t in change.lines if t != change.next_line), "")
     if replaced != lines:
-        write_if_unchanged(snap, b"".join(replaced))
+        write_if_unchanged(snap, b"".join(replaced), vault=vault)
     return ToggleResult(snap.path, line, change.old, change.new, text, after, change.lines)
 
 
@@ -310,6 +212,7 @@ __all__ = [
     "LineOutOfRange",
     "NoteChanged",
     "NotATask",
+    "NotWritable",
     "Snapshot",
     "ToggleResult",
     "create_new",

@@ -32,6 +32,7 @@ from labnotes.tui.runpanel import RunPanel, RunSettings, describe
 from labnotes.tui.messages import OpenNote, RunRequest
 from labnotes.tui.switcher import FindScreen
 from labnotes.tui.tasks import TasksView, warn_if_sample
+from labnotes.tui.text import name
 from labnotes.tui.timeline import TimelineView
 
 VIEWS = ("tasks", "timeline", "notes", "experiments", "metrics")
@@ -193,7 +194,7 @@ class LabnotesApp(App[None]):
         if old is not None and old.index is not None and old.index is not event.data.index:
             old.index.close()
         if event.data.error:
-            self.notify(event.data.error, severity="error", markup=False)
+            self.notify(name(event.data.error), severity="error", markup=False)
 
     def _draw(self, name: str) -> None:
         if name in self._stale and self.data is not None and self.data.complete:
@@ -356,7 +357,7 @@ class LabnotesApp(App[None]):
     @on(RunPanel.Finished)
     def _run_finished(self, event: RunPanel.Finished) -> None:
         for why in event.refused:
-            self.notify(why, title="Not annotated", severity="error", markup=False)
+            self.notify(name(why), title="Not annotated", severity="error", markup=False)
         if event.annotated:
             self.notify(f"Annotated {', '.join(event.annotated)}.", markup=False)
         self.refresh_bindings()

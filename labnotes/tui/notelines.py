@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 
+from labnotes.printable import printable
 from labnotes.parse.model import Link, Note
 from labnotes.tui.text import checkbox, inline, wiki_label
 
@@ -89,13 +90,13 @@ def note_lines(source: str, note: Note, *, ok: "set[int] | None" = None) -> list
     for n, raw in enumerate(raw_lines, 1):
         raw = raw.rstrip("\r")
         if n <= front_end:
-            out.append(NoteLine(n, Text(raw, "dim")))
+            out.append(NoteLine(n, Text(printable(raw), "dim")))
             continue
         if fence is not None or _FENCE.match(raw):
             m = _FENCE.match(raw)
             if m and (fence is None or m.group(1).startswith(fence)):
                 fence = m.group(1)[:3] if fence is None else None
-            out.append(NoteLine(n, Text(raw.expandtabs(4), "#e6a86e")))
+            out.append(NoteLine(n, Text(printable(raw.expandtabs(4)), "#e6a86e")))
             continue
         out.append(_line(n, raw, sorted(by_line.get(n, []), key=lambda kl: kl[1].col), ok))
     return out

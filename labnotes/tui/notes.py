@@ -21,9 +21,11 @@ from textual.widgets.option_list import Option
 
 from labnotes.queries.links import backlinks
 from labnotes.parse.model import Link, Note
+from labnotes.printable import printable
 from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.notelines import note_lines, query_rows
 from labnotes.tui.notetext import NoteText
+from labnotes.tui.text import name as shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,7 @@ class NotesView(Vertical):
     def open(self, rel: str, line: int = 1, *, remember: bool = True) -> None:
         """Show note `rel` scrolled to `line`; the note shown before goes on the back stack."""
         if self.data is None or self.data.index is None or rel not in self.data.index.notes:
-            self.notify(f"No note {rel} in the vault.", severity="warning")
+            self.notify(f"No note {shown(rel)} in the vault.", severity="warning", markup=False)
             return
         if remember and self.current is not None:
             self.history.append(Visit(self.current.rel, self._top_line()))
@@ -144,12 +146,12 @@ class NotesView(Vertical):
         try:
             source = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            self.notify(f"Cannot read {visit.rel}: {exc.strerror or exc}", severity="error")
+            self.notify(f"Cannot read {shown(visit.rel)}: {exc.strerror or exc}", severity="error", markup=False)
             return
         self.note = index.notes[visit.rel]
         day = index.note_day(visit.rel)
         self.query_one("#note-title", Label).update(
-            Text.assemble((visit.rel, "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
+            Text.assemble((shown(visit.rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
                           (f"  ← {len(self.history)}" if self.history else "", "dim"))  # fmt: skip
         )
         self._resolved = {k for k, link in enumerate(self.note.links) if link.kind != "wiki" or index.resolve(link, visit.rel).ok}
@@ -228,7 +230,7 @@ class NotesView(Vertical):
             return
         res = self.data.index.resolve(link, self.current.rel)
         if res.rel is None or res.rel not in self.data.index.notes:
-            self.notify(f"{link.original}: {res.reason or 'not a note in the vault'}", severity="warning")
+            self.notify(shown(f"{link.original}: {res.reason or 'not a note in the vault'}"), severity="warning", markup=False)
             return
         self.open(res.rel, res.block_line or res.heading_line or 1)
 
@@ -277,7 +279,7 @@ LIST_CELLS = {"note-list": 24 - 6, "note-links": 30 - 6}
 
 def one_line(*parts: str | tuple[str, str], cells: int = LIST_CELLS["note-links"]) -> Text:
     """A list row cut with … at the edge: a long CJK name wrapped over three rows reads worse."""
-    text = Text.assemble(*parts)
+    text = Text.assemble(*((printable(p, one_line=True) if isinstance(p, str) else (printable(p[0], one_line=True), p[1])) for p in parts))
     text.truncate(cells, overflow="ellipsis")
     return text
 

@@ -25,7 +25,7 @@ from labnotes.queries.filters import QueryError
 from labnotes.queries.tasks import TaskRow
 from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.messages import OpenNote
-from labnotes.tui.text import checkbox, inline, stamp
+from labnotes.tui.text import checkbox, inline, name, stamp
 
 STATUS_CHOICES = [("all", "any"), ("open", "open"), ("done", "done"), ("in progress", "in-progress"), ("cancelled", "cancelled")]
 # Past this many rows only the first notes open up: a big vault's tree stays quick to draw.
@@ -202,18 +202,18 @@ class TasksView(Vertical):
         try:
             result = toggle_shown(self.data, row)
         except NoteChanged:
-            self.notify(f"{row.note} changed on disk since it was shown, so the task was not toggled. "
+            self.notify(f"{name(row.note)} changed on disk since it was shown, so the task was not toggled. "
                         "It is reloaded now; try again.", title="Not toggled", severity="error", markup=False)  # fmt: skip
             self.post_message(self.Edited(row.note))
             return
         except (EditError, OSError) as exc:
-            self.notify(str(exc), title="Not toggled", severity="error", markup=False)
+            self.notify(name(str(exc)), title="Not toggled", severity="error", markup=False)
             return
         row.status = result.new
         node = self.query_one(TaskTree).cursor_node
         if node is not None and node.data is row:
             node.set_label(task_label(row))
-        self.notify(f"{row.note}:{row.line}  [{result.old}] → [{result.new}]", markup=False)
+        self.notify(name(f"{row.note}:{row.line}  [{result.old}] → [{result.new}]"), markup=False)
         warn_if_sample(self.app, self.data)
         self.post_message(self.Edited(row.note))
 
@@ -252,7 +252,7 @@ def fill(tree: Tree[object], data: VaultData, rows: list[TaskRow], opened: set[s
     for n, rel in enumerate(note_order(data.index, set(by_note))):
         note_rows = by_note[rel]
         day = data.index.note_day(rel)
-        label = Text.assemble((rel, "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
+        label = Text.assemble((name(rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
                               (f"  {len(note_rows)} tasks", "dim"))  # fmt: skip
         expand = expand_all or n < EXPAND_FIRST_NOTES or rel in opened
         note_node = tree.root.add(label, data=Place(rel, 1), expand=expand)
@@ -317,7 +317,7 @@ def toggle_shown(data: VaultData, row: TaskRow) -> ToggleResult:
     if data.stamp.get(row.note) != (snap.size, snap.mtime_ns):
         raise NoteChanged(f"{row.note}: the file changed since it was shown")
     done_date = dt.date.today() if data.index.config.done_date else None
-    result = toggle(snap.path, row.line, done_date=done_date, snapshot=snap)
+    result = toggle(snap.path, row.line, done_date=done_date, snapshot=snap, vault=data.vault)
     data.restamp(row.note)
     return result
 

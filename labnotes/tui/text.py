@@ -15,9 +15,10 @@ from rich.text import Text
 if TYPE_CHECKING:
     from labnotes.lab.records import RunRecord
 
+from labnotes.printable import printable
 from labnotes.queries.text import HTML_TAG, duration  # duration: the views take it from here
 
-__all__ = ["checkbox", "duration", "inline", "pad", "stamp", "verdict", "verdict_text", "wiki_label"]
+__all__ = ["checkbox", "duration", "inline", "name", "pad", "stamp", "verdict", "verdict_text", "wiki_label"]
 
 # One alternative per construct; the first that matches at a position wins.
 _INLINE = re.compile(
@@ -60,8 +61,14 @@ def wiki_label(inner: str) -> str:
     return note or heading
 
 
+def name(text: str) -> str:
+    """A file name or other plain text for one row: its control characters shown, not sent."""
+    return printable(text, one_line=True)
+
+
 def inline(text: str, style: str = "") -> Text:
-    """The inline Markdown of `text` as styled text, on one line."""
+    """The inline Markdown of `text` as styled text, on one line (control characters shown)."""
+    text = printable(text)
     out = Text(style=style, no_wrap=True, overflow="ellipsis", end="")
     pos = 0
     for m in _INLINE.finditer(text):

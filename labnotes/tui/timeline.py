@@ -23,7 +23,7 @@ from labnotes.queries.timeline import Thread, TimelineEntry
 from labnotes.queries.text import count
 from labnotes.tui.data import VaultData
 from labnotes.tui.messages import OpenNote, RunRequest
-from labnotes.tui.text import checkbox, duration, inline, pad, stamp, verdict, verdict_text
+from labnotes.tui.text import checkbox, duration, inline, name, pad, stamp, verdict, verdict_text
 
 # One mark per verdict in a row; the detail pane below the tree spells it out.
 VERDICT_MARKS = {"reproduced": "✓", "NOT reproduced": "≠", "never run": "·", "stopped": "■"}
@@ -153,14 +153,14 @@ class TimelineView(Vertical):
         detail = self.query_one("#entry-detail", Static)
         if isinstance(item, Thread):
             where = f"{item.note}:{item.line}" if item.line else item.note
-            text = Text.assemble((" › ".join([*item.path, ""]), "dim"), inline(item.title, "bold"), ("  " + where, "dim"))
+            text = Text.assemble((name(" › ".join([*item.path, ""])), "dim"), inline(item.title, "bold"), ("  " + name(where), "dim"))
             text.no_wrap = False
             detail.update(text)
             return
         if not isinstance(item, TimelineEntry) or self.data is None:
             detail.update("")
             return
-        text = Text.assemble((item.id, "bold"), ("  " + f"{item.note}:{item.line}", "dim"), "\n")
+        text = Text.assemble((name(item.id), "bold"), ("  " + name(f"{item.note}:{item.line}"), "dim"), "\n")
         text.append_text(inline(item.text, "strike" if item.rejected else ""))
         text.no_wrap = False
         for f in item.findings:
@@ -221,7 +221,7 @@ def fill(tree: Tree[object], data: VaultData, threads: list[Thread]) -> dict[str
     pending: dict[str, list[Thread]] = {}
     for n, (rel, mine) in enumerate(by_note.items()):
         entries = sum(len(t.entries) for t in mine)
-        label = Text.assemble((rel, "bold"), (f"  {count(len(mine), 'thread')}, {count(entries, 'entry', 'entries')}", "dim"))
+        label = Text.assemble((name(rel), "bold"), (f"  {count(len(mine), 'thread')}, {count(entries, 'entry', 'entries')}", "dim"))
         expand = expand_all or n >= len(by_note) - EXPAND_LAST_NOTES
         node = tree.root.add(label, data=rel, expand=expand)
         if expand:
