@@ -55,7 +55,7 @@ class Rule:
 
     def _rrule(self, start: dt.date) -> du.rrule:
         return du.rrule(
-            self.freq,
+            self.freq,  # type: ignore[arg-type]  # one of dateutil's frequency constants
             dtstart=dt.datetime.combine(start, dt.time()),
             interval=self.interval,
             byweekday=self.weekdays or None,

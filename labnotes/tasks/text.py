@@ -52,7 +52,7 @@ def carry_target(text: str) -> str | None:
 def without_carry_link(text: str) -> str:
     """The task's words as the user wrote them, without the carry-over link at their end."""
     m = None
-    for m in _CARRY.finditer(text):
+    for m in _CARRY.finditer(text):  # noqa: B007 (the last match is the one wanted)
         pass
     if m is None or _strip_tail(text[m.end():]).strip():
         return text.strip()

@@ -59,7 +59,8 @@ class TaskOptions:
         except DateError as exc:
             raise OptionError(str(exc)) from None
         if priority is not None and priority.lower().rstrip("+") not in PRIORITY_NAMES:
-            raise OptionError(f"--priority: expected highest, high, medium, none, low or lowest (a trailing + for that or higher), got {priority!r}")
+            raise OptionError("--priority: expected highest, high, medium, none, low or lowest "
+                              f"(a trailing + for that or higher), got {priority!r}")
         if sort is not None and sort not in SORTS:
             raise OptionError(f"--sort: expected one of {', '.join(SORTS)}, got {sort!r}")
         if group is not None and group not in GROUPS:
@@ -133,7 +134,7 @@ def group_names(name: str) -> Callable[[QueryTask], list[str]]:
     if name == "status":
         return lambda t: [t.fields.status_name]
     if name == "due":
-        return lambda t: [_due(t).strftime("%Y-%m-%d %A") if _due(t) else "no due date"]
+        return lambda t: [due.strftime("%Y-%m-%d %A") if (due := _due(t)) else "no due date"]
     return lambda t: [t.folder]
 
 
