@@ -62,7 +62,7 @@ def _notes(vault: Path) -> list[Path]:
 
 def _query(idx, name: str, first: str):  # noqa: ANN001 - in-process calls of each command
     from labnotes.queries import check, links, metrics, tasks, timeline
-    from labnotes.vault import summary
+    from labnotes.queries.summary import summary
     from labnotes.vault.search import search
 
     calls = {

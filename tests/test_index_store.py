@@ -290,7 +290,8 @@ READER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from labnotes.vault import build_index, summary
+    from labnotes.queries.summary import summary
+    from labnotes.vault import build_index
     from labnotes.queries.tasks import tasks
     from labnotes.queries.links import links
     vault, rounds = Path(sys.argv[1]), int(sys.argv[2])

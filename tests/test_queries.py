@@ -152,7 +152,7 @@ def test_open_tasks_leave_out_empty_template_placeholders_unless_asked(sample):
 
 
 def test_index_counts_agree_with_the_tasks_and_timeline_listings(sample):
-    from labnotes.vault import summary
+    from labnotes.queries.summary import summary
 
     counts = summary(sample)
     listed = tasks(sample)

@@ -120,7 +120,7 @@ def index(
 ) -> None:
     """Build or refresh the vault index and print what it holds."""
     from labnotes.queries.tasks import task_counts
-    from labnotes.vault import summary
+    from labnotes.queries.summary import summary
 
     idx = open_index(vault, rebuild=rebuild, quiet=json)
     counts = summary(idx)

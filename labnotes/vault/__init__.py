@@ -5,6 +5,6 @@
 """
 
 from labnotes.vault.resolve import Resolution
-from labnotes.vault.index import IndexStats, NoteStore, Problem, VaultIndex, build_index, summary
+from labnotes.vault.index import IndexStats, NoteStore, Problem, VaultIndex, build_index
 
-__all__ = ["IndexStats", "NoteStore", "Problem", "Resolution", "VaultIndex", "build_index", "summary"]
+__all__ = ["IndexStats", "NoteStore", "Problem", "Resolution", "VaultIndex", "build_index"]

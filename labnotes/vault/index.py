@@ -613,23 +613,3 @@ def _forget_stale_text(store: Store, root: Path) -> None:
                 yield rel, ""
 
     store.rebuild_text(words_of())
-
-
-def summary(idx: VaultIndex) -> dict[str, Any]:
-    """The counts `labnotes index` prints."""
-    links, unresolved = idx.reader.link_counts()
-    # The counts `labnotes tasks` and `timeline` list: the template's tasks are no one's to do.
-    content = [idx._rows[rel] for rel in idx.content_notes()]
-    return {
-        "vault": str(idx.vault),
-        "notes": len(idx._rows),
-        "tasks": sum(r.tasks for r in content),
-        "open_tasks": sum(r.open_tasks for r in content),
-        "entries": sum(r.entries for r in content),
-        "links": links,
-        "unresolved_links": unresolved,
-        "attachments": len(idx.attachments),
-        "warnings": len(idx.problems),
-        "parsed": idx.stats.parsed,
-        "seconds": round(idx.stats.seconds, 3),
-    }
