@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from labnotes.cli.app import JsonOption, app, fail, print_json, say
-from labnotes.parse.model import Note
-from labnotes.queries.text import plain as _plain
+
+if TYPE_CHECKING:
+    from labnotes.parse.model import Note
 
 
 def _vault_config(note: Path):
@@ -25,7 +27,9 @@ def _vault_config(note: Path):
         fail(str(exc))
 
 
-def _outline(note: Note) -> str:
+def _outline(note: "Note") -> str:
+    from labnotes.queries.text import plain as _plain
+
     out: list[str] = []
     tasks = note.tasks
     done = sum(1 for t in tasks if t.task in ("x", "X"))

@@ -93,38 +93,12 @@ def run_experiment(
         raise ExperimentShadowed(f"not running {exp.id}: `-m {exp.module}` would run {shadow}, not {exp.script}")
     repo_root = repo_root if repo_root is not None else exp.root
     argv = experiment_argv(exp, options, python)
-    env = dict(os.environ, PYTHONUNBUFFERED="1")  # so its output streams as it is printed
-    env.pop("PYTHONSAFEPATH", None)  # `-m experiments.x` needs the cwd on sys.path
     started = utc_now()
-    proc = subprocess.Popen(
-        argv,
-        cwd=repo_root,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        process_group=0 if os.name == "posix" else None,
-    )
+    proc = _start(argv, repo_root)
     out_tail: deque[str] = deque()
     err_tail: deque[str] = deque()
-    readers = [
-        _pump(proc.stdout, on_stdout, out_tail),
-        _pump(proc.stderr, on_stderr, err_tail),
-    ]
-    interrupted = False
-    try:
-        if on_start:
-            on_start(proc)
-        while True:
-            try:
-                proc.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if tick:
-                    tick((utc_now() - started).total_seconds())
-    except KeyboardInterrupt:
-        interrupted = True
-        _stop(proc, grace)
+    readers = [_pump(proc.stdout, on_stdout, out_tail), _pump(proc.stderr, on_stderr, err_tail)]
+    interrupted = _wait(proc, started, on_start, tick, grace)
     for reader in readers:
         reader.join(timeout=5)  # a grandchild may hold the pipe open; don't wait on it forever
     returncode = proc.returncode
@@ -140,6 +114,38 @@ def run_experiment(
         result=parse_result("".join(out_tail)),
         stderr_tail="".join(err_tail)[-4000:],
     )
+
+
+def _start(argv: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")  # so its output streams as it is printed
+    env.pop("PYTHONSAFEPATH", None)  # `-m experiments.x` needs the cwd on sys.path
+    return subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        process_group=0 if os.name == "posix" else None,
+    )
+
+
+def _wait(proc: subprocess.Popen[bytes], started: datetime, on_start: Callable[[subprocess.Popen], None] | None,
+          tick: Callable[[float], None] | None, grace: float) -> bool:
+    """Wait for the experiment to end; True when Ctrl-C stopped it."""
+    try:
+        if on_start:
+            on_start(proc)
+        while True:
+            try:
+                proc.wait(timeout=0.2)
+                return False
+            except subprocess.TimeoutExpired:
+                if tick:
+                    tick((utc_now() - started).total_seconds())
+    except KeyboardInterrupt:
+        _stop(proc, grace)
+        return True
 
 
 def _pump(stream: Any, sink: Sink | None, tail: deque[str]) -> threading.Thread:
