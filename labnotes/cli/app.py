@@ -30,7 +30,7 @@ app = typer.Typer(
 )
 
 # One module per command group; each registers its commands on `app` when imported.
-COMMAND_MODULES = ("parse", "query", "tasks", "search", "edit", "run", "tui", "taskquery")
+COMMAND_MODULES = ("parse", "query", "tasks", "search", "edit", "run", "runs", "bisect", "tui", "taskquery")
 
 VaultOption = typer.Option(
     None,

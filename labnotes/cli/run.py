@@ -27,6 +27,11 @@ class Device(str, Enum):
     cuda = "cuda"
 
 
+class Where(str, Enum):
+    local = "local"
+    slurm = "slurm"
+
+
 # --- shared loading ---------------------------------------------------------------------------
 
 
@@ -151,35 +156,68 @@ def rerun_command(
     device: Device = typer.Option(Device.auto, "--device", help="Where the experiment runs; auto picks CUDA when there is one."),
     quick: bool = typer.Option(False, "--quick", help="The experiment's small, fast variant."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed passed to the experiment."),
+    seeds: Optional[str] = typer.Option(None, "--seeds", help="A sweep: one run per seed (0-9, 0,3,7 or 0-4,10), in parallel up to the cores; a summary of each figure over the seeds.", show_default=False),
+    at: Optional[str] = typer.Option(None, "--at", help="Run the experiments' code as it was at this git revision (a clean worktree, removed after).", show_default=False),
+    as_of_entry: bool = typer.Option(False, "--as-of-entry", help="Run the code as it was at the entry: the last commit before the entry's stamp."),
     annotate: bool = typer.Option(False, "--annotate", help="Note each run as a line under its entry in the note."),
+    on: Where = typer.Option(Where.local, "--on", help="local: here, now. slurm: submit through submitit and return (labnotes runs follows the jobs)."),
+    partition: Optional[str] = typer.Option(None, "--partition", help="Slurm partition.", show_default=False),
+    gpus: Optional[int] = typer.Option(None, "--gpus", min=0, help="GPUs per node (Slurm).", show_default=False),
+    cpus: Optional[int] = typer.Option(None, "--cpus", min=1, help="CPUs per task (Slurm).", show_default=False),
+    mem_gb: Optional[float] = typer.Option(None, "--mem-gb", min=0, help="Memory in GB (Slurm).", show_default=False),
+    time_min: Optional[int] = typer.Option(None, "--time-min", min=1, help="Time limit in minutes (Slurm; default 60).", show_default=False),
+    sbatch: list[str] = typer.Option([], "--sbatch", help="One more sbatch option, as typed (--sbatch=--qos=high); repeat for more.", show_default=False),
     vault: Optional[Path] = VaultOption,
     json_out: bool = typer.Option(False, "--json", help="Print the run record (a list of them when the target ran several) on stdout."),
 ) -> None:
     """Rerun the experiment behind a log entry and append a run record to the run log.
 
-    Exit 0 when every run exited 0 (reproduced or not), 1 when a run failed or was interrupted.
+    Exit 0 when every run exited 0 (reproduced or not) or, with --on slurm, was submitted; 1 when
+    a run failed or was interrupted.
     """
+    from labnotes.lab.checkout import CheckoutError
+    from labnotes.lab.cluster import ClusterError
     from labnotes.lab.records import RunLogError
     from labnotes.lab.rerun import RerunPlan
     from labnotes.lab.runner import ExperimentShadowed, RunOptions
+    from labnotes.lab.seeds import SeedsError, parse_seeds
 
+    if at and as_of_entry:
+        fail("--at and --as-of-entry each name the code to run: give one")
+    if seeds is not None and seed is not None:
+        fail("--seed and --seeds: give one")
+    slurm = _slurm_options(on, partition, gpus, cpus, mem_gb, time_min, sbatch)
+    if slurm is not None and (annotate or at or as_of_entry):
+        fail("--on slurm runs the code as it is and returns at once: --annotate, --at and --as-of-entry are for local runs")
+    try:
+        sweep = tuple(parse_seeds(seeds)) if seeds is not None else ()
+    except SeedsError as exc:
+        fail(str(exc))
     ws = _workspace(vault)
     manifest = _manifest(ws)
-    if annotate or manifest.get(target) is None:
-        _open_index(ws, needed=annotate)
+    if annotate or as_of_entry or manifest.get(target) is None:
+        _open_index(ws, needed=annotate or as_of_entry)
     resolved = _resolve(target, ws)
+    try:
+        commit = _commit_of(ws, resolved, at, as_of_entry)
+    except CheckoutError as exc:
+        fail(str(exc))
     plan = RerunPlan(resolved.experiments, resolved.entry_ids, resolved.given,
-                     RunOptions(device=device.value, quick=quick, seed=seed), annotate=annotate)
-    view = _RerunView(json_out)
+                     RunOptions(device=device.value, quick=quick, seed=seed), annotate=annotate,
+                     seeds=sweep, at=commit, slurm=slurm)
+    view = _RerunView(json_out, sweep=bool(sweep))
     try:
         result = ws.rerun(plan, events=view.events())
-    except (RunLogError, ExperimentShadowed) as exc:
+    except (RunLogError, ExperimentShadowed, CheckoutError, ClusterError) as exc:
         fail(str(exc))
     finally:
         view.close()
     records = result.records
     if json_out:
-        print_json(records[0].raw if len(records) == 1 else [r.raw for r in records])
+        print_json(records[0].raw if len(records) == 1 and not sweep else [r.raw for r in records])
+    elif sweep:
+        for exp in resolved.experiments:
+            _print_sweep(exp.id, [r for r in records if r.experiment == exp.id])
     if records and records[-1].interrupted:
         warn(f"interrupted; recorded as run {records[-1].run_id}")
     if result.not_run:
@@ -188,6 +226,57 @@ def rerun_command(
         fail("; ".join(result.refused), code=1)
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _slurm_options(on: "Where", partition: str | None, gpus: int | None, cpus: int | None, mem_gb: float | None,
+                   time_min: int | None, sbatch: list[str]) -> Any:
+    """The Slurm request from the flags, None for a local run; Slurm flags without --on slurm are an error."""
+    from labnotes.lab.cluster import SlurmOptions
+
+    given = [name for name, value in (("--partition", partition), ("--gpus", gpus), ("--cpus", cpus),
+                                      ("--mem-gb", mem_gb), ("--time-min", time_min)) if value is not None]
+    given += ["--sbatch"] if sbatch else []
+    if on is not Where.slurm:
+        if given:
+            fail(f"{', '.join(given)}: only with --on slurm")
+        return None
+    return SlurmOptions(partition, gpus, cpus, mem_gb, time_min or 60, tuple(sbatch))
+
+
+def _commit_of(ws: "Workspace", resolved: Any, at: str | None, as_of_entry: bool) -> str | None:
+    """The commit `--at` or `--as-of-entry` names (a full hash), None for the code as it is."""
+    from labnotes.lab.checkout import CheckoutError, commit_before, repository_of, resolve
+
+    if not at and not as_of_entry:
+        return None
+    repo = repository_of(ws.repo_root)
+    if at:
+        return resolve(repo, at)
+    if resolved.kind != "entry":
+        raise CheckoutError("--as-of-entry needs an entry (NOTE@YYYY-MM-DDTHH:MM or NOTE:LINE), not an experiment id")
+    import datetime as dt
+
+    found = ws.index.entry(resolved.entry_ids[0])
+    if found is None:
+        raise CheckoutError(f"--as-of-entry: entry {resolved.entry_ids[0]} is not in the vault {ws.vault}")
+    commit = commit_before(repo, dt.datetime.fromisoformat(found[1].timestamp))
+    say(f"labnotes: the code as of {found[1].timestamp.replace('T', ' ')}: commit {commit[:12]}")
+    return commit
+
+
+def _print_sweep(exp_id: str, records: "list[RunRecord]") -> None:
+    from labnotes.lab.seeds import summarise
+
+    summary = summarise(exp_id, records)
+    seeds = ", ".join(str(s) for s in summary.seeds)
+    device = records[0].device_shown if records else "?"
+    lines = [f"\n{exp_id} over seeds {seeds}: reproduced in {summary.reproduced} of {len(records)} on {device}"]
+    if summary.finished < len(records):
+        lines.append(f"  {len(records) - summary.finished} run(s) gave no result")
+    width = max((len(k) for k in summary.figures), default=0)
+    for key, spread in summary.figures.items():
+        lines.append(f"  {key:<{width}}  median {spread.median:.6g}  [{spread.min:.6g}, {spread.max:.6g}]")
+    typer.echo("\n".join(lines))
 
 
 def _resolve(target: str, ws: "Workspace") -> Any:
@@ -202,8 +291,9 @@ def _resolve(target: str, ws: "Workspace") -> Any:
 class _RerunView:
     """How `labnotes rerun` shows a run: its output streamed, a spinner on a terminal, the record."""
 
-    def __init__(self, json_out: bool) -> None:
+    def __init__(self, json_out: bool, *, sweep: bool = False) -> None:
         self.json_out = json_out
+        self.sweep = sweep
         # With --json the experiment's own output goes to stderr: stdout holds the record alone.
         self.out_stream = "stderr" if json_out else "stdout"
         self.progress: _Progress | None = None
@@ -223,11 +313,18 @@ class _RerunView:
 
     def _begin(self, exp: Any, argv: list[str]) -> None:
         say(f"labnotes: running {exp.id}: {' '.join(['python'] + argv[1:])}")
-        self.progress = _Progress(exp.id).start()
+        if not self.sweep:  # a sweep's runs start together: no one spinner speaks for them
+            self.progress = _Progress(exp.id).start()
 
     def _recorded(self, record: "RunRecord", log: Path) -> None:
         self.close()
-        if not self.json_out:
+        if record.status == "queued":
+            say(f"labnotes: submitted {record.experiment}{f' seed {record.seed}' if record.seed is not None else ''}: "
+                f"job {record['job']['id']} (run {record.run_id}); `labnotes runs` follows it")
+        elif self.sweep:
+            say(f"labnotes: seed {record.seed}: {record.verdict} on {record.device_shown} "
+                f"in {record.duration_s:.1f} s (run {record.run_id})")
+        elif not self.json_out:
             _print_record(record, log)
 
     def close(self) -> None:
@@ -305,90 +402,3 @@ def _print_record(record: "RunRecord", log: Path) -> None:
         f"  log       {log}",
     ]
     typer.echo("\n".join(lines))
-
-
-# --- labnotes runs ----------------------------------------------------------------------------
-
-
-@app.command("runs")
-def runs_command(
-    target: Optional[str] = typer.Argument(None, help="An experiment id, an entry id or NOTE:LINE; default: every run."),
-    vault: Optional[Path] = VaultOption,
-    json_out: bool = JsonOption,
-) -> None:
-    """The run history, and each experiment's newest run compared with its previous one."""
-    from labnotes.lab.compare import compare_runs, previous_run
-
-    from labnotes.workspace import NO_EXPERIMENTS
-
-    ws = _workspace(vault)
-    if ws.experiments_dir is None:
-        warn(NO_EXPERIMENTS)
-        if json_out:
-            print_json({"log": None, "runs": [], "comparisons": []})
-        return
-    records = _runs(ws)
-    shown = records if target is None else _runs_of(target, records, ws)
-    comparisons = []
-    for exp_id in dict.fromkeys(r.experiment for r in shown):
-        newest = [r for r in shown if r.experiment == exp_id][-1]
-        before = previous_run(records, newest)
-        comparisons.append({
-            "experiment": exp_id,
-            "run": newest.run_id,
-            "previous": before.run_id if before else None,
-            "comparison": compare_runs(before, newest).to_json() if before and newest.result else None,
-        })
-    if json_out:
-        print_json({"log": str(ws.run_log), "runs": [r.raw for r in shown], "comparisons": comparisons})
-        return
-    if not shown:
-        _no_runs(target, ws.run_log)
-        return
-    for r in shown:
-        typer.echo(_history_line(r))
-    for c in comparisons:
-        typer.echo("\n" + _comparison_text(c, next(r for r in shown if r.run_id == c["run"])))
-
-
-def _no_runs(target: str | None, log: Path) -> None:
-    warn(f"no runs of {target} yet in {log}" if target else f"no runs yet in {log}")
-
-
-def _runs_of(target: str, records: "list[RunRecord]", ws: "Workspace") -> "list[RunRecord]":
-    from labnotes.lab.records import runs_for
-
-    # Records first: an experiment since removed from the manifest still has its history.
-    mine = [r for r in records if target in (r.experiment, r.get("target")) or target in r.entry_ids]
-    if mine:
-        return mine
-    manifest = _manifest(ws, f"{target!r} has no runs, and the manifest cannot be read: ")
-    if manifest.get(target) is None:
-        _open_index(ws)
-    resolved = _resolve(target, ws)
-    entry = resolved.entry_ids[0] if resolved.kind == "entry" else None
-    return runs_for(records, {e.id for e in resolved.experiments}, entry)
-
-
-def _history_line(r: "RunRecord") -> str:
-    commit = str(r.git.get("commit") or "-")[:8] + ("*" if r.git.get("dirty") else "")
-    quick = " quick" if r.quick else ""
-    return (f"{r.run_id}  {r.when('started', 19)}  {r.experiment}  {r.device_shown} seed={r.seed}{quick}  "
-            f"{r.verdict}  {r.duration_s:.1f}s  {commit}")
-
-
-def _comparison_text(c: dict[str, Any], newest: "RunRecord") -> str:
-    where = f"{newest.get('device') or '?'}, seed {newest.seed}{', quick' if newest.quick else ''}"
-    if c["previous"] is None:
-        return f"{c['experiment']}: run {c['run']} has no earlier run on {where} to compare with"
-    cmp = c["comparison"]
-    if cmp is None:
-        return f"{c['experiment']}: run {c['run']} has no result to compare with run {c['previous']}"
-    if cmp["same"]:
-        return f"{c['experiment']}: run {c['run']} has the same figures as run {c['previous']} ({where})"
-    out = [f"{c['experiment']}: run {c['run']} differs from run {c['previous']} ({where}):"]
-    for d in cmp["drifted"]:
-        change = f"  ({d['rel_change']:+.2%})" if d["rel_change"] is not None else ""
-        out.append(f"  {d['key']}: {d['old']} -> {d['new']}{change}")
-    out += [f"  {k}: new" for k in cmp["added"]] + [f"  {k}: gone" for k in cmp["removed"]]
-    return "\n".join(out)

@@ -57,7 +57,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "versions": (dict,),
     "host": (dict,),
 }
-_VERDICTS = {"interrupted": "interrupted", "no-result": "no result"}
+_VERDICTS = {"interrupted": "interrupted", "no-result": "no result", "queued": "queued", "running": "running",
+             "cancelled": "cancelled"}
 
 
 class BadRecord(ValueError):
@@ -269,7 +270,11 @@ def _ends_with_newline(fd: int) -> bool:
 
 @dataclass(slots=True)
 class RunLog:
-    """The records of a run log that labnotes can show, and a warning for each line it could not."""
+    """The records of a run log that labnotes can show, and a warning for each line it could not.
+
+    A run on a cluster is written again as it moves (queued, running, its result): `records`
+    holds each run once, as its last line says, in the order the runs were first written.
+    """
 
     path: Path
     records: list[RunRecord] = field(default_factory=list)
@@ -287,14 +292,16 @@ def read_log(path: Path | None = None) -> RunLog:
         log.skipped.append(f"{log.path}: cannot read the run log: {exc.strerror or exc}")
         return log
     lines = raw.split(b"\n")
+    latest: dict[str, RunRecord] = {}
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         problem, record = _record_of(line)
         if record is not None:
-            log.records.append(record)
+            latest[record.run_id] = record  # a later line of the same run replaces, in its place
         elif n < len(lines):  # the last line has no newline yet: a write under way, or cut short
             log.skipped.append(f"{log.path}:{n}: skipped, {problem}")
+    log.records = list(latest.values())
     return log
 
 

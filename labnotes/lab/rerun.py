@@ -8,8 +8,10 @@ and the ones after it do not start.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +54,19 @@ class RerunPlan:
     target: str  # what the user asked for, as the record keeps it
     options: RunOptions = RunOptions()
     annotate: bool = False
+    # A sweep: each experiment once per seed (options.seed is then not used), in parallel.
+    seeds: tuple[int, ...] = ()
+    # The experiments' code as it was at this commit (a full hash), in a worktree made for the run.
+    at: str | None = None
+    parallel: int | None = None  # runs at once in a sweep; default: one per core
+    # Where the runs go: None here and now; a SlurmOptions submits them as jobs (lab/cluster.py).
+    slurm: Any = None
+
+    def runs_of(self) -> list[RunOptions]:
+        """The options of each run of one experiment: one, or one per seed."""
+        if not self.seeds:
+            return [self.options]
+        return [RunOptions(self.options.device, self.options.quick, seed) for seed in self.seeds]
 
 
 @dataclass(slots=True)
@@ -62,29 +77,31 @@ class RerunResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.records) and all(r.ok for r in self.records)
+        """Every run exited 0 (or, on a cluster, was submitted)."""
+        return bool(self.records) and all(r.ok or r.status == "queued" for r in self.records)
 
 
 class Stopper:
-    """Lets another thread stop a rerun: the running experiment gets Ctrl-C, the rest do not start."""
+    """Lets another thread stop a rerun: the running experiments get Ctrl-C, the rest do not start."""
 
     def __init__(self) -> None:
         self.stopped = False
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._procs: list[subprocess.Popen[bytes]] = []
         self._lock = threading.Lock()
 
     def started(self, proc: subprocess.Popen[bytes]) -> None:
         with self._lock:
-            self._proc = proc
+            self._procs = [p for p in self._procs if p.poll() is None] + [proc]
             if self.stopped:
                 interrupt(proc)
 
     def stop(self) -> None:
-        """Ctrl-C to the running experiment; asked again, it is killed (as a second Ctrl-C does)."""
+        """Ctrl-C to the running experiments; asked again, they are killed (as a second Ctrl-C does)."""
         with self._lock:
             again, self.stopped = self.stopped, True
-            if self._proc is not None and self._proc.poll() is None:
-                (kill if again else interrupt)(self._proc)
+            for proc in self._procs:
+                if proc.poll() is None:
+                    (kill if again else interrupt)(proc)
 
 
 class Environment:
@@ -134,20 +151,66 @@ def rerun(
             break
         # The notes as they are before the run: an edit made during it is caught, not overwritten.
         snaps = annotator.before_run(plan.entry_ids, events.warning) if plan.annotate and annotator else None
-        record = run_and_record(exp, plan.options, target=plan.target, entry_ids=list(plan.entry_ids),
-                                env=env, events=events, on_start=stopper.started)
-        out.records.append(record)
-        events.recorded(record, append_record(record, log))
-        if snaps is not None and annotator is not None:
-            if record.ok:
-                out.refused += annotator.after_run(snaps, annotation_text(record), events.annotated)
+        if plan.slurm is not None:
+            from labnotes.lab.cluster import submit
+            from labnotes.settings.locations import state_dir
+
+            records = submit(exp, plan.runs_of(), target=plan.target, entry_ids=list(plan.entry_ids),
+                             root=env.repo_root or exp.root, slurm=plan.slurm, jobs=state_dir() / "jobs", log=log)
+            for record in records:
+                events.recorded(record, log)
+        elif plan.at is None:
+            records = _runs(exp, plan, env.repo_root or exp.root, env, events, stopper, log)
+        else:
+            from labnotes.lab.checkout import checkout
+
+            with checkout(exp.root, plan.at, exp.id) as tree:
+                records = _runs(exp, plan, tree.experiments_root, env, events, stopper, log)
+        out.records += records
+        if snaps is not None and annotator is not None and plan.slurm is None:
+            finished = [r for r in records if r.ok]
+            if finished:
+                text = annotation_text(finished[0], sweep=finished if plan.seeds else ())
+                out.refused += annotator.after_run(snaps, text, events.annotated)
             else:
-                events.warning(f"not annotating: the run {record.status}")
-        if record.interrupted:
+                events.warning(f"not annotating: the run {records[-1].status}")
+        if stopper.stopped or any(r.interrupted for r in records):
             stopper.stopped = True
             out.not_run = len(plan.experiments) - n - 1
             break  # Ctrl-C means stop, not "go on with the next experiment"
     return out
+
+
+def _runs(exp: Experiment, plan: RerunPlan, root: Path, env: Environment, events: RerunEvents,
+          stopper: Stopper, log: Path) -> list[RunRecord]:
+    """Every run of one experiment (one, or one per seed), each recorded as soon as it ends."""
+    def one(options: RunOptions, shown: RerunEvents) -> RunRecord:
+        record = run_and_record(exp, options, target=plan.target, entry_ids=list(plan.entry_ids),
+                                env=env, events=shown, on_start=stopper.started, root=root)
+        with lock:  # several runs of a sweep may end at once
+            events.recorded(record, append_record(record, log))
+        return record
+
+    lock = threading.Lock()
+    runs = plan.runs_of()
+    if len(runs) == 1:
+        return [one(runs[0], events)]
+    # A sweep: the runs' own output would interleave, so it is kept in each record's tail only;
+    # each run is announced as it starts and shown as it ends.
+    quiet = RerunEvents(begin=events.begin, warning=events.warning)
+    workers = max(1, min(plan.parallel or os.cpu_count() or 1, len(runs)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="labnotes-sweep") as pool:
+        futures = []
+        for options in runs:
+            if stopper.stopped:
+                break
+            futures.append(pool.submit(lambda o: None if stopper.stopped else one(o, quiet), options))
+        try:
+            done = [f.result() for f in futures]
+        except KeyboardInterrupt:
+            stopper.stop()  # the runs get Ctrl-C and record themselves as interrupted
+            done = [f.result() for f in futures]
+    return [r for r in done if r is not None]
 
 
 class Annotator:
@@ -184,11 +247,14 @@ def run_and_record(
     env: Environment | None = None,
     events: RerunEvents | None = None,
     on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+    root: Path | None = None,
 ) -> RunRecord:
-    """Run the experiment once and return its run record (not yet in the log)."""
+    """Run the experiment once and return its run record (not yet in the log).
+
+    `root`: the folder it runs from (a worktree of another commit); default the environment's."""
     env = env or Environment()
     events = events or RerunEvents()
-    root = env.repo_root or exp.root
+    root = root or env.repo_root or exp.root
     events.begin(exp, experiment_argv(exp, options, env.python))
     # Read the code's state before the run: what the experiment ran is what the tree held then.
     git = provenance.git_state(root)
@@ -259,14 +325,23 @@ def make_record(
     }
 
 
-def annotation_text(record: "RunRecord | Mapping[str, Any]", now: datetime | None = None) -> str:
-    """`` `2025-01-07-10:42` rerun aliased_kernel: reproduced on cpu (run 2025…-3f9a1c) ``.
+def annotation_text(record: "RunRecord | Mapping[str, Any]", now: datetime | None = None, *,
+                    sweep: "tuple[RunRecord, ...] | list[RunRecord]" = ()) -> str:
+    """`` `2025-01-07-10:42` rerun aliased_kernel: reproduced on cpu (run 2025…-3f9a1c) ``, or for
+    a sweep `` … rerun aliased_kernel over seeds 0-4: reproduced in 5 of 5 on cpu (runs …, …) ``.
 
     The stamp has the note's own `YYYY-MM-DD-HH:MM` shape, in local time like the rest of it,
     inside a code span: the line records a run, it is not a new log entry of the researcher's
     (as an entry it would break the thread's time order and take over the entry's fields).
     """
     rec = RunRecord.of(record)
-    now = now or datetime.now()
-    said = "reproduced" if rec.reproduced else "not reproduced"
-    return f"`{now:%Y-%m-%d-%H:%M}` rerun {rec.experiment}: {said} on {rec.device_shown} (run {rec.run_id})"
+    more = [r for r in sweep if r is not record]
+    stamp = f"`{(now or datetime.now()):%Y-%m-%d-%H:%M}`"
+    if not more:
+        said = "reproduced" if rec.reproduced else "not reproduced"
+        return f"{stamp} rerun {rec.experiment}: {said} on {rec.device_shown} (run {rec.run_id})"
+    runs = [rec, *more]
+    seeds = ", ".join(str(r.seed) for r in runs)
+    hits = sum(1 for r in runs if r.reproduced)
+    return (f"{stamp} rerun {rec.experiment} over seeds {seeds}: reproduced in {hits} of {len(runs)} "
+            f"on {rec.device_shown} (runs {', '.join(r.run_id for r in runs)})")
