@@ -318,7 +318,7 @@ def test_a_package_named_like_an_experiment_never_runs_instead_of_it(repo):
 
 def test_bad_lines_in_the_run_log_are_warned_of_and_the_rest_is_listed(repo):
     run("rerun", "aliased_kernel")
-    log = Path(os.environ["LABNOTES_STATE_DIR"]) / "runs.jsonl"
+    log = locations.runs_dir(repo / "experiments") / "runs.jsonl"
     with open(log, "a", encoding="utf-8") as fh:
         fh.write("[" * 100_000 + "\n" + '{"run_id": "x", "seed": ' + "9" * 5000 + "}\n" + '{"run_id": "y", "quick": "no"}\n')
     for command in ("runs", "experiments"):

@@ -76,9 +76,8 @@ def repo(tmp_path, monkeypatch) -> dict[str, str]:
         "c5": commit(root, "c5: unrelated", "2024-12-07T10:00:00+08:00", extra="y"),
     }
     (root / "vault" / ".obsidian").mkdir(parents=True)
+    (root / "vault" / ".labnotes.yaml").write_text("experiments: ../experiments\n", encoding="utf-8")
     (root / "vault" / "2024-12-01.md").write_text(NOTE, encoding="utf-8")
-    monkeypatch.setattr(locations, "REPO_ROOT", root)
-    monkeypatch.setattr(locations, "EXPERIMENTS_DIR", root / "experiments")
     monkeypatch.setenv("LABNOTES_VAULT", str(root / "vault"))
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     monkeypatch.setattr(provenance, "software", lambda *a, **k: {"python": "3", "torch": "fake"})
@@ -90,7 +89,8 @@ def run(*args: str):
 
 
 def log() -> list[dict]:
-    path = Path(os.environ["LABNOTES_STATE_DIR"]) / "runs.jsonl"
+    # Each experiments folder keeps its own run log.
+    path = locations.runs_dir(Path(os.environ["LABNOTES_VAULT"]).parent / "experiments") / "runs.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -238,6 +238,11 @@ def fake_slurm(tmp_path, monkeypatch) -> Path:
         path.chmod(path.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("FAKE_SLURM", str(state))
+    # Each test stands for a fresh `labnotes` process; the fake's job ids repeat between tests, so
+    # submitit's per-process memory of finished jobs must not carry over.
+    import submitit
+
+    submitit.SlurmJob.watcher.clear()
     return state
 
 

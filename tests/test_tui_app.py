@@ -303,7 +303,7 @@ async def test_with_annotate_on_a_rerun_writes_its_line_under_the_entry_as_the_c
         tree = pilot.app.query_one("#timeline-tree", Tree)
         entry = next(n for n in nodes(tree) if isinstance(n.data, TimelineEntry) and n.data.id == ENTRY)
         put_cursor(tree, entry)
-        await pilot.press("a", "r")  # annotate on, then rerun
+        await pilot.press("A", "r")  # annotate on, then rerun
         await loaded(pilot)
         assert "annotate" in pilot.app.sub_title
     after = note.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -121,7 +121,8 @@ def submit(exp: Experiment, runs: list[RunOptions], *, target: str, entry_ids: l
         else:
             submitted = executor.map_array(run_on_node, [exp] * len(runs), runs, [str(root)] * len(runs))
     except Exception as exc:  # sbatch missing or refusing: submitit raises its own and OSError
-        raise ClusterError(f"could not submit {exp.id}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}") from None
+        said = str(exc).strip().splitlines()
+        raise ClusterError(f"could not submit {exp.id}: {said[-1] if said else type(exc).__name__}") from None
     records = []
     for job, options in zip(submitted, runs):
         record = RunRecord({
@@ -152,8 +153,13 @@ def _job(record: RunRecord) -> Any:
 def collect(records: list[RunRecord], log: Path) -> list[RunRecord]:
     """Ask about every pending run; append a record for each that changed state. Returns those."""
     changed = []
-    for record in pending(records):
-        job = _job(record)
+    jobs = [(record, _job(record)) for record in pending(records)]
+    slurm = [job for record, job in jobs if record["job"].get("executor") != "local"]
+    if slurm:
+        # One sacct for every job asked about, now: submitit's own watcher would wait minutes
+        # between calls in a process that asks again and again (`runs --wait`).
+        slurm[0].watcher.update()
+    for record, job in jobs:
         state = _state_of(job, record)
         if state == record["job"].get("state") and state not in _FINAL:
             continue
@@ -175,7 +181,8 @@ def _state_of(job: Any, record: RunRecord) -> str:
             pass
         return "RUNNING"
     try:
-        state = str(job.state).split()[0].upper()  # "CANCELLED by 123" -> CANCELLED
+        said = job.watcher.get_state(job.job_id, mode="cache")
+        state = (str(said).split() or ["UNKNOWN"])[0].upper()  # "CANCELLED by 123" -> CANCELLED
     except Exception as exc:  # sacct missing or failing
         raise ClusterError(f"cannot ask the scheduler about job {record['job']['id']}: {exc}") from None
     return "PENDING" if state in ("UNKNOWN", "PENDING", "REQUEUED", "CONFIGURING") else state

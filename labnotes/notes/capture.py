@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labnotes.notes.edit import EditError, Snapshot, insert_line_after, read_snapshot, write_if_unchanged
-from labnotes.parse.model import Entry, ListItem, Note
+from labnotes.parse.model import Entry, Note
 
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -197,4 +197,5 @@ def select_tasks(idx: "VaultIndex", tasks: list["Task"], o: TaskOptions) -> list
 _BLANK = QueryTask("", 0, " ", "", [], TaskFields(description=""))
 
 
-__all__ = ["GROUPS", "OptionError", "SORTS", "TaskOptions", "has_tag", "matches", "select", "select_each", "select_tasks", "sort_key", "asks_anything"]
+__all__ = ["GROUPS", "OptionError", "SORTS", "TaskOptions", "has_tag", "matches", "select", "select_each", "select_tasks",
+           "sort_key", "asks_anything"]

@@ -106,9 +106,9 @@ def _with_presets(
     preset's instructions, `{{preset.NAME}}` by its text. An unknown name is an InstructionError."""
     out: list[tuple[int, str, str]] = []
     for line_no, line in items:
-        def fill(m: re.Match[str], _line: str = line) -> str:
+        def fill(m: re.Match[str], _line: str = line, _line_no: int = line_no) -> str:
             if m.group(1) not in presets:
-                raise _PresetError(line_no, _line, _unknown_preset(m.group(1), presets))
+                raise _PresetError(_line_no, _line, _unknown_preset(m.group(1), presets))
             return presets[m.group(1)]
 
         m = _PRESET.match(line.removeprefix(_GLOBAL))
