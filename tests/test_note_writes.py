@@ -156,6 +156,12 @@ def test_a_new_note_is_not_written_outside_the_vault(tmp_path):
     assert not (tmp_path / "y").exists()
 
 
+def test_a_fifo_is_never_read_as_a_note(tmp_path):
+    os.mkfifo(tmp_path / "pipe.md")
+    with pytest.raises(OSError, match="not a regular file"):
+        read_snapshot(tmp_path / "pipe.md")
+
+
 def test_a_fifo_in_the_notes_place_is_refused_without_hanging(tmp_path):
     note = _note(tmp_path)
     snap = read_snapshot(note)
@@ -208,3 +214,10 @@ def test_toggle_refuses_a_note_that_links_out_of_the_vault(tmp_path):
     result = _toggle_cli("2024-12-01.md:2", "--vault", str(vault))
     assert result.exit_code == 1 and "outside the vault" in result.stderr
     assert secret.read_bytes() == before
+
+
+def test_toggle_of_a_fifo_is_a_one_line_error_not_a_hang(tmp_path):
+    (tmp_path / ".obsidian").mkdir()
+    os.mkfifo(tmp_path / "pipe.md")
+    result = _toggle_cli(f"{tmp_path / 'pipe.md'}:1", "--vault", str(tmp_path))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1  # a one-line error, and it returned

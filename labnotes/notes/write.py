@@ -16,7 +16,9 @@ Every writer (toggle, annotate, new, the TUI's edits) comes here:
 - `create_new(path, data)` never replaces an existing file (the unnamed file is linked to the new
   name, which fails if the name exists) and creates the note with the umask's mode, as an editor
   would (0644 under the usual umask 022).
-- Given `vault=`, a write whose real target (after symlinks) lies outside the vault is refused.
+- Given `vault=`, a write whose real target (after symlinks, as the opened descriptor says) lies
+  outside the vault is refused. Every note is opened through `labnotes.fs.guard`, the one
+  guarded open, as the index reads them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from labnotes.fs.guard import UnsafeFile, open_regular, read_regular
 
 
 class EditError(Exception):
@@ -54,12 +58,12 @@ class Snapshot:
     size: int
 
 
-def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
-    """The note's bytes and the stat they were read under. Raises OSError as open() does."""
+def read_snapshot(path: str | os.PathLike[str], *, vault: str | os.PathLike[str] | None = None) -> Snapshot:
+    """The note's bytes and the stat they were read under, through the guarded open (a FIFO or a
+    device is refused, not waited on; with `vault`, so is a file outside it). Raises OSError
+    (`labnotes.fs.guard.UnsafeFile` for a refusal) as open() does."""
     p = Path(path)
-    with open(p, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        data = fh.read()
+    data, st = read_regular(p, inside=os.path.realpath(vault) if vault is not None else None)
     return Snapshot(p, data, st.st_mtime_ns, len(data))
 
 
@@ -80,39 +84,35 @@ def real_target(path: str | os.PathLike[str], vault: str | os.PathLike[str] | No
     return target
 
 
-def _descriptor_path(fd: int, fallback: Path) -> Path:
-    """Where the open file really is (the name can be re-pointed after open; the descriptor not)."""
-    try:
-        return Path(os.readlink(f"/proc/self/fd/{fd}"))
-    except OSError:
-        return fallback
-
-
 # -- the lock ----------------------------------------------------------------------------------
 
 
 @contextmanager
-def locked(target: Path, shown: str | os.PathLike[str] | None = None) -> Iterator[int]:
+def locked(target: Path, shown: str | os.PathLike[str] | None = None, *,
+           vault: str | os.PathLike[str] | None = None) -> Iterator[int]:
     """An exclusive lock on the regular file `target` names now; yields its open descriptor.
 
-    A rename by another writer gives the name a new inode while we wait for the old one's lock:
-    then we let go and lock the new one, so the holder always holds the note as it is. Raises
-    NoteChanged when the name leads to no file (any more), NotWritable for a FIFO, device, folder.
+    Opened through the one guarded open (`labnotes.fs.guard`): non-blocking (a FIFO put in the
+    note's place cannot hang the writer), a regular file, and with `vault` inside it as the
+    descriptor says (not the name). A rename by another writer gives the name a new inode while we
+    wait for the old one's lock: then we let go and lock the new one, so the holder always holds
+    the note as it is. Raises NoteChanged when the name leads to no file (any more), NotWritable
+    for a FIFO, device, folder or a file outside the vault.
     """
     shown = shown or target
+    inside = os.path.realpath(vault) if vault is not None else None
     while True:
         try:
-            # Non-blocking open: a FIFO put in the note's place must not hang the writer.
-            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            opened = open_regular(target, inside=inside)
         except FileNotFoundError:
             raise NoteChanged(f"{shown}: the file was removed since it was read; nothing written") from None
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:  # re-pointed to a symlink since it was resolved
+        except UnsafeFile as exc:
+            if exc.kind == "changed":
                 raise NoteChanged(f"{shown}: the file changed since it was read; nothing written") from None
-            raise
+            where = "leads outside the vault" if exc.kind == "outside" else exc.reason.split(";")[0]
+            raise NotWritable(f"{shown}: {where}; not written") from None
+        fd = opened.fd
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise NotWritable(f"{shown}: not a regular file; not written")
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 same = os.stat(target, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
@@ -255,14 +255,12 @@ def write_if_unchanged(snap: Snapshot, new_data: bytes, *, vault: str | os.PathL
     """Replace the note with `new_data` atomically, unless it changed since `snap` was read
     (then NoteChanged, and the file is left as it is). Raises NotWritable, NoteChanged, OSError."""
     target = real_target(snap.path, vault)
-    with locked(target, snap.path) as fd:
-        _replace_locked(snap, target, fd, new_data, vault)
+    with locked(target, snap.path, vault=vault) as fd:
+        _replace_locked(snap, target, fd, new_data)
 
 
-def _replace_locked(snap: Snapshot, target: Path, fd: int, new_data: bytes, vault: str | os.PathLike[str] | None) -> None:
+def _replace_locked(snap: Snapshot, target: Path, fd: int, new_data: bytes) -> None:
     st = os.fstat(fd)
-    if vault is not None:
-        real_target(_descriptor_path(fd, target), vault)  # the file opened, not the name looked up
     if st.st_nlink > 1:
         raise NotWritable(f"{snap.path}: has {st.st_nlink} hard links; labnotes replaces a note as a whole, "
                           "which would leave the other links with the old text, so it is not written")
