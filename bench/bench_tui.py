@@ -95,7 +95,7 @@ async def one_start(vault: Path, measure_rest: bool) -> dict[str, float | list[f
 
 async def per_key(pilot, app, query: str, in_thread: bool = False) -> list[float]:
     times = []
-    for n, ch in enumerate(query, 1):
+    for ch in query:
         t = time.perf_counter()
         await pilot.press(ch)
         if in_thread:

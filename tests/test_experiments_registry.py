@@ -160,7 +160,7 @@ def test_an_exp_field_links_the_innermost_entry_that_holds_it(tmp_path):
         Field(line=95, key="other", value="aliased_kernel"),
     )}
     links = field_links(notes, {"aliased_kernel"})
-    assert [(l.line, l.entry_id, l.experiment_id, l.known) for l in links] == [
+    assert [(f.line, f.entry_id, f.experiment_id, f.known) for f in links] == [
         (92, ENTRY, "aliased_kernel", True),
         (98, OTHER + "~2", "aliased_kernel", True),
         (10, None, "aliased_kernel", True),

@@ -173,7 +173,7 @@ def test_config_extends_the_formats():
 # --- links ----------------------------------------------------------------------------------
 
 def links(text):
-    return [(l.kind, l.target, l.heading, l.block, l.alias, l.embed, l.size, l.col) for l in parse(text).links]
+    return [(k.kind, k.target, k.heading, k.block, k.alias, k.embed, k.size, k.col) for k in parse(text).links]
 
 
 def test_wiki_link_forms():

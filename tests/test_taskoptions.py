@@ -82,7 +82,7 @@ def test_bad_flags_are_one_line_errors(flags, words):
 
 # --- through `labnotes tasks` ---------------------------------------------------------------------
 
-def run_tasks(vault, *args):
+def run_tasks(vault, *args):  # noqa: F811 - the fixture's value, passed on
     from typer.testing import CliRunner
 
     from labnotes.cli.app import app

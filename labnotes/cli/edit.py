@@ -60,8 +60,8 @@ def new(
         target = inside_vault(root, note.path.parent, "the daily folder") / note.path.name
     except OutsideVault as exc:
         fail(str(exc))
-    for rel in note.passed_over:
-        warn(f"{rel} could not be read; its tasks were not carried (see `labnotes check`)")
+    for unread in note.passed_over:
+        warn(f"{unread} could not be read; its tasks were not carried (see `labnotes check`)")
     if note.carried:
         say(f"carried {len(note.carried)} open task(s) from {note.source}")
     from labnotes.notes.templater import commands_in

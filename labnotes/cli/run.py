@@ -42,7 +42,7 @@ def _workspace(vault: Optional[Path]) -> "Workspace":
 
     ws = Workspace(vault_path(vault))
     try:
-        ws.experiments_dir
+        _ = ws.experiments_dir  # the settings are read here, so a bad one is a one-line error
     except ConfigError as exc:
         fail(str(exc))
     return ws
@@ -60,7 +60,7 @@ def _manifest(ws: "Workspace", context: str = "") -> "Registry":
 def _open_index(ws: "Workspace", *, needed: bool = False) -> bool:
     """Open the vault index; without it (a warning, or the end when `needed`) only the manifest shows."""
     try:
-        ws.index
+        _ = ws.index
     except Exception as exc:  # a broken vault must not stop listing or running experiments
         if needed:
             fail(f"cannot read the vault {ws.vault}: {exc}")

@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 # --- labnotes runs ----------------------------------------------------------------------------
 
 
+def _log(ws: "Workspace") -> Path:
+    """The run log; a vault that names no experiments folder has none (the end of the command)."""
+    from labnotes.workspace import NO_EXPERIMENTS
+
+    if ws.run_log is None:
+        fail(NO_EXPERIMENTS)
+    return ws.run_log
+
+
 @app.command("runs")
 def runs_command(
     target: Optional[str] = typer.Argument(None, help="An experiment id, an entry id or NOTE:LINE; default: every run."),
@@ -57,7 +66,7 @@ def runs_command(
         print_json({"log": str(ws.run_log), "runs": [r.raw for r in shown], "comparisons": comparisons})
         return
     if not shown:
-        _no_runs(target, ws.run_log)
+        _no_runs(target, _log(ws))
         return
     for r in shown:
         typer.echo(_history_line(r))
@@ -78,7 +87,7 @@ def _collect(ws: "Workspace", records: "list[RunRecord]", wait: bool) -> "list[R
     with _Waiting(len(pending(records)), show=wait) as progress:
         while True:
             try:
-                for r in collect(records, ws.run_log):
+                for r in collect(records, _log(ws)):
                     say(f"labnotes: run {r.run_id} ({r.experiment}, job {r['job']['id']}): {r.verdict}")
             except ClusterError as exc:
                 fail(str(exc))
@@ -98,7 +107,8 @@ class _Waiting:
     """`runs --wait`'s progress on stderr: how many runs have ended, on a terminal."""
 
     def __init__(self, total: int, *, show: bool) -> None:
-        self.total, self.show, self.bar = total, show, None
+        self.total, self.show = total, show
+        self.bar: Any = None  # a rich Progress, on a terminal
 
     def __enter__(self) -> "_Waiting":
         import sys
@@ -138,7 +148,7 @@ def cancel(
     if not pending(mine):
         fail(f"run {run} is not queued or running (it is {mine[0].verdict})", 1)
     try:
-        done = cancel_job(mine[0], ws.run_log)
+        done = cancel_job(mine[0], _log(ws))
     except ClusterError as exc:
         fail(str(exc))
     say(f"labnotes: cancelled run {done.run_id} (job {done['job']['id']})")

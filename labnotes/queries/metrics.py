@@ -12,7 +12,7 @@ def metrics(idx: VaultIndex, *, since: str | None = None, until: str | None = No
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
     columns: dict[str, None] = {}
     rows = []
-    for day_text, rel, values in idx.metrics():
+    for _day_text, rel, values in idx.metrics():
         day = idx.note_day(rel)
         if day is None or (since_day and day < since_day) or (until_day and day > until_day):
             continue

@@ -63,8 +63,8 @@ def timeline(
     threads: dict[tuple[str, int | None], Thread] = {}
     rels = [rel for rel in select_notes(idx, note=note) if idx.facts[rel].entries]
     tasks_of: dict[str, dict[int, TaskItem]] = {}
-    for t in idx.task_rows(rels):
-        tasks_of.setdefault(t.note, {})[t.item.line] = t
+    for task in idx.task_rows(rels):
+        tasks_of.setdefault(task.note, {})[task.item.line] = task
     for rel, entries in idx.entries_by_note(rels).items():
         tasks = tasks_of.setdefault(rel, {})
         for e in entries:

@@ -115,8 +115,8 @@ class LabnotesApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(RunPanel).display = False
-        for name in VIEWS:
-            self._view(name).loading = True
+        for view in VIEWS:
+            self._view(view).loading = True
         self.reload()
         if self.watch_every:
             try:
@@ -312,7 +312,8 @@ class LabnotesApp(App[None]):
         place = self._selected()
         hint = None
         if place is not None:
-            item = next((i for i in self.data.index.notes[place[0]].list_items if i.line == place[1]), None) if place[0] in self.data.index.notes else None
+            notes = self.data.index.notes
+            item = next((i for i in notes[place[0]].list_items if i.line == place[1]), None) if place[0] in notes else None
             hint = tuple(item.section) if item is not None else None
         capture.add_task(self, self.data, hint, self._written)
 

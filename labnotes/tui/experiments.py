@@ -164,18 +164,18 @@ class ExperimentsView(Horizontal):
             title.update(Text("no figures yet: r runs it" if last is None else "", "dim"))
             return
         fig = found[self.figure % len(found)]
-        title.update(Text.assemble(("figure ", "bold"), (fig.name, "bold #7dcfff"),
-                                   (f"  {self.figure % len(found) + 1}/{len(found)} · g next · run {last.get('run_id')}", "dim")))  # fmt: skip
+        where = f"  {self.figure % len(found) + 1}/{len(found)} · g next · run {last.get('run_id')}"
+        title.update(Text.assemble(("figure ", "bold"), (fig.name, "bold #7dcfff"), (where, "dim")))
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
         if fig.spread > 1e3:
             plt.yscale("log")
         xs = list(range(1, len(fig.points) + 1))
-        for (name, values), color in zip(fig.variants.items(), VARIANT_COLORS):
+        for (variant, values), color in zip(fig.variants.items(), VARIANT_COLORS):
             shown = [(x, v) for x, v in zip(xs, values) if v is not None and (v > 0 or fig.spread <= 1e3)]
             if shown:
-                plt.plot([x for x, _ in shown], [v for _, v in shown], label=name, marker="braille", color=color)
+                plt.plot([x for x, _ in shown], [v for _, v in shown], label=variant, marker="braille", color=color)
         plt.xticks(xs, fig.points)
         chart.refresh()
 

@@ -127,7 +127,8 @@ class MetricsView(VerticalScroll):
         for s in found:
             low, high, last = min(s.values), max(s.values), s.values[-1]
             head = Text.assemble((s.name, "bold"), "  ",
-                                 (f"last {s.show(last)}  min {s.show(low)}  max {s.show(high)}  ({len(s.values)} days)", "dim"))  # fmt: skip
+                                 (f"last {s.show(last)}  min {s.show(low)}  max {s.show(high)}  ({len(s.values)} days)",
+                                  "dim"))  # fmt: skip
             widgets.append(Label(head, classes="metric metric-head"))
             chart = PlotextPlot(classes="metric metric-chart")
             chart.theme = "clear"  # a fixed theme: "auto" takes the app's colours a frame late, at random

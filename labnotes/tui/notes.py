@@ -110,7 +110,8 @@ class NotesView(Vertical):
         rels = note_order(data.index, set(data.index.notes))
         if not rels:
             self.query_one("#note-title", Label).update("This vault has no notes yet.")
-        notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=LIST_CELLS["note-list"]), id=rel) for rel in rels])
+        cells = LIST_CELLS["note-list"]
+        notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=cells), id=rel) for rel in rels])
         if rels and notes.highlighted is None:
             notes.highlighted = 0  # a list that gets focus shows where its cursor is
         if self.current is not None:

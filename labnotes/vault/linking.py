@@ -7,13 +7,15 @@ name key (resolve.link_key) came, went or was re-parsed, or when the note it rea
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from labnotes.vault.index import VaultIndex
 
 
-class _Link(NamedTuple):
+@dataclass(slots=True)
+class _Link:  # what resolve.LinkLike asks of a link
     target: str
     heading: str | None
     block: str | None

@@ -257,8 +257,8 @@ def _revive(hint: Any, value: Any) -> Any:
     """A JSON value back as the field's type: a mapping becomes the dataclass the hint names."""
     if isinstance(value, dict):
         for candidate in (hint, *typing.get_args(hint)):
-            if dataclasses.is_dataclass(candidate):
-                inner = _hints(candidate)  # type: ignore[arg-type]
+            if isinstance(candidate, type) and dataclasses.is_dataclass(candidate):
+                inner = _hints(candidate)
                 return candidate(**{k: _revive(inner[k], v) for k, v in value.items() if k in inner})
     return value
 
