@@ -11,16 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from labnotes.settings import locations
 from labnotes.lab import provenance
 from labnotes.cli.app import app
+from tests.clikit import EXPERIMENT_ARGS, runner
 
-try:
-    runner = CliRunner(mix_stderr=False)
-except TypeError:  # click >= 8.2 always keeps stderr apart
-    runner = CliRunner()
 
 ENTRY = "2024-12-01@2024-12-05T17:36"
 LATER = "2024-12-01@2024-12-05T21:35"
@@ -35,12 +31,7 @@ NOTE = (
 )
 FAKE = '''\
 import argparse, json, os, signal, sys, time
-p = argparse.ArgumentParser()
-p.add_argument("--device", default="auto")
-p.add_argument("--quick", action="store_true")
-p.add_argument("--seed", type=int, default=0)
-a = p.parse_args()
-print("measuring", a.device)
+''' + EXPERIMENT_ARGS + '''print("measuring", a.device)
 {body}
 print(json.dumps({{"id": "{id}", "reproduced": True, "device": "cpu", "torch": "fake", "seed": a.seed,
                   "buggy": {{"max_abs": FIGURE, "nan": True}}}}))

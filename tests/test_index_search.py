@@ -134,9 +134,9 @@ def test_search_in_the_sample_vault_finds_the_seed_notes_log(seed_path):
 
 
 def test_once_old_versions_outnumber_the_live_lines_the_text_index_is_rebuilt(tmp_path, monkeypatch):
-    from labnotes.vault import index as indexmod
+    from labnotes.vault import build
 
-    monkeypatch.setattr(indexmod, "STALE_REBUILD_MIN", 1)
+    monkeypatch.setattr(build, "STALE_REBUILD_MIN", 1)
     vault = make_vault(tmp_path)
     build_index(vault).close()
     for n in range(3):

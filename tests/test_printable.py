@@ -8,15 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
 
 from labnotes.cli.app import app
 from labnotes.printable import printable
+from tests.clikit import runner
 
-try:
-    runner = CliRunner(mix_stderr=False)
-except TypeError:  # click >= 8.2 always keeps stderr apart
-    runner = CliRunner()
 
 # What an attack on the first version put in notes: window title, clear screen, a hyperlink that
 # points elsewhere, the clipboard through OSC 52, a bidi override, a C1 CSI.

@@ -16,16 +16,12 @@ from labnotes.lab.registry import load_registry
 from labnotes.lab.rerun import annotation_text, make_record
 from labnotes.lab.runner import RunOptions, experiment_argv, parse_result, run_experiment
 from labnotes.notes.annotate import child_line
+from tests.clikit import EXPERIMENT_ARGS
 
 # The argument handling every experiment shares; BODY is what this fake one does.
 FAKE = '''\
 import argparse, json, os, sys, time
-p = argparse.ArgumentParser()
-p.add_argument("--device", default="auto")
-p.add_argument("--quick", action="store_true")
-p.add_argument("--seed", type=int, default=0)
-a = p.parse_args()
-{body}
+''' + EXPERIMENT_ARGS + '''{body}
 '''
 RESULT = 'print(json.dumps({"id": "fake", "reproduced": True, "device": "cpu", "torch": "x", "seed": a.seed, "cwd": os.getcwd(), "argv": sys.argv[1:]}))'
 

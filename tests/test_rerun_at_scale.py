@@ -12,17 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from labnotes.cli.app import app
 from labnotes.lab import provenance
 from labnotes.lab.seeds import SeedsError, parse_seeds
 from labnotes.settings import locations
+from tests.clikit import EXPERIMENT_ARGS, runner
 
-try:
-    runner = CliRunner(mix_stderr=False)
-except TypeError:  # click >= 8.2 always keeps stderr apart
-    runner = CliRunner()
 
 ENTRY = "2024-12-01@2024-12-05T17:36"
 NOTE = "# 今日计划\n1. [ ] 修 PartialOct\n\t1. 2024-12-05-17:36 周四：发现问题所在\n"
@@ -30,12 +26,7 @@ NOTE = "# 今日计划\n1. [ ] 修 PartialOct\n\t1. 2024-12-05-17:36 周四：�
 EXPERIMENT = '''\
 import argparse, json
 from experiments import lib
-p = argparse.ArgumentParser()
-p.add_argument("--device", default="auto")
-p.add_argument("--quick", action="store_true")
-p.add_argument("--seed", type=int, default=0)
-a = p.parse_args()
-print(json.dumps({"id": "blowup", "reproduced": lib.BUG, "device": "cpu", "seed": a.seed,
+''' + EXPERIMENT_ARGS + '''print(json.dumps({"id": "blowup", "reproduced": lib.BUG, "device": "cpu", "seed": a.seed,
                   "growth": 9.0 + a.seed if lib.BUG else 1.0, "nan": lib.BUG}))
 '''
 MANIFEST = f'experiments:\n  - id: blowup\n    title: Blow-up\n    reproduces: ["{ENTRY}"]\n'

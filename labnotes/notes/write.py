@@ -197,6 +197,12 @@ def _unnamed_file(folder: Path, data: bytes, mode: int | None) -> int | None:
         if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
             return None  # the file system cannot; a named temp file will do
         raise
+    _fill(fd, data, mode)
+    return fd
+
+
+def _fill(fd: int, data: bytes, mode: int | None) -> None:
+    """Write `data` to a new file's descriptor and give it `mode`; the descriptor is closed on any error."""
     try:
         _write_all(fd, data)
         if mode is not None:
@@ -204,7 +210,6 @@ def _unnamed_file(folder: Path, data: bytes, mode: int | None) -> int | None:
     except BaseException:
         os.close(fd)
         raise
-    return fd
 
 
 def _name_it(fd: int, dest: Path) -> None:
@@ -223,11 +228,8 @@ def _named_temp(folder: Path, name: str, data: bytes, mode: int | None) -> Path:
     tmp = folder / _temp_name(name)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
-        _write_all(fd, data)
-        if mode is not None:
-            os.fchmod(fd, mode)
+        _fill(fd, data, mode)
     except BaseException:
-        os.close(fd)
         tmp.unlink(missing_ok=True)
         raise
     os.close(fd)

@@ -5,6 +5,8 @@
 """
 
 from labnotes.vault.resolve import Resolution
-from labnotes.vault.index import IndexStats, NoteStore, Problem, VaultIndex, build_index
+from labnotes.vault.build import build_index
+from labnotes.vault.index import IndexStats, Problem, VaultIndex
+from labnotes.vault.stored import NoteStore
 
 __all__ = ["IndexStats", "NoteStore", "Problem", "Resolution", "VaultIndex", "build_index"]

@@ -1,46 +1,29 @@
-"""`build_index(vault) -> VaultIndex`: every note of the vault, parsed once and kept in the store.
-
-Startup on an unchanged vault stats the files and compares them with the stamps the store holds
-(size, mtime, ctime, inode); nothing is hashed or parsed. A note whose stamp moved is hashed, and
-parsed only when its text really changed; its rows are replaced in one transaction. Links are
-resolved again only where a note or attachment of their name came, went or changed.
-
-Every question is answered from the store's rows (labnotes.vault.reading); a whole note is
-parsed from its file only when asked for (`idx.notes[rel]`).
+"""The vault index: `VaultIndex`, every question about a vault's notes answered from the store's
+rows (labnotes.vault.reading); a whole note is parsed from its file only when asked for
+(`idx.notes[rel]`). `build_index` (labnotes.vault.build) makes one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import sys
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-import labnotes
 from labnotes.parse.model import Entry, Link, ListItem, Note
-from labnotes.settings.config import VaultConfig, load_config
+from labnotes.settings.config import VaultConfig
 from labnotes.tasks.model import Occurrence
-from labnotes.vault.parsing import Job, parse_all
-from labnotes.vault.reading import NoteRow, Reader, TaskItem
-from labnotes.vault.rows import task_tree
+from labnotes.vault.reading import Reader, TaskItem
 from labnotes.vault.resolve import LinkLike, Resolution, Resolver
-from labnotes.vault.scan import scan_vault
-from labnotes.vault.store import SCHEMA_VERSION, STALE_REBUILD_MIN, Store, StoreError, store_file
+from labnotes.vault.rows import task_tree
+from labnotes.vault.store import Store
+from labnotes.vault.stored import Anchors, FactsMap, NoteStore, StoredFacts
 
 if TYPE_CHECKING:
     import networkx
-
-PACKAGE_DIR = Path(labnotes.__file__).resolve().parent
-# A cold index commits every this many notes (or this many seconds), so that another process
-# never waits long for the write lock, and a crash loses at most one batch.
-BATCH_NOTES = 500
-BATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,128 +45,6 @@ class IndexStats:
     hashed: int = 0  # notes read because their stamp moved
     cache_written: bool = False  # the store was written this run
     cache_path: Path | None = None  # the store's database file; None when kept in memory
-
-
-class NoteStore(Mapping[str, Note]):
-    """`idx.notes`: a read-only mapping whose notes are parsed from their files when first read."""
-
-    def __init__(self, reader: Reader, rows: dict[str, NoteRow], reparse: Callable[[str], Note | None]) -> None:
-        self._reader = reader
-        self._rows = rows
-        self._loaded: dict[str, Note] = {}
-        self._reparse = reparse
-
-    def __getitem__(self, rel: str) -> Note:
-        note = self._loaded.get(rel)
-        if note is not None:
-            return note
-        if rel not in self._rows:
-            raise KeyError(rel)
-        # The store keeps what queries need, not whole notes: a whole note is parsed from its
-        # file (a few ms; always what the file says now).
-        note = self._reparse(rel)
-        if note is None:
-            raise KeyError(rel)
-        self._loaded[rel] = note
-        return note
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __contains__(self, rel: object) -> bool:
-        return rel in self._rows
-
-    def close(self) -> None:
-        self._reader.conn.close()
-
-
-class StoredFacts:
-    """One note's facts (see facts.NoteFacts), read from the store part by part as asked for."""
-
-    def __init__(self, reader: Reader, row: NoteRow) -> None:
-        self._reader = reader
-        self._row = row
-        self.day = row.day
-        self.tasks = row.tasks
-        self.open_tasks = row.open_tasks
-        self.entries = row.entries
-
-    @cached_property
-    def aliases(self) -> tuple[str, ...]:
-        return self._reader.aliases_of(self._row.id)
-
-    @cached_property
-    def _anchors(self) -> tuple[tuple, tuple]:
-        return self._reader.anchors_of(self._row.id)
-
-    @property
-    def headings(self) -> tuple[tuple[int, int, str], ...]:
-        return self._anchors[0]
-
-    @property
-    def blocks(self) -> tuple[tuple[int, str], ...]:
-        return self._anchors[1]
-
-    @cached_property
-    def links(self) -> tuple[tuple[Any, ...], ...]:
-        return tuple(
-            (x.line, x.col, x.original, x.target, x.heading, x.block, x.alias, x.embed, x.kind, x.size)
-            for x in self._reader.part_of("links", self._row.id)
-        )
-
-    @cached_property
-    def warnings(self) -> tuple[tuple[int, str], ...]:
-        return tuple((w.line, w.message) for w in self._reader.part_of("warnings", self._row.id))
-
-    @cached_property
-    def metrics(self) -> dict[str, Any]:
-        return self._reader.metrics_of(self._row.id)
-
-    def link_objects(self) -> list[Link]:
-        return self._reader.part_of("links", self._row.id)
-
-
-class FactsMap(Mapping[str, "StoredFacts"]):
-    """`idx.facts`: per-note facts without rebuilding notes; each read from the store when asked."""
-
-    def __init__(self, reader: Reader, rows: dict[str, NoteRow]) -> None:
-        self._reader = reader
-        self._rows = rows
-        self._made: dict[str, StoredFacts] = {}
-
-    def __getitem__(self, rel: str) -> StoredFacts:
-        facts = self._made.get(rel)
-        if facts is None:
-            facts = self._made[rel] = StoredFacts(self._reader, self._rows[rel])
-        return facts
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __contains__(self, rel: object) -> bool:
-        return rel in self._rows
-
-
-class _Anchors(Mapping[str, Any]):
-    """The anchors (headings, blocks) of each note, for the resolver, read only for notes reached."""
-
-    def __init__(self, facts: FactsMap) -> None:
-        self._facts = facts
-
-    def __getitem__(self, rel: str) -> StoredFacts:
-        return self._facts[rel]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._facts)
-
-    def __len__(self) -> int:
-        return len(self._facts)
 
 
 class VaultIndex:
@@ -357,7 +218,7 @@ class VaultIndex:
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver(_Anchors(self.facts), self.attachments, self.reader.aliases())  # type: ignore[arg-type]
+        return Resolver(Anchors(self.facts), self.attachments, self.reader.aliases())  # type: ignore[arg-type]
 
     def resolve(self, link: LinkLike, from_rel: str) -> Resolution:
         return self.resolver.resolve(link, from_rel)
@@ -474,142 +335,3 @@ def occurrences_of(note: Note, rel: str, day: dt.date | None) -> list[Occurrence
             )
         )
     return out
-
-
-def fingerprint() -> str:
-    """What the stored notes depend on besides the notes: this labnotes, its parser, Python."""
-    parts: list[str] = [str(SCHEMA_VERSION), sys.version, labnotes.__version__]
-    # os.walk, not Path.rglob: this runs on every start, and glob costs tens of ms; parse/ has
-    # subfolders (parse/inline/).
-    sources = [
-        Path(top) / n
-        for top, dirs, names in sorted(os.walk(PACKAGE_DIR / "parse"))
-        if "__pycache__" not in top
-        for n in sorted(names)
-        if n.endswith(".py")
-    ] + [
-        PACKAGE_DIR / "settings" / "config.py",
-        PACKAGE_DIR / "vault" / "rows.py",
-        PACKAGE_DIR / "vault" / "resolve.py",
-    ]
-    for src in sources:
-        try:
-            st = src.stat()
-            parts.append(f"{src.relative_to(PACKAGE_DIR)}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{src.relative_to(PACKAGE_DIR)}:missing")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _encodable(rel: str) -> bool:
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def build_index(
-    vault: Path | str,
-    *,
-    use_cache: bool = True,
-    rebuild: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> VaultIndex:
-    """Index the vault. `progress(done, total)` is called as changed notes are parsed.
-
-    `rebuild` throws the store away and parses every note again (`labnotes index --rebuild`);
-    `use_cache=False` keeps the store in memory, neither reading nor writing the one on disk.
-    Raises ConfigError for a bad .labnotes.yaml; every other problem lands in `idx.problems`.
-    """
-    started = time.perf_counter()
-    root = Path(vault).resolve()
-    config = load_config(root)
-    scan = scan_vault(root)
-    problems = [Problem(p.rel, 0, p.message) for p in scan.problems]
-    for rel in [r for r in scan.notes if not _encodable(r)]:
-        problems.append(Problem(rel, 0, "file name is not valid UTF-8; skipped"))
-        del scan.notes[rel]
-    scan.attachments = [a for a in scan.attachments if _encodable(a)]
-    path = store_file(root) if use_cache else None
-    stats = IndexStats(cache_path=path)
-
-    fp = fingerprint()
-    try:
-        store = Store(path, fp, repr(config), rebuild=rebuild)
-    except StoreError as exc:
-        problems.append(Problem("", 0, f"{exc}; working without it this time"))
-        store = Store(None, fp, repr(config))
-        stats.cache_path = None
-    problems.extend(Problem("", 0, w) for w in store.warnings)
-    problems.extend(Problem("", 0, message) for message in config.notices)
-
-    known = store.known_notes
-    jobs = [
-        Job(rel, stamp, known[rel].digest if rel in known else None)
-        for rel, stamp in scan.notes.items()
-        if rel not in known or known[rel].stamp != stamp
-    ]
-    gone = set(known) - set(scan.notes)
-    batch: list[tuple[Any, ...]] = []
-    restamp: list[tuple[str, Any]] = []
-    last_flush = time.perf_counter()
-    for res in parse_all(str(root), jobs, config, progress):
-        stats.hashed += 1
-        if res.error is not None:
-            problems.append(Problem(res.rel, res.error_line, res.error))
-            if res.rel in known:
-                gone.add(res.rel)  # it cannot be read now: its old rows would be a lie
-            continue
-        if res.unchanged:
-            restamp.append((res.rel, res.stamp))
-            continue
-        stats.parsed += 1
-        assert res.rows is not None and res.digest is not None
-        batch.append((res.rel, res.stamp, res.digest, res.rows))
-        if len(batch) >= BATCH_NOTES or time.perf_counter() - last_flush > BATCH_SECONDS:
-            store.replace_notes(batch)
-            batch, last_flush = [], time.perf_counter()
-    if batch:
-        store.replace_notes(batch)
-    if restamp:
-        store.restamp(restamp)
-    if gone:
-        store.delete_notes(sorted(gone))
-    had = store.attachments()
-    now = set(scan.attachments)
-    if had != now:
-        store.set_attachments(now - had, had - now)
-    stats.cache_written = bool(stats.parsed or restamp or gone or had != now) and path is not None
-
-    if stats.parsed and not known:
-        store.optimize_text()  # a cold index: one segment instead of one per batch
-    elif stats.parsed or gone:
-        _forget_stale_text(store, root)
-    idx = VaultIndex(root, config, store, problems, sorted(scan.attachments), stats)
-    if store.touched_keys or store.touched_paths:
-        from labnotes.vault.linking import resolve_again
-
-        resolve_again(idx, store.touched_keys, store.touched_paths)
-    stats.seconds = time.perf_counter() - started
-    return idx
-
-
-def _forget_stale_text(store: Store, root: Path) -> None:
-    """Index the live notes' words afresh once the full-text rows of old note versions outnumber them."""
-    stale = store.stale_text_rows()
-    if stale < STALE_REBUILD_MIN or stale < store.live_text_rows():
-        return
-    from labnotes.parse.files import MAX_BYTES, NoteError, decode_text
-    from labnotes.fs.guard import read_regular
-    from labnotes.vault.words import index_text
-
-    def words_of() -> Iterator[tuple[str, str]]:
-        for rel in store.known():
-            try:
-                data, _ = read_regular(root / rel, inside=str(root), max_bytes=MAX_BYTES)
-                yield rel, index_text(decode_text(data, rel))
-            except (OSError, NoteError):
-                yield rel, ""
-
-    store.rebuild_text(words_of())
