@@ -286,3 +286,26 @@ def test_a_failed_and_a_cancelled_job_are_recorded_as_such(repo, fake_slurm):
 def test_slurm_flags_without_on_slurm_are_an_error(repo):
     result = run("rerun", "blowup", "--partition", "gpu")
     assert result.exit_code == 2 and "only with --on slurm" in result.stderr
+
+
+def test_the_vaults_slurm_settings_are_asked_for_and_a_flag_wins_over_them(repo, fake_slurm):
+    settings = Path(os.environ["LABNOTES_VAULT"]) / ".labnotes.yaml"
+    settings.write_text("experiments: ../experiments\nslurm:\n  partition: a100\n  gpus: 2\n  time_min: 90\n"
+                        "  sbatch: ['--account=lab']\n", encoding="utf-8")
+    result = run("rerun", "blowup", "--on", "slurm", "--time-min", "15", "--json")
+    assert result.exit_code == 0, result.stderr
+    script = (fake_slurm / f"{json.loads(result.stdout)['job']['id']}.sbatch").read_text()
+    for line in ("#SBATCH --partition=a100", "#SBATCH --gpus-per-node=2", "#SBATCH --time=15", "#SBATCH --account=lab"):
+        assert line in script
+
+
+@pytest.mark.parametrize("section, says", [
+    ("  gpus: -1\n", "slurm: gpus: expected a whole number of at least 0"),
+    ("  partiton: gpu\n", "slurm: unknown key 'partiton'"),
+    ("  sbatch: qos=high\n", "slurm: sbatch: expected a list of sbatch options"),
+])
+def test_a_bad_slurm_setting_is_a_one_line_error_naming_it(repo, section, says):
+    settings = Path(os.environ["LABNOTES_VAULT"]) / ".labnotes.yaml"
+    settings.write_text("experiments: ../experiments\nslurm:\n" + section, encoding="utf-8")
+    result = run("rerun", "blowup", "--on", "slurm")
+    assert result.exit_code == 2 and says in result.stderr and "Traceback" not in result.stderr

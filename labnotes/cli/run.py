@@ -172,28 +172,20 @@ def rerun_command(
 ) -> None:
     """Rerun the experiment behind a log entry and append a run record to the run log.
 
-    Exit 0 when every run exited 0 (reproduced or not) or, with --on slurm, was submitted; 1 when
-    a run failed or was interrupted.
+    Exit 0 when every run exited 0 (reproduced or not) or, with --on slurm, was submitted; 1 when a run failed or was interrupted. The Slurm flags override the `slurm:` section of the vault's .labnotes.yaml.
     """
     from labnotes.lab.checkout import CheckoutError
     from labnotes.lab.cluster import ClusterError
     from labnotes.lab.records import RunLogError
     from labnotes.lab.rerun import RerunPlan
     from labnotes.lab.runner import ExperimentShadowed, RunOptions
-    from labnotes.lab.seeds import SeedsError, parse_seeds
 
-    if at and as_of_entry:
-        fail("--at and --as-of-entry each name the code to run: give one")
-    if seeds is not None and seed is not None:
-        fail("--seed and --seeds: give one")
-    slurm = _slurm_options(on, partition, gpus, cpus, mem_gb, time_min, sbatch)
+    sweep = _sweep(seeds, seed, at, as_of_entry)
+    ws = _workspace(vault)
+    slurm = _slurm_options(on, ws.config.slurm, partition=partition, gpus=gpus, cpus=cpus, mem_gb=mem_gb,
+                           time_min=time_min, sbatch=tuple(sbatch))
     if slurm is not None and (annotate or at or as_of_entry):
         fail("--on slurm runs the code as it is and returns at once: --annotate, --at and --as-of-entry are for local runs")
-    try:
-        sweep = tuple(parse_seeds(seeds)) if seeds is not None else ()
-    except SeedsError as exc:
-        fail(str(exc))
-    ws = _workspace(vault)
     manifest = _manifest(ws)
     if annotate or as_of_entry or manifest.get(target) is None:
         _open_index(ws, needed=annotate or as_of_entry)
@@ -212,11 +204,30 @@ def rerun_command(
         fail(str(exc))
     finally:
         view.close()
+    _report(result, target, resolved.experiments, json_out=json_out, sweep=bool(sweep))
+
+
+def _sweep(seeds: str | None, seed: int | None, at: str | None, as_of_entry: bool) -> tuple[int, ...]:
+    """The seeds of a sweep (none: one run), once the flags that exclude each other are checked."""
+    from labnotes.lab.seeds import SeedsError, parse_seeds
+
+    if at and as_of_entry:
+        fail("--at and --as-of-entry each name the code to run: give one")
+    if seeds is not None and seed is not None:
+        fail("--seed and --seeds: give one")
+    try:
+        return tuple(parse_seeds(seeds)) if seeds is not None else ()
+    except SeedsError as exc:
+        fail(str(exc))
+
+
+def _report(result: Any, target: str, experiments: Any, *, json_out: bool, sweep: bool) -> None:
+    """After the runs: the records (--json) or a sweep's summary, what was not run, the exit code."""
     records = result.records
     if json_out:
         print_json(records[0].raw if len(records) == 1 and not sweep else [r.raw for r in records])
     elif sweep:
-        for exp in resolved.experiments:
+        for exp in experiments:
             _print_sweep(exp.id, [r for r in records if r.experiment == exp.id])
     if records and records[-1].interrupted:
         warn(f"interrupted; recorded as run {records[-1].run_id}")
@@ -228,19 +239,19 @@ def rerun_command(
         raise typer.Exit(1)
 
 
-def _slurm_options(on: "Where", partition: str | None, gpus: int | None, cpus: int | None, mem_gb: float | None,
-                   time_min: int | None, sbatch: list[str]) -> Any:
-    """The Slurm request from the flags, None for a local run; Slurm flags without --on slurm are an error."""
+def _slurm_options(on: "Where", settings: Any, **flags: Any) -> Any:
+    """The Slurm request: the vault's `slurm:` settings, each flag given over them; None for a
+    local run, where a Slurm flag is an error."""
     from labnotes.lab.cluster import SlurmOptions
 
-    given = [name for name, value in (("--partition", partition), ("--gpus", gpus), ("--cpus", cpus),
-                                      ("--mem-gb", mem_gb), ("--time-min", time_min)) if value is not None]
-    given += ["--sbatch"] if sbatch else []
+    given = {key: value for key, value in flags.items() if value not in (None, ())}
     if on is not Where.slurm:
         if given:
-            fail(f"{', '.join(given)}: only with --on slurm")
+            fail(f"{', '.join('--' + key.replace('_', '-') for key in given)}: only with --on slurm")
         return None
-    return SlurmOptions(partition, gpus, cpus, mem_gb, time_min or 60, tuple(sbatch))
+    chosen = {key: given.get(key, getattr(settings, key)) for key in flags}
+    return SlurmOptions(chosen["partition"], chosen["gpus"], chosen["cpus"], chosen["mem_gb"],
+                        chosen["time_min"] or 60, tuple(chosen["sbatch"]))
 
 
 def _commit_of(ws: "Workspace", resolved: Any, at: str | None, as_of_entry: bool) -> str | None:

@@ -26,6 +26,7 @@ import yaml
 from labnotes.fs.guard import UnsafeFile, read_regular
 from labnotes.settings.moment import LOCALES, date_from_match, format_moment, moment_regex, reads_a_day
 from labnotes.settings.obsidian import clean_path, read_obsidian
+from labnotes.settings.slurm import SlurmSettings, parse_slurm
 from labnotes.settings.tasks_plugin import TasksSettings, load_tasks_settings
 
 CONFIG_NAME = ".labnotes.yaml"
@@ -80,6 +81,8 @@ class VaultConfig:
     # None: a template's own language (Chinese when it holds Chinese), zh-cn for note names.
     locale: str | None = None
     check: CheckConfig = CheckConfig()
+    # What `rerun --on slurm` asks the scheduler for (labnotes.settings.slurm).
+    slurm: SlurmSettings = SlurmSettings()
     # The vault's Obsidian Tasks settings (global filter, statuses, …), read from `.obsidian/`,
     # never from .labnotes.yaml.
     tasks: TasksSettings = TasksSettings()
@@ -237,6 +240,11 @@ def _value(key: str, value: Any) -> Any:
         return None
     if key == "check":
         return _check_section(value)
+    if key == "slurm":
+        try:
+            return parse_slurm(value)
+        except ValueError as exc:
+            raise _fail("slurm", str(exc)) from None
     if key in _BOOL_KEYS:
         if not isinstance(value, bool):
             raise _fail(key, f"expected true or false, got {_short(value)}")
