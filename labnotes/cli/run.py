@@ -249,9 +249,7 @@ def _slurm_options(on: "Where", settings: Any, **flags: Any) -> Any:
         if given:
             fail(f"{', '.join('--' + key.replace('_', '-') for key in given)}: only with --on slurm")
         return None
-    chosen = {key: given.get(key, getattr(settings, key)) for key in flags}
-    return SlurmOptions(chosen["partition"], chosen["gpus"], chosen["cpus"], chosen["mem_gb"],
-                        chosen["time_min"] or 60, tuple(chosen["sbatch"]))
+    return SlurmOptions.chosen(settings, **flags)
 
 
 def _commit_of(ws: "Workspace", resolved: Any, at: str | None, as_of_entry: bool) -> str | None:

@@ -48,6 +48,15 @@ class SlurmOptions:
     time_min: int = 60
     extra: tuple[str, ...] = ()  # more sbatch options, as typed: "--qos=high", "--constraint=a100"
 
+    @classmethod
+    def chosen(cls, settings: Any, **flags: Any) -> "SlurmOptions":
+        """The vault's `slurm:` settings (labnotes.settings.slurm.SlurmSettings) with each flag
+        given (not None, not empty) over them."""
+        keys = ("partition", "gpus", "cpus", "mem_gb", "time_min", "sbatch")
+        value = {key: flags[key] if flags.get(key) not in (None, ()) else getattr(settings, key) for key in keys}
+        return cls(value["partition"], value["gpus"], value["cpus"], value["mem_gb"], value["time_min"] or 60,
+                   tuple(value["sbatch"]))
+
     def parameters(self) -> dict[str, Any]:
         """submitit's `update_parameters` keywords for these options."""
         out: dict[str, Any] = {"timeout_min": self.time_min, "name": "labnotes"}

@@ -11,6 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -22,7 +23,7 @@ from textual.worker import get_current_worker
 from labnotes.settings.locations import experiments_dir as vault_experiments, is_sample, resolve_vault, runs_dir
 from labnotes.lab.runner import RunOptions
 from labnotes.tui.data import VaultData, load, vault_stamp
-from labnotes.tui import capture, fulltext
+from labnotes.tui import capture, fulltext, jobs
 from labnotes.tui.experiments import ExperimentsView
 from labnotes.tui.finder import Finder, Place, places
 from labnotes.tui.help import HelpScreen
@@ -72,6 +73,8 @@ class LabnotesApp(App[None]):
         Binding("E", "edit_note", "$EDITOR", key_display="E"),
         Binding("f", "toggle_size", "Quick/full", show=False),
         Binding("A", "toggle_annotate", "Annotate reruns", show=False),
+        Binding("S", "cycle_seeds", "Seeds", show=False),
+        Binding("O", "toggle_cluster", "On the cluster", show=False),
         Binding("x", "stop_run", "Stop run"),
         Binding("c", "close_run", "Close run panel"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -86,6 +89,7 @@ class LabnotesApp(App[None]):
         self.data: VaultData | None = None
         self.finder: Finder | None = None  # built after each full read, in a worker
         self._watch_stop: threading.Event | None = None
+        self._jobs_lock = threading.Lock()
         # Views that have not drawn the latest data: drawn when they are shown, so a big vault's
         # timeline or notes list does not hold up the Tasks view.
         self._stale: set[str] = set()
@@ -95,7 +99,7 @@ class LabnotesApp(App[None]):
         self.sub_title = self._subtitle()
 
     def _subtitle(self) -> str:
-        return f"{self.vault_name} · reruns {describe(self.settings.options, self.settings.annotate)}"
+        return f"{self.vault_name} · reruns {self.settings.shown()}"
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -118,6 +122,7 @@ class LabnotesApp(App[None]):
         for view in VIEWS:
             self._view(view).loading = True
         self.reload()
+        self.set_interval(jobs.JOBS_EVERY_S, self.follow_jobs)
         if self.watch_every:
             try:
                 import watchfiles  # noqa: F401
@@ -143,6 +148,31 @@ class LabnotesApp(App[None]):
         # A newer reload replaced this one while it read: its older picture must not win.
         if not get_current_worker().is_cancelled:
             self.post_message(Loaded(data))
+
+    @work(thread=True, exclusive=True, group="jobs", exit_on_error=False)
+    def follow_jobs(self) -> None:
+        """Runs queued or running on the cluster: ask the scheduler, and show what moved."""
+        from labnotes.lab.cluster import ClusterError
+
+        # One asker at a time: a worker replaced by the next tick still runs, and two would both
+        # append the same job's new state to the log.
+        if not self._jobs_lock.acquire(blocking=False):
+            return
+        try:
+            moved = jobs.follow(self.data)
+        except ClusterError as exc:
+            moved = False
+            self._from_thread(self.notify, str(exc), title="Cluster", severity="error", markup=False)
+        finally:
+            self._jobs_lock.release()
+        if moved and not get_current_worker().is_cancelled:
+            self._from_thread(self.reload)
+
+    def _from_thread(self, call: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            self.call_from_thread(call, *args, **kwargs)
+        except RuntimeError:  # the app closed meanwhile
+            pass
 
     @work(thread=True, exclusive=True, group="finder", exit_on_error=False)
     def _build_finder(self, data: VaultData) -> None:
@@ -375,6 +405,18 @@ class LabnotesApp(App[None]):
         self.sub_title = self._subtitle()
         said = "write a line under their entries" if self.settings.annotate else "leave the notes as they are"
         self.notify(f"Reruns now {said}.")
+
+    def action_cycle_seeds(self) -> None:
+        self.settings.seeds = jobs.next_seeds(self.settings.seeds)
+        self._say_settings()
+
+    def action_toggle_cluster(self) -> None:
+        self.settings.slurm = None if self.settings.slurm is not None else jobs.slurm_options(self.data)
+        self._say_settings()
+
+    def _say_settings(self) -> None:
+        self.sub_title = self._subtitle()
+        self.notify(f"Reruns now {self.settings.shown()}.", markup=False)
 
     def action_stop_run(self) -> None:
         self.query_one(RunPanel).stop()

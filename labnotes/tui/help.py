@@ -20,6 +20,9 @@ HELP = """\
 | `e` | add a log entry, stamped now in the vault's own stamp form, under the selected task or entry |
 | `E` | open the note in `$EDITOR` at the selected line; the UI shows your edit when you return |
 | `f` | reruns: quick on the CPU ⇄ full size on the best device |
+| `A` | reruns write a line under their entries in the note (as `labnotes rerun --annotate`) ⇄ leave the notes alone |
+| `S` | reruns: one run ⇄ a sweep over seeds 0-4 ⇄ 0-9 (as `--seeds`) |
+| `O` | reruns: here ⇄ on the Slurm cluster, as the vault's `slurm:` settings ask (`--on slurm`); the jobs' states follow by themselves |
 | `x` | stop the running experiment (Ctrl-C to it); the run reads "stopped" |
 | `c` | close the run panel (a good run closes it by itself after a few seconds) |
 | `?` | this help · `q` quit |

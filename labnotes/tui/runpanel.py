@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,8 +30,15 @@ from labnotes.workspace import Workspace
 CLOSE_AFTER_S = 8.0
 
 
-def describe(options: RunOptions, annotate: bool = False) -> str:
-    return f"{'quick' if options.quick else 'full size'} · {options.device}" + (" · annotate" if annotate else "")
+def describe(options: RunOptions, annotate: bool = False, seeds: tuple[int, ...] = (), cluster: bool = False) -> str:
+    parts = ["quick" if options.quick else "full size", options.device]
+    if seeds:
+        parts.append(f"seeds {seeds[0]}-{seeds[-1]}")
+    if cluster:
+        parts.append("on the cluster")
+    elif annotate:
+        parts.append("annotate")  # a cluster run returns at submission: nothing to write yet
+    return " · ".join(parts)
 
 
 @dataclass
@@ -42,6 +50,13 @@ class RunSettings:
     options: RunOptions = field(default_factory=lambda: RunOptions(device="cpu", quick=True))
     # Write each run's line under its entries in the notes, as `labnotes rerun --annotate` does.
     annotate: bool = False
+    # A sweep, as `labnotes rerun --seeds`: one run per seed, in parallel.
+    seeds: tuple[int, ...] = ()
+    # Where the runs go: None here; a SlurmOptions submits them, as `labnotes rerun --on slurm`.
+    slurm: Any = None
+
+    def shown(self) -> str:
+        return describe(self.options, self.annotate, self.seeds, self.slurm is not None)
 
 
 class RunPanel(Vertical):
@@ -83,8 +98,9 @@ class RunPanel(Vertical):
         self.query_one("#run-progress", ProgressBar).display = True
         s = self.settings
         self._status(Text.assemble(("running ", "bold"), (", ".join(e.id for e in experiments), "bold #7dcfff"),
-                                   f"  ({describe(s.options, s.annotate)})"))  # fmt: skip
-        plan = RerunPlan(tuple(experiments), tuple(entry_ids), target, s.options, annotate=s.annotate)
+                                   f"  ({s.shown()})"))  # fmt: skip
+        plan = RerunPlan(tuple(experiments), tuple(entry_ids), target, s.options,
+                         annotate=s.annotate and s.slurm is None, seeds=s.seeds, slurm=s.slurm)
         self._stopper = Stopper()
         self._work(workspace, plan, self._stopper)
         return True
