@@ -58,8 +58,8 @@ def pathological() -> None:
         ours, peer = [], []
         for size in (20_000, 40_000, 80_000):
             piece = shape(size)
-            ours.append(_best(lambda: parse_note(piece, "2024-12-01.md")))
-            peer.append(_best(lambda: bare.parse(piece)))
+            ours.append(_best(lambda piece=piece: parse_note(piece, "2024-12-01.md")))
+            peer.append(_best(lambda piece=piece: bare.parse(piece)))
         growth = ours[2] / max(ours[1], 1e-9)
         print(f"{name:34s} {' '.join(f'{t:9.4f}' for t in ours)}  x{growth:4.1f}   {' '.join(f'{t:7.4f}' for t in peer)}")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

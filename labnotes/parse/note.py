@@ -321,7 +321,8 @@ def _collect(note: Note, content: str, positions: Positions, found: Inline | Non
     for link in found.links:
         line, col = positions.at(link.start)
         note.links.append(
-            Link(line, col, content[link.start : link.end], link.target, link.heading, link.block, link.alias, link.embed, link.kind, link.size)
+            Link(line, col, content[link.start : link.end], link.target, link.heading, link.block, link.alias, link.embed,
+                 link.kind, link.size)
         )
     for start, tag in found.tags:
         line, col = positions.at(start)

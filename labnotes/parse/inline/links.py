@@ -14,7 +14,11 @@ from labnotes.parse.urls import SCHEME
 
 # The alias may hold code (`[[note|the \`nan\` bug]]`): masked characters are allowed after the `|`.
 WIKI = re.compile(r"(!?)\[\[([^\[\]\n\x00|]*(?:\|[^\[\]\n]*)?)\]\]")
-MDLINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()\x00]*(?:\([^\s()]*\)[^\s()\x00]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+MDLINK = re.compile(
+    r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"  # the text, one level of brackets inside
+    r"\(\s*(<[^<>\n]*>|[^\s()\x00]*(?:\([^\s()]*\)[^\s()\x00]*)*)"  # the target, balanced parentheses
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"  # a title
+)
 AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|obsidian|file):[^<>\s\x00]+)>", re.I)
 URL = re.compile(r"(?<![\w/@.])(?:https?://|www\.)[^\s<>\x00`\"'，。；、）（【】「」]+", re.I)
 _URL_TRAIL = ".,;:!?*_~)]}'\""
