@@ -110,4 +110,4 @@ async def test_a_query_block_is_answered_in_the_note_and_enter_opens_a_listed_ta
         await pilot.pause()
         assert pilot.app.query_one("#views").active == "tasks"
         row = pilot.app.query_one("#task-tree").cursor_node.data
-        assert (row.note, row.line) == ("Diary/2024/2024-12-06.md", 33)
+        assert (row.latest.note, row.latest.line) == ("Diary/2024/2024-12-06.md", 33)
