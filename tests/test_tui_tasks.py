@@ -277,3 +277,29 @@ async def test_space_on_a_task_line_of_a_note_toggles_it(tmp_path):
         await loaded(pilot)
         assert (vault / SEED_REL).read_text(encoding="utf-8").split("\n")[69] == "\t\t1. [x] 方案 1：缩小学习率"
         assert pilot.app.query_one("#note-text").line == 70  # the cursor stays on the line
+
+
+@scenario
+async def test_in_a_git_vault_the_detail_pane_names_the_commit_that_closed_the_task(tmp_path):
+    pytest.importorskip("labnotes.history")  # the tasks engineer's git history (issue 13)
+    git = pytest.importorskip("git")
+    vault = copy_vault(tmp_path)
+    repo = git.Repo.init(vault)
+    with repo.config_writer() as cw:
+        cw.set_value("user", "name", "研究生").set_value("user", "email", "r@example.org")
+    repo.git.add(A=True)
+    repo.index.commit("notes")
+    note = vault / DEC6
+    lines = note.read_text(encoding="utf-8").split("\n")
+    lines[30] = lines[30].replace("[ ]", "[x]", 1)  # 思考在代码层面如何将小波卷积与部分卷积结合, done
+    note.write_text("\n".join(lines), encoding="utf-8")
+    repo.git.add(A=True)
+    done = repo.index.commit("done")
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        pilot.app.query_one("#task-status").value = "done"
+        await pilot.pause()
+        put_cursor(tree_of(pilot.app), node_of(pilot.app, "思考在代码层面"))
+        await loaded(pilot)
+        await loaded(pilot)
+        assert f"done in {done.hexsha[:8]}" in detail(pilot.app) and "研究生" in detail(pilot.app)

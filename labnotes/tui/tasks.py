@@ -160,6 +160,7 @@ class TasksView(Vertical):
         # Tasks toggled here stay listed until a filter changes, though the status filter would
         # now hide them: a task ticked done by mistake is one more space away from open again.
         self._toggled: set[str] = set()
+        self._history = GitStory()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -331,6 +332,12 @@ class TasksView(Vertical):
             return
         text = task_detail(t, self.today, fields=fields, entries=life.entries, subtasks=life.subtasks)
         self.app.call_from_thread(self._detail_read, t, text)
+        # Then the commits that opened and closed it, when the vault is a git work tree: the
+        # first read of a big history takes a while, so the pane shows the rest meanwhile.
+        said = self._history.story(data, t)
+        if said and not get_current_worker().is_cancelled:
+            text = task_detail(t, self.today, fields=fields, entries=life.entries, subtasks=life.subtasks, history=said)
+            self.app.call_from_thread(self._detail_read, t, text)
 
     def _detail_read(self, t: Task, text: Text) -> None:
         node = self.query_one(TaskTree).cursor_node
@@ -388,6 +395,9 @@ class TasksView(Vertical):
         if toggle_and_say(self, self.data, *place) and isinstance(event.thing, Task):
             self._toggled.add(event.thing.id)
 
+    def on_unmount(self) -> None:
+        self._history.close()  # saves its cache: the next start reads no git
+
     def focus_main(self) -> None:
         self.query_one(TaskTree).focus()
 
@@ -415,6 +425,51 @@ class TasksView(Vertical):
         if routine is not None:
             return select_row(tree, ("routine", routine.key))
         return False
+
+
+class GitStory:
+    """A task's git history in a few words (labnotes.history, the tasks engineer's: the commits in
+    which its first line appeared and its done line was first done). One open history per vault
+    read, used from the detail worker only. Nothing when the vault is no git work tree, or this
+    labnotes has no labnotes.history."""
+
+    def __init__(self) -> None:
+        self._for: VaultData | None = None
+        self._history: Any = None
+        self._notice: str | None = None
+
+    def story(self, data: VaultData, t: Task) -> str | None:
+        try:
+            from labnotes.history import task_histories, vault_history
+        except ImportError:
+            return None
+        if self._for is not data:
+            self.close()
+            from labnotes.settings.locations import cache_dir
+
+            assert data.index is not None
+            self._for = data
+            self._history, self._notice = vault_history(data.index.vault, data.index.config, cache_dir=cache_dir())
+        if self._history is None:
+            return self._notice
+        try:
+            (found,) = task_histories(self._history, [t], q.task_book(data.index))  # type: ignore[union-attr]
+        except Exception as exc:  # git failed mid-read: the pane says so, the rest stays
+            return f"no history: {exc}"
+        said = []
+        if found.opened is not None:
+            said.append(f"first in commit {found.opened.sha[:8]} {found.opened.date[:10]}")
+        if found.done is not None:
+            said.append(f"done in {found.done.sha[:8]} {found.done.date[:10]} by {found.done.author}")
+        return " · ".join(said) or None
+
+    def close(self) -> None:
+        if self._history is not None:
+            try:
+                self._history.close()
+            except Exception:
+                pass
+        self._history, self._for, self._notice = None, None, None
 
 
 def fill_by_note(
