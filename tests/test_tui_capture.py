@@ -13,7 +13,7 @@ pytest.importorskip("textual")
 
 from labnotes.notes.capture import entry_insertion, stamp_like, task_insertion  # noqa: E402
 from labnotes.parse import parse_note  # noqa: E402
-from labnotes.queries.tasks import TaskRow  # noqa: E402
+from labnotes.tasks import Task  # noqa: E402
 from labnotes.tui.messages import OpenNote  # noqa: E402
 from tuikit import SEED_REL, SIZE, SMALL, app_for, copy_vault, loaded, nodes, notifications, scenario  # noqa: E402
 
@@ -65,7 +65,7 @@ async def test_a_adds_a_task_to_todays_note_made_from_the_template(tmp_path):
         # It is in the 科研 section of the new note, and in the task tree.
         parsed = parse_note("\n".join(lines), note.name)
         assert next(i for i in parsed.list_items if i.text == "写周报").section == ["今日计划", "科研"]
-        rows = [n.data for n in nodes(pilot.app.query_one("#task-tree")) if isinstance(n.data, TaskRow)]
+        rows = [n.data for n in nodes(pilot.app.query_one("#task-tree")) if isinstance(n.data, Task)]
         assert any(r.text == "写周报" for r in rows)
 
 
@@ -116,7 +116,7 @@ async def test_E_opens_the_note_in_the_editor_at_the_line_and_shows_the_edit(tmp
         assert (vault / SEED_REL).read_text(encoding="utf-8").endswith("- [ ] 编辑器里加的 +29\n")
         await pilot.press("1")  # the Tasks view, drawn from the re-read vault
         await pilot.pause()
-        rows = [n.data for n in nodes(pilot.app.query_one("#task-tree")) if isinstance(n.data, TaskRow)]
+        rows = [n.data for n in nodes(pilot.app.query_one("#task-tree")) if isinstance(n.data, Task)]
         assert any(r.text == "编辑器里加的 +29" for r in rows)
 
 
@@ -153,7 +153,7 @@ async def test_a_note_saved_elsewhere_shows_within_a_second_and_a_burst_is_one_r
         texts: list[str] = []
         for _ in range(100):
             await pilot.pause(0.05)
-            texts = [n.data.text for n in nodes(app.query_one("#task-tree")) if isinstance(n.data, TaskRow)]
+            texts = [n.data.text for n in nodes(app.query_one("#task-tree")) if isinstance(n.data, Task)]
             if "新任务: 写周报" in texts:
                 break
         assert "新任务: 写周报" in texts

@@ -19,7 +19,8 @@ pytest.importorskip("pytest_textual_snapshot")
 
 from textual.widgets import Tree  # noqa: E402
 
-from labnotes.queries.tasks import TaskRow  # noqa: E402
+from labnotes.tasks import Task  # noqa: E402
+from labnotes.tui.messages import OpenNote  # noqa: E402
 from labnotes.queries.timeline import TimelineEntry  # noqa: E402
 from labnotes.tui.app import make_app  # noqa: E402
 
@@ -29,7 +30,13 @@ ENTRY = "2024-12-01@2024-12-05T17:36"
 
 
 @pytest.fixture
-def app(tmp_path: Path):
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Tasks show their age in days: counted to a fixed day, the screenshots do not age.
+    import datetime as dt
+
+    from labnotes.tui import tasks
+
+    monkeypatch.setattr(tasks, "today", lambda: dt.date(2024, 12, 6))
     vault = tmp_path / "vault"
     shutil.copytree(REPO / "vault", vault)
     experiments = tmp_path / "repo" / "experiments"
@@ -66,15 +73,19 @@ def cursor_to(tree: Tree, wanted) -> None:
 def test_tasks_of_the_seed_note_narrowed_to_partialoct(app, snap_compare):
     async def narrow(pilot) -> None:
         await loaded(pilot)
+        pilot.app.query_one("#task-status").value = "any"
         await pilot.press("slash", *"PartialOct", "enter")
         cursor_to(pilot.app.query_one("#task-tree", Tree),
-                  lambda d: isinstance(d, TaskRow) and (d.note, d.line) == (SEED_REL, 29))
-        await pilot.pause()
+                  lambda d: isinstance(d, Task) and (d.latest.note, d.latest.line) == (SEED_REL, 29))
+        await loaded(pilot)  # the detail pane's worker
 
     assert snap_compare(app, terminal_size=(140, 45), run_before=narrow)
 
 
 async def _tasks(pilot) -> None:
+    # Each task once; the cursor on the one in progress, its life in the detail pane.
+    await loaded(pilot)
+    cursor_to(pilot.app.query_one("#task-tree", Tree), lambda d: isinstance(d, Task) and d.text == "准备修改综述论文")
     await loaded(pilot)
 
 
@@ -88,8 +99,7 @@ async def _timeline(pilot) -> None:
 async def _notes(pilot) -> None:
     # The seed note opened from its PartialOct task: the cursor on that line.
     await loaded(pilot)
-    cursor_to(pilot.app.query_one("#task-tree", Tree), lambda d: isinstance(d, TaskRow) and (d.note, d.line) == (SEED_REL, 29))
-    await pilot.press("enter")
+    pilot.app.post_message(OpenNote(SEED_REL, 29))
     await pilot.pause()
     await pilot.pause()
 

@@ -2,7 +2,7 @@
 
 `make_app()` is the one seam the CLI and the tests use. The app owns the data and the disk
 watch; each view only draws what it is given (`view.show(data)`) and sends messages up:
-`OpenNote` (show a note at a line), `RunRequest` (rerun experiments), `TasksView.Edited`.
+`OpenNote` (show a note at a line), `RunRequest` (rerun experiments), `NoteEdited` (a toggle).
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from labnotes.tui.help import HelpScreen
 from labnotes.tui.metrics import MetricsView
 from labnotes.tui.notes import NotesView, OpenEntry, OpenTask
 from labnotes.tui.runpanel import RunPanel, RunSettings, describe
-from labnotes.tui.messages import OpenNote, RunRequest
+from labnotes.tui.messages import NoteEdited, OpenNote, RunRequest
 from labnotes.tui.switcher import FindScreen
-from labnotes.tui.tasks import TasksView, warn_if_sample
+from labnotes.tui.tasks import TasksView
 from labnotes.tui.text import name
+from labnotes.tui.toggling import warn_if_sample
 from labnotes.tui.timeline import TimelineView
 
 VIEWS = ("tasks", "timeline", "notes", "experiments", "metrics")
@@ -277,7 +278,7 @@ class LabnotesApp(App[None]):
         self.query_one(TimelineView).select(event.rel, event.line)
         self.query_one(TimelineView).focus_main()
 
-    @on(TasksView.Edited)
+    @on(NoteEdited)
     def _edited(self) -> None:
         self.reload()
 

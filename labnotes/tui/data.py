@@ -17,6 +17,7 @@ from labnotes.lab.registry import Experiment, ManifestError, Registry
 from labnotes.queries.timeline import Thread, timeline
 from labnotes.vault import VaultIndex
 from labnotes.vault.scan import scan_vault
+from labnotes.queries.tasks import task_book
 from labnotes.workspace import Workspace
 
 # rel path -> (size, mtime_ns), as the scanner reports them.
@@ -42,10 +43,9 @@ class VaultData:
     workspace: Workspace | None = None
     records: list[RunRecord] = field(default_factory=list)
     records_skipped: list[str] = field(default_factory=list)  # run-log lines that were no record
-    # False while only the notes' facts and the newest notes are read: the first screen can be
-    # drawn from them; everything else waits until every note is in memory (`complete`).
+    # False while only the index and its tasks are read: the Tasks view can be drawn; the other
+    # views wait for the experiments, the run log and the timeline (`complete`).
     complete: bool = True
-    first_notes: list[str] = field(default_factory=list)
     threads: list[Thread] = field(default_factory=list)
 
     @property
@@ -71,10 +71,6 @@ class VaultData:
         self.stamp[rel] = (st.st_size, st.st_mtime_ns)
 
 
-# The newest notes with tasks, read before the rest: what the Tasks view opens with.
-FIRST_NOTES = 3
-
-
 def note_order(index: VaultIndex, rels: "set[str] | list[str]") -> list[str]:
     """Newest daily note first (today's plan is what one opens the app for), then the others."""
     days = {rel: index.note_day(rel) for rel in rels}
@@ -89,12 +85,12 @@ def load(
     *,
     early: Callable[[VaultData], None] | None = None,
 ) -> VaultData:
-    """Read the vault (the index cache makes a second read cheap), the manifest and the run log.
+    """Read the vault (the index store makes a second read cheap), the manifest and the run log.
 
-    `early`, when given, gets an incomplete VaultData as soon as the index and the newest notes
-    are read, so the first screen need not wait for the rest. Reading every note into memory is
-    what takes time on a big vault (unpickling ~1 ms a note); it also makes the index safe to
-    read from the UI thread afterwards, since no note is fetched from the cache file any more.
+    `early`, when given, gets an incomplete VaultData as soon as the index and its task book are
+    read, so the Tasks view need not wait for the rest. No note is read into memory: every view
+    asks the store for the rows it shows (one SELECT each), and a note is parsed from its file
+    only when the Notes view opens it. The store's connection may be read from any thread.
     """
     vault = Path(vault).resolve()
     stamp = vault_stamp(vault)
@@ -103,15 +99,12 @@ def load(
         index = ws.index
     except Exception as exc:  # a bad config must show as a message, not end the UI
         return VaultData(vault, None, stamp, error=f"cannot read the vault {vault}: {exc}")
-    with_tasks = [rel for rel in index.content_notes() if index.facts[rel].tasks]
-    first = note_order(index, with_tasks)[:FIRST_NOTES]
-    for rel in first:
-        index.notes[rel]
-    data = VaultData(vault, index, stamp, complete=False, first_notes=first, workspace=ws)
+    # Each task once across the notes (labnotes.tasks): linked here, off the UI thread; the
+    # Tasks view and the switcher read it from the index's cache.
+    task_book(index)
+    data = VaultData(vault, index, stamp, complete=False, workspace=ws)
     if early is not None:
         early(data)
-    for rel in index.notes:
-        index.notes[rel]
     data = dataclasses.replace(data, complete=True)
     try:
         data.registry = ws.registry

@@ -125,25 +125,33 @@ def _fuzzy(chars: str) -> re.Pattern[str]:
 
 
 def places(index) -> list[Place]:
-    """Every place of a loaded vault: notes newest first (with aliases and path), then headings,
-    tasks and entries in the same note order."""
+    """Every place of a vault: notes newest first (with aliases and path), then headings, tasks
+    (each once, at the line it lives on now) and entries in the same note order.
+
+    Read from the index store's rows (a few SELECTs), never by parsing the notes: on 10,000
+    notes a parse of each would take minutes."""
+    from labnotes.queries.tasks import task_book
     from labnotes.tui.data import note_order
 
-    out: list[Place] = []
     rels = note_order(index, set(index.notes))
+    rank = {rel: n for n, rel in enumerate(rels)}
+    names = {rel: rel.rsplit("/", 1)[-1].removesuffix(".md") for rel in rels}
+    aliases = index.aliases()
+    out: list[Place] = []
     for rel in rels:
-        name = rel.rsplit("/", 1)[-1].removesuffix(".md")
-        aliases = getattr(index.facts.get(rel), "aliases", None) or []
-        detail = rel + ("  " + " · ".join(str(a) for a in aliases) if aliases else "")
-        out.append(Place("note", name, rel, 1, detail))
-    for rel in rels:
-        note = index.notes[rel]
-        name = rel.rsplit("/", 1)[-1].removesuffix(".md")
-        for h in note.headings:
-            out.append(Place("heading", plain(h.text), rel, h.line, name))
-        for item in note.list_items:
-            if item.task is not None and item.text.strip():
-                out.append(Place("task", plain(item.text), rel, item.line, name))
-        for e in note.entries:
-            out.append(Place("entry", plain(e.text), rel, e.line, f"{name} {e.timestamp.replace('T', ' ')}"))
+        said = aliases.get(rel)
+        out.append(Place("note", names[rel], rel, 1, rel + ("  " + " · ".join(str(a) for a in said) if said else "")))
+    found: list[tuple[int, int, Place]] = []
+    for rel, line, _level, text in index.headings():
+        if rel in rank:
+            found.append((rank[rel], line, Place("heading", plain(text), rel, line, names[rel])))
+    for t in task_book(index).real():
+        o = t.latest
+        if o.note in rank and t.text.strip():
+            found.append((rank[o.note], o.line, Place("task", plain(t.text), o.note, o.line, names[o.note])))
+    for rel, e in index.entries():
+        if rel in rank:
+            found.append((rank[rel], e.line, Place("entry", plain(e.text), rel, e.line, f"{names[rel]} {e.timestamp.replace('T', ' ')}")))
+    found.sort(key=lambda x: (x[0], x[1]))
+    out.extend(p for _, _, p in found)
     return out

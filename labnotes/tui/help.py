@@ -29,9 +29,17 @@ HELP = """\
 
 | key | Tasks |
 | --- | --- |
-| `space` | toggle the task (open ⇄ done), the same safe edit as `labnotes toggle` |
-| `enter` | open the note at the task or entry |
-| `/` | filter by text; `tab` reaches the status and section filters; `enter` back to the tree |
+| `space` | toggle the task's latest line (open ⇄ done) as `labnotes toggle` does — with the Obsidian Tasks plugin's done date and a recurring task's next line when the vault uses the plugin |
+| `enter` | open the note at the task's latest line (or at the entry) |
+| `g` | group by note (where each task lives now) → section → tag → status → due day → folder → none |
+| `s` | sort as in the note → by age → due day → priority → status |
+| `/` | filter by words or a regex; `#tag` keeps tasks with that tag (or one nested under it); `tab` reaches the status and section filters; `enter` back to the tree |
+
+Each task is listed once, however many daily notes it was carried through: its age in days and
+its carry count (`6×`) lead its row, its life (the days it changed status, sub-tasks, log
+entries) is in the pane below. The status filter starts at "not done"; "done, 7 days" answers
+what you finished this week. The daily template's tasks are routines, in a group of their own
+with their record (`✓` a day done, `·` a day not).
 
 | key | Timeline · Experiments |
 | --- | --- |
@@ -48,6 +56,7 @@ hypothesis, `★` a finding (highlighted text).
 | `↑` `↓` `pgup` `pgdn` | move the line cursor |
 | `←` `→` | pick a link on the cursor's line |
 | `enter` | follow the link under the cursor, else open the line's task (Tasks) or entry (Timeline) |
+| `space` | toggle the line's task, or the task a ```` ```tasks ```` query block lists on that row |
 | `/` | search the text of every note |
 | `backspace` | back to where you were |
 | `n` · `l` | the notes list · the links and backlinks list (hidden below 110 columns until asked for) |

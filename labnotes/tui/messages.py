@@ -1,7 +1,7 @@
 """Messages that several views send and the app handles: views import these, never each other.
 
-A message that only one widget sends lives on that widget (`TasksView.Edited`); the ones here
-come from more than one view.
+A message that only one widget sends lives on that widget; the ones here come from more than
+one view.
 """
 
 from __future__ import annotations
@@ -28,3 +28,10 @@ class RunRequest(Message):
     experiments: list[Experiment]
     entry_ids: list[str]
     target: str  # what the run record says was asked for: an entry id or an experiment id
+
+
+@dataclass
+class NoteEdited(Message):
+    """A view wrote note `rel` (a toggle): the app reads the vault again."""
+
+    rel: str

@@ -2,7 +2,8 @@
 
 Left, every note of the vault; middle, the open note; right, where it links to and what links
 to it. `enter` in the text follows the link under the cursor (`left`/`right` pick one), or opens
-the task or entry of that line in its view; a click on a link follows it; `backspace` returns to
+the task or entry of that line in its view; `space` toggles the line's task (or the task a query
+block lists on that row: the note and the block's results both change); a click on a link follows it; `backspace` returns to
 where you were, as a browser's back does. At 80 columns the side lists hide until `n` or `l`.
 """
 
@@ -26,6 +27,7 @@ from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.notelines import note_lines, query_rows
 from labnotes.tui.notetext import NoteText
 from labnotes.tui.text import name as shown
+from labnotes.tui.toggling import toggle_and_say
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +256,22 @@ class NotesView(Vertical):
             self.post_message(OpenTask(rel, event.line))
         else:
             self.notify("No link, task or entry on this line.", timeout=2)
+
+    @on(NoteText.ToggleTask)
+    def _toggle(self, event: NoteText.ToggleTask) -> None:
+        """space in the text: the task of that line, or the one a query block lists there, toggled
+        as in the Tasks view; the vault is read again, so the note and its query results both show it."""
+        event.stop()
+        if self.note is None or self.current is None or self.data is None:
+            return
+        if event.task is not None:
+            rel, line = event.task
+        elif any(item.line == event.line and item.task is not None for item in self.note.list_items):
+            rel, line = self.current.rel, event.line
+        else:
+            self.notify("No task on this line.", timeout=2)
+            return
+        toggle_and_say(self, self.data, rel, line)
 
     @on(OptionList.OptionSelected, "#note-list")
     def _picked_note(self, event: OptionList.OptionSelected) -> None:

@@ -37,6 +37,7 @@ class NoteText(ScrollView, can_focus=True):
         Binding("left", "link(-1)", "Previous link", show=False),
         Binding("right,tab", "link(1)", "Next link", show=False),
         Binding("enter", "activate", "Follow link / open task"),
+        Binding("space", "toggle_task", "Toggle task"),
     ]
 
     @dataclass
@@ -46,6 +47,13 @@ class NoteText(ScrollView, can_focus=True):
         line: int
         link: int | None
         task: tuple[str, int] | None = None  # a query block's row: the task it lists
+
+    @dataclass
+    class ToggleTask(Message):
+        """`space`: toggle the task on `line`, or the task a query block lists there (`task`)."""
+
+        line: int
+        task: tuple[str, int] | None = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -222,6 +230,11 @@ class NoteText(ScrollView, can_focus=True):
         if nl.links:
             link = nl.links[self.link_cursor or 0][0]
         self.post_message(self.Activated(nl.line, link, nl.task))
+
+    def action_toggle_task(self) -> None:
+        if self.lines:
+            nl = self.lines[self.cursor]
+            self.post_message(self.ToggleTask(nl.line, nl.task))
 
     def on_click(self, event: events.Click) -> None:
         row = int(self.scroll_offset.y) + event.y
