@@ -164,3 +164,18 @@ def test_the_templates_older_versions_make_routines_too(tmp_path: Path, monkeypa
     shutil.rmtree(root / ".git")
     listed = json.loads(run("tasks", "--vault", str(root), "--json").stdout)
     assert [(t["text"], t["first_seen"]) for t in listed] == [("写实验脚本", "2024-11-02"), ("看看待研究标签", "2024-11-04")]
+
+
+def test_new_does_not_carry_an_older_templates_task(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LABNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "lab"
+    root.mkdir()
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "daily-notes.json").write_text('{"folder": "Diary", "template": "Template/Daily"}', encoding="utf-8")
+    git(root, "init", "-q")
+    commit(root, {"Template/Daily.md": "# 今日计划\n\n- [ ] 看看待研究标签\n"}, "template", "2024-11-01T09:00:00+08:00")
+    commit(root, {"Template/Daily.md": "# 今日计划\n\n- [ ] 看看待整理标签\n",
+                  "Diary/2024-11-02.md": "# 今日计划\n\n- [ ] 看看待研究标签\n- [ ] 写实验脚本\n"}, "new template", "2024-11-02T22:00:00+08:00")  # fmt: skip
+    result = run("new", "2024-11-03", "--dry-run", "--vault", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "# 今日计划\n\n- [ ] 看看待整理标签\n- [ ] 写实验脚本 ([[2024-11-02]])\n"
