@@ -17,9 +17,10 @@ from pathlib import PurePath
 from typing import Any
 
 from labnotes.parse import frontmatter
-from labnotes.parse.comments import blank_blocks, comment_blocks
+from labnotes.parse.comments import blank_blocks, block_parts, comment_blocks
 from labnotes.parse.entries import Paragraph, assign_ids, read_entries
 from labnotes.parse.inline import Inline, scan, split_wiki
+from labnotes.parse.inline.tags import find_tags
 from labnotes.parse.markdown import MAX_NESTING, block_parser
 from labnotes.parse.model import (
     BlockId,
@@ -65,8 +66,8 @@ def parse_note(
 ) -> Note:
     """Parse one note. Pure: no file access. Never raises: problems come back as warnings.
 
-    `budget` is the seconds labnotes' reading of the blocks may take (default: 10 s plus 5 s per
-    MB of text); past it the note keeps what was read and a `budget` warning names the line where
+    `budget` is the CPU seconds labnotes' reading of the blocks may take (default: 10 s plus 5 s
+    per MB of text); past it the note keeps what was read and a `budget` warning names the line where
     reading stopped.
     """
     # A parse allocates many small objects that all live until it ends; the cyclic collector
@@ -92,6 +93,12 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
 
 
+def _clock() -> float:
+    """The CPU time this thread has spent: a busy machine or a busy UI thread does not eat a note's
+    budget, only the parse's own work does."""
+    return time.thread_time()
+
+
 def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig, budget: float) -> Note:
     text = normalise(text)
     src = text.split("\n")
@@ -103,12 +110,13 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig,
     if "%%" in body:
         body, tokens, src = _without_comment_blocks(note, body, tokens, src)
     # The budget guards labnotes' own reading; markdown-it's block pass is linear in the text.
-    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, time.perf_counter() + budget, budget)
+    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, _clock() + budget, budget)
     walk.run(tokens)
     _warn_dropped(note, tokens)
     assign_ids(note, walk.entries)
     note.metrics = _metrics(note, config)
     add_task_fields(note, src, config.tasks)
+    note.tags.sort(key=lambda t: (t.line, t.col))  # a comment block's tags were read first
     note.warnings.sort(key=lambda w: w.line)
     return note
 
@@ -133,6 +141,10 @@ def _without_comment_blocks(note: Note, body: str, tokens: list[Any], src: list[
     blocks = comment_blocks(lines, code)
     if not blocks:
         return body, tokens, src
+    for k, col, part in block_parts(lines, blocks):
+        found = Inline()
+        find_tags(part, [], found)
+        note.tags.extend(Tag(k + 1, col + start, tag) for start, tag in found.tags)
     lines = blank_blocks(lines, blocks)
     body = "\n".join(lines)
     # The front matter is blank in `lines` too; the walk needs only the rest.
@@ -213,7 +225,7 @@ class _Walk:
     def run(self, tokens: list[Any]) -> None:
         handlers = self.handlers
         for i, tok in enumerate(tokens):
-            if not i % _CHECK_EVERY and time.perf_counter() > self.deadline:
+            if not i % _CHECK_EVERY and _clock() > self.deadline:
                 self._stop(tokens, i)
                 return
             handler = handlers.get(tok.type)
@@ -246,7 +258,7 @@ class _Walk:
             if _worth_scanning(tok.content):
                 _collect(self.note, tok.content, Positions(tok.content, self.src, first_line, cursor), scan(tok.content))
         else:
-            self._paragraph(tok.content, first_line)
+            self._paragraph(tok.content, _content_start(tok.content, self.src, tok.map) if tok.map else first_line)
 
     def _heading(self, content: str, level: int, first_line: int) -> None:
         heading = Heading(first_line + 1, level, content.strip())
@@ -313,6 +325,17 @@ def _item_text(item: ListItem, content: str, found: Inline | None) -> int:
 def _worth_scanning(text: str) -> bool:
     # Most table cells and headings hold no construct at all; skip the regex pass for them.
     return any(ch in text for ch in "[]#<=~:^h$`")
+
+
+def _content_start(content: str, src: list[str], span: list[int]) -> int:
+    """The source line where a paragraph's text starts. markdown-it-py strips the paragraph with
+    str.strip, so lines holding only \x0c, U+3000 and other such spaces (not blank to CommonMark,
+    which starts the block there) are not in its text. One look per line the block spans."""
+    head = content.split("\n", 1)[0].strip()
+    for row in range(span[0], min(span[1], len(src))):
+        if head in src[row]:
+            return row
+    return span[0]
 
 
 def _collect(note: Note, content: str, positions: Positions, found: Inline | None) -> None:
