@@ -49,6 +49,7 @@ _DEFAULT_CONFIG = VaultConfig()
 # well under a minute), so only a note that would stall the index or the UI is cut short.
 BUDGET_S = 10.0
 BUDGET_PER_MB_S = 5.0
+_DIGIT = re.compile(r"\d")
 _CHECK_EVERY = 64  # tokens between two looks at the clock
 # Blocks whose text is literal: a `%%` in them opens no comment.
 _LITERAL_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_label", "html_block"})
@@ -99,6 +100,34 @@ def _clock() -> float:
     return time.thread_time()
 
 
+def _wall() -> float:
+    return time.perf_counter()
+
+
+class _Budget:
+    """The CPU seconds a note may take. Reading the thread's CPU clock is a system call (~10 us,
+    more in a sandbox), the wall clock is not; the wall clock runs at least as fast as one thread's
+    CPU time, so the CPU clock is read only once the wall clock says the budget may be spent."""
+
+    __slots__ = ("seconds", "cpu_end", "wall_end")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.cpu_end = _clock() + seconds
+        self.wall_end = _wall() + seconds
+
+    def spent(self) -> bool:
+        if self.seconds <= 0:
+            return True
+        if _wall() <= self.wall_end:
+            return False
+        left = self.cpu_end - _clock()
+        if left <= 0:
+            return True
+        self.wall_end = _wall() + left
+        return False
+
+
 def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig, budget: float) -> Note:
     text = normalise(text)
     src = text.split("\n")
@@ -110,7 +139,7 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig,
     if "%%" in body:
         body, tokens, src = _without_comment_blocks(note, body, tokens, src)
     # The budget guards labnotes' own reading; markdown-it's block pass is linear in the text.
-    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, _clock() + budget, budget)
+    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, _Budget(budget))
     walk.run(tokens)
     _warn_dropped(note, tokens)
     assign_ids(note, walk.entries)
@@ -197,13 +226,12 @@ class _Walk:
     """One pass over a note's block tokens: sections, list items, tables, paragraphs."""
 
     def __init__(
-        self, note: Note, src: list[str], formats: TimestampFormats, day: dt.date | None, deadline: float, budget: float
+        self, note: Note, src: list[str], formats: TimestampFormats, day: dt.date | None, budget: "_Budget"
     ) -> None:
         self.note = note
         self.src = src
         self.formats = formats
         self.day = day
-        self.deadline = deadline
         self.budget = budget
         self.section: list[str] = []
         self.open_headings: list[Heading] = []
@@ -225,7 +253,7 @@ class _Walk:
     def run(self, tokens: list[Any]) -> None:
         handlers = self.handlers
         for i, tok in enumerate(tokens):
-            if not i % _CHECK_EVERY and _clock() > self.deadline:
+            if not i % _CHECK_EVERY and self.budget.spent():
                 self._stop(tokens, i)
                 return
             handler = handlers.get(tok.type)
@@ -240,7 +268,7 @@ class _Walk:
     def _stop(self, tokens: list[Any], i: int) -> None:
         line = next((_line(t) for t in tokens[i:] if t.map), self.note.line_count or 1)
         message = (
-            f"parsing took longer than this note's {self.budget:.0f} s budget: "
+            f"parsing took longer than this note's {self.budget.seconds:.0f} s budget: "
             f"lines {line}-{max(line, self.note.line_count)} were not read"
         )
         self.note.warnings.append(ParseWarning(line, message, "budget"))
@@ -299,6 +327,8 @@ class _Walk:
         found = scan(content) if _worth_scanning(content) else None
         _collect(self.note, content, positions, found)
         body_start = _item_text(open_item.item, content, found) if open_item is not None and own_text else 0
+        if not self.formats.has_custom and not _DIGIT.search(content):
+            return  # every stamp has digits: most paragraphs hold none
         paragraph = Paragraph(content, positions, found, [o.item for o in self.stack], own_text, body_start, self.section)
         self.entries.extend(read_entries(paragraph, self.formats, self.day, self.note))
 
@@ -331,8 +361,11 @@ def _content_start(content: str, src: list[str], span: list[int]) -> int:
     """The source line where a paragraph's text starts. markdown-it-py strips the paragraph with
     str.strip, so lines holding only \x0c, U+3000 and other such spaces (not blank to CommonMark,
     which starts the block there) are not in its text. One look per line the block spans."""
-    head = content.split("\n", 1)[0].strip()
-    for row in range(span[0], min(span[1], len(src))):
+    nl = content.find("\n")
+    head = (content if nl == -1 else content[:nl]).strip()
+    if span[0] < len(src) and head in src[span[0]]:
+        return span[0]
+    for row in range(span[0] + 1, min(span[1], len(src))):
         if head in src[row]:
             return row
     return span[0]
