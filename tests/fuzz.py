@@ -18,6 +18,7 @@ problem; copy it into tests/fuzz_corpus/ once fixed, so it stays a regression te
 
     python -m tests.fuzz --minutes 60                 # from the repository root
     python -m tests.fuzz --cases 5000 --seed 7 --out /tmp/fuzz-found
+    python -m tests.fuzz --minutes 60 --seeds ~/MyVault   # mutants of a real vault's notes too
 
 The test suite runs a short, seeded run (tests/test_parse_fuzz.py).
 """
@@ -80,26 +81,41 @@ class Hang(Exception):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise Hang in this (main) thread after `seconds`; a parse that spins is a finding, not a stall."""
+    """Raise Hang in this (main) thread after `seconds` of CPU time, or ten times that on the clock
+    (a wait that uses no CPU): a parse that spins is a finding, not a stall, and a busy machine
+    (the fuzzer runs niced beside test suites) does not make a slow case out of a fast one."""
     if seconds <= 0 or not hasattr(signal, "setitimer"):
         yield
         return
 
     def alarm(signum: int, frame: object) -> None:
-        raise Hang(f"took longer than {seconds:g} s")
+        what = "of CPU time" if signum == signal.SIGPROF else "on the clock"
+        raise Hang(f"took longer than {seconds if signum == signal.SIGPROF else 10 * seconds:g} s {what}")
 
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    old = signal.signal(signal.SIGPROF, alarm), signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, 10 * seconds)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.signal(signal.SIGPROF, old[0])
+        signal.signal(signal.SIGALRM, old[1])
 
 
-def seeds() -> list[str]:
+def seeds(extra: Path | None = None) -> list[str]:
+    """The notes mutants start from: the sample vault, the corpus, and the notes of `extra` (a real vault)."""
     paths = sorted(SAMPLE.rglob("*.md")) + sorted(CORPUS.glob("*.md"))
-    return [p.read_text(encoding="utf-8") for p in paths]
+    if extra is not None:
+        paths += sorted(p for p in extra.rglob("*.md") if p.is_file() and not p.is_symlink())
+    out = []
+    for p in paths:
+        try:
+            out.append(p.read_bytes().decode("utf-8", errors="replace"))
+        except OSError:
+            continue
+    return out
 
 
 def mutate(text: str, rng: random.Random, pool: list[str], limit: int) -> str:
@@ -233,10 +249,11 @@ def run(
     limit: int = 200_000,
     out: Path | None = None,
     progress: Callable[[Report], None] | None = None,
+    extra: Path | None = None,
 ) -> Report:
     """Run until `cases` cases or `seconds` have passed (whichever comes first)."""
     rng = random.Random(seed)
-    pool = seeds()
+    pool = seeds(extra)
     report = Report()
     start = time.perf_counter()
     recent: list[str] = []
@@ -284,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=10.0, help="seconds one case may take before it counts as a hang")
     parser.add_argument("--vault-every", type=int, default=50, help="a small vault through the queries every N cases (0: never)")
     parser.add_argument("--out", type=Path, default=Path("fuzz-found"), help="folder for failing cases (default ./fuzz-found)")
+    parser.add_argument("--seeds", type=Path, help="also mutate the notes of this vault (e.g. a real one, kept out of the repository)")
     args = parser.parse_args(argv)
     seconds = args.minutes * 60 if args.minutes is not None else (None if args.cases else 60.0)
 
@@ -293,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seed {args.seed}", file=sys.stderr)
     report = run(
         cases=args.cases, seconds=seconds, seed=args.seed, budget=args.budget,
-        vault_every=args.vault_every, out=args.out, progress=progress,
+        vault_every=args.vault_every, out=args.out, progress=progress, extra=args.seeds,
     )  # fmt: skip
     print(file=sys.stderr)
     print(

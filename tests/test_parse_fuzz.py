@@ -36,3 +36,10 @@ def test_a_short_seeded_fuzz_run_finds_nothing():
     report = fuzz.run(cases=120, seed=0, budget=10, vault_every=40)
     assert report.cases == 120 and report.vaults == 3
     assert [f"{f.case}: {f.problem}" for f in report.findings] == []
+
+
+def test_a_case_that_spins_is_stopped_and_reported_as_a_hang():
+    with pytest.raises(fuzz.Hang, match="CPU time"):
+        with fuzz.time_limit(0.2):
+            while True:
+                pass

@@ -54,7 +54,8 @@ def test_a_note_past_its_budget_keeps_what_was_read_and_says_where_it_stopped(mo
     text = "---\ntitle: kept\n---\n" + "".join(f"- [ ] task {k}\n\n" for k in range(400))
     clock = iter(range(10**6))
     # A clock that moves one second each time the parser looks: it runs out after a few looks.
-    monkeypatch.setattr(note_module.time, "perf_counter", lambda: float(next(clock)))
+    monkeypatch.setattr(note_module, "_clock", lambda: float(next(clock)))
+    monkeypatch.setattr(note_module, "_wall", lambda: float(next(clock)))
     note = parse_note(text, "slow.md", budget=3.5)
     budget = [w for w in note.warnings if w.code == "budget"]
     assert len(budget) == 1
@@ -64,6 +65,18 @@ def test_a_note_past_its_budget_keeps_what_was_read_and_says_where_it_stopped(mo
     assert 0 < len(note.tasks) < 400
     assert all(t.line < stopped for t in note.tasks)
     assert note.tasks[-1].line >= stopped - 2 * note_module._CHECK_EVERY
+
+
+def test_a_busy_machine_does_not_eat_a_notes_budget(monkeypatch):
+    # The clock on the wall races (other processes hold the CPU), this thread's CPU time does not:
+    # the note is read whole.
+    text = "".join(f"- [ ] task {k}\n\n" for k in range(400))
+    wall, cpu = iter(range(0, 10**8, 100)), iter(range(10**6))
+    monkeypatch.setattr(note_module, "_wall", lambda: float(next(wall)))
+    monkeypatch.setattr(note_module, "_clock", lambda: next(cpu) / 1000)
+    note = parse_note(text, "busy.md", budget=3.5)
+    assert [w for w in note.warnings if w.code == "budget"] == []
+    assert len(note.tasks) == 400
 
 
 def test_a_budget_of_nothing_still_gives_the_notes_name_day_and_front_matter():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from labnotes.parse import parse_note
 from labnotes.queries.links import backlinks
+from labnotes.queries.links import links as all_links
 from labnotes.queries.timeline import timeline
 from labnotes.vault import build_index
 
@@ -72,13 +73,31 @@ def test_backlinks_see_front_matter_links(tmp_path: Path):
 
 
 def test_a_markdown_links_text_is_its_alias_and_empty_targets_are_no_links():
-    text = "[the docs](Guide.md#Intro) ![a chart](chart.png) [](Guide.md) []() [text]() [[|alias]] [[|]] [[#Own heading]]\n"
+    text = "[the docs](Guide.md#Intro) ![a chart](chart.png) [](Guide.md) []() [text]() [[]] [[#Own heading]]\n"
     assert links(text) == [
         (1, "[the docs](Guide.md#Intro)", "Guide.md", "Intro", None, "the docs", False, None),
         (1, "![a chart](chart.png)", "chart.png", None, None, "a chart", True, None),
         (1, "[](Guide.md)", "Guide.md", None, None, None, False, None),
         (1, "[[#Own heading]]", "", "Own heading", None, None, False, None),
     ]
+
+
+def test_a_wiki_link_with_nothing_before_the_bar_names_a_note_that_is_not_there(tmp_path: Path):
+    # Obsidian's metadata: `[[|alias]]` links to "|alias", `[[|#alias]]` to "|" at heading "alias",
+    # all unresolved -- never a link to the note that holds them.
+    text = "# Own\n[[|alias]] [[|]] [[|#alias]]\n"
+    assert links(text) == [
+        (2, "[[|alias]]", "|alias", None, None, None, False, None),
+        (2, "[[|]]", "|", None, None, None, False, None),
+        (2, "[[|#alias]]", "|", "alias", None, None, False, None),
+    ]
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "x.md").write_text(text, encoding="utf-8")
+    idx = build_index(tmp_path, use_cache=False)
+    assert backlinks(idx, "x") == []
+    assert [(row.original, row.resolved) for row in all_links(idx, unresolved=True)] == [
+        ("[[|alias]]", None), ("[[|]]", None), ("[[|#alias]]", None),
+    ]  # fmt: skip
 
 
 def test_a_block_id_right_after_an_embed_is_found():
@@ -105,7 +124,7 @@ def test_subpaths_stay_on_embeds_of_images_and_bases():
 
 COMMENTED = """# Plan
 %%
-- [ ] a task in a comment [[Hidden]]
+- [ ] a task in a comment [[Hidden]] #kept
 ## A heading in a comment
 - 2024-12-03-22:05 周二：an entry in a comment
 %%
@@ -122,7 +141,7 @@ COMMENTED = """# Plan
 """
 
 
-def test_comment_blocks_hide_tasks_headings_links_and_entries():
+def test_comment_blocks_hide_tasks_headings_links_and_entries_not_tags():
     note = parse_note(COMMENTED, "2024-12-03.md")
     assert [(t.line, t.text) for t in note.tasks] == [
         (7, "a task with an inline comment %% [[Seen]] #seen %%"),
@@ -130,9 +149,10 @@ def test_comment_blocks_hide_tasks_headings_links_and_entries():
         (14, "last"),
     ]
     assert [h.text for h in note.headings] == ["Plan"]
-    # An inline %% … %% hides nothing from Obsidian's metadata: its link and tag are read.
+    # An inline %% … %% hides nothing from Obsidian's metadata: its link and tag are read. A
+    # block hides its list items, links and headings, but Obsidian still lists its tags.
     assert [x.target for x in note.links] == ["Seen"]
-    assert [t.tag for t in note.tags] == ["#seen"]
+    assert [(t.line, t.col, t.tag) for t in note.tags] == [(3, 37, "#kept"), (7, 48, "#seen")]
     assert note.entries == []
     assert [(i.line, i.section) for i in note.list_items][:1] == [(7, ["Plan"])]
 

@@ -113,3 +113,11 @@ def test_parser_imports_no_textual_torch_or_git():
 
     result = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_line_of_only_a_form_feed_or_ideographic_space_keeps_the_next_lines_positions():
+    # markdown-it starts the paragraph on such a line, and its text (stripped) on the next one.
+    text = "## Feet\n\x0c\n![[shot.png]] 22:05\n\n> \u3000\n> [[In a quote]] #tag\n"
+    note = parse_note(text, "x.md")
+    assert [(x.line, x.col, x.original) for x in note.links] == [(3, 0, "![[shot.png]]"), (6, 2, "[[In a quote]]")]
+    assert [(t.line, t.col) for t in note.tags] == [(6, 17)]

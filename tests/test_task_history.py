@@ -132,3 +132,50 @@ def test_without_gitpython_one_line_says_so_and_the_rest_works(repo, monkeypatch
     result = run("task", "2024-12-02:3", "--vault", str(root))
     assert result.exit_code == 0 and "[x] 写实验脚本" in result.stdout
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("labnotes: warning: no git history: ")
+
+
+def test_the_templates_older_versions_make_routines_too(tmp_path: Path, monkeypatch) -> None:
+    # The template's reminder was reworded in its second commit: the notes written from the first
+    # version still hold the old words, day after day. Those lines are a routine, not one open task.
+    monkeypatch.setenv("LABNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "lab"
+    root.mkdir()
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "daily-notes.json").write_text('{"folder": "Diary", "template": "Template/Daily"}', encoding="utf-8")
+    git(root, "init", "-q")
+    old, new = "# 今日计划\n\n1. [ ] 看看待研究标签\n2. [ ] 2\n", "# 今日计划\n\n1. [ ] 看看待研究与待整理标签\n2. [ ] \n"
+    commit(root, {"Template/Daily.md": old}, "template", "2024-11-01T09:00:00+08:00")
+    days = {f"Diary/2024-11-0{d}.md": old.replace("1. [ ]", "1. [x]" if d == 3 else "1. [ ]") + "3. [ ] 写实验脚本\n" for d in (2, 3, 4)}
+    commit(root, days, "days", "2024-11-04T22:00:00+08:00")
+    commit(root, {"Template/Daily.md": new, "Diary/2024-11-05.md": new}, "new template", "2024-11-05T09:00:00+08:00")
+
+    result = run("routines", "--vault", str(root), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["text"], r["done"], r["days"]) for r in json.loads(result.stdout)] == [
+        ("看看待研究与待整理标签", 0, 1),
+        ("看看待研究标签", 1, 3),  # as the notes have it
+    ]
+    listed = json.loads(run("tasks", "--vault", str(root), "--json").stdout)
+    assert [(t["text"], t["carried"]) for t in listed] == [("写实验脚本", 2)]
+    counts = json.loads(run("index", "--vault", str(root), "--json").stdout)
+    assert (counts["tasks"], counts["routines"]) == (1, 2)
+    # Outside git only the template as it is now decides: the old reminder is a task again (the
+    # line ticked on the 3rd and written anew on the 4th: new work, open since the 4th).
+    shutil.rmtree(root / ".git")
+    listed = json.loads(run("tasks", "--vault", str(root), "--json").stdout)
+    assert [(t["text"], t["first_seen"]) for t in listed] == [("写实验脚本", "2024-11-02"), ("看看待研究标签", "2024-11-04")]
+
+
+def test_new_does_not_carry_an_older_templates_task(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LABNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "lab"
+    root.mkdir()
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "daily-notes.json").write_text('{"folder": "Diary", "template": "Template/Daily"}', encoding="utf-8")
+    git(root, "init", "-q")
+    commit(root, {"Template/Daily.md": "# 今日计划\n\n- [ ] 看看待研究标签\n"}, "template", "2024-11-01T09:00:00+08:00")
+    commit(root, {"Template/Daily.md": "# 今日计划\n\n- [ ] 看看待整理标签\n",
+                  "Diary/2024-11-02.md": "# 今日计划\n\n- [ ] 看看待研究标签\n- [ ] 写实验脚本\n"}, "new template", "2024-11-02T22:00:00+08:00")  # fmt: skip
+    result = run("new", "2024-11-03", "--dry-run", "--vault", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "# 今日计划\n\n- [ ] 看看待整理标签\n- [ ] 写实验脚本 ([[2024-11-02]])\n"

@@ -257,3 +257,39 @@ def test_words_compare_without_markup_spacing_or_fields() -> None:
         occ("c.md", 3, 3, "x", "看看**待研究**标签 ✅ 2024-12-03 ^k2"),
     ])  # fmt: skip
     assert len(book.tasks) == 1 and book.tasks[0].done_on == dt.date(2024, 12, 3)
+
+
+def test_a_heading_that_names_the_day_is_the_same_section_every_day() -> None:
+    # A Templater daily template (`# <% tp.date.now("YYYY-MM-DD") %> - <% tp.date.now("dddd") %>`) gives
+    # each note its own top heading; the task under it is still one task, carried day after day.
+    def line(note: str, day: int, section: tuple[str, ...], status: str, text: str) -> Occurrence:
+        return Occurrence(note, dt.date(2026, 1, day), 4, status, text, section)
+
+    book = link_tasks([
+        line("2026-01-01.md", 1, ("2026-01-01 - Thursday", "🏃 Wellness"), " ", "Exercise/Gym"),
+        line("2026-01-02.md", 2, ("2026-01-02 - Friday", "🏃 Wellness"), " ", "Exercise/Gym"),
+        line("2026-01-04.md", 4, ("2026 年 1 月 4 日 周日", "🏃 Wellness"), "x", "Exercise/Gym"),
+        # Another section is still another task.
+        line("2026-01-04.md", 4, ("2026-01-04 - Sunday", "Work"), " ", "Exercise/Gym"),
+    ])  # fmt: skip
+    assert [([o.day.day for o in t.occurrences], t.done_on, t.carried) for t in book.tasks] == [
+        ([1, 2, 4], dt.date(2026, 1, 4), 2),
+        ([4], None, 0),
+    ]
+    assert book.tasks[0].latest.section == ("2026 年 1 月 4 日 周日", "🏃 Wellness")  # shown as written
+
+
+def test_with_a_global_filter_only_the_plugins_tasks_are_tasks(tmp_path: Path) -> None:
+    # Obsidian Tasks with the global filter `#task`: a checkbox without it is a plain list item there
+    # (a shopping list), so it is no task here either.
+    notes = {"Diary/2024/2024-12-01.md": "# 今日计划\n\n- [ ] #task 写实验脚本\n- [ ] 牛奶\n- [x] #task 读论文\n"}
+    vault = write_vault(tmp_path / "lab", notes)
+    plugin = vault / ".obsidian" / "plugins" / "obsidian-tasks-plugin"
+    plugin.mkdir(parents=True)
+    (plugin / "data.json").write_text('{"globalFilter": "#task"}', encoding="utf-8")
+    idx = build_index(vault)
+    assert [(t.text, t.status) for t in list_tasks(idx, status="any")] == [("#task 写实验脚本", " "), ("#task 读论文", "x")]
+    assert task_counts(idx)["tasks"] == 2
+    # Without the filter every checkbox is a task.
+    (plugin / "data.json").write_text("{}", encoding="utf-8")
+    assert [t.text for t in list_tasks(build_index(vault), status="any")] == ["#task 写实验脚本", "牛奶", "#task 读论文"]

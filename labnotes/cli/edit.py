@@ -52,8 +52,13 @@ def new(
     rel = daily_note_path(config, day)
     if (root / rel).exists():
         fail(f"{rel.as_posix()} exists; not overwritten", 1)
+    from labnotes.history import past_template_keys
+    from labnotes.settings.locations import cache_dir
+
+    # In a git vault the tasks of the template's older versions are routines too: not carried.
+    past = past_template_keys(root, config, config.template, cache_dir=cache_dir()) if config.template else []
     try:
-        note = make_note(root, day, config)
+        note = make_note(root, day, config, routines=past)
     except (TemplateMissing, NoteError) as exc:
         fail(str(exc))
     try:

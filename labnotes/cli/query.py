@@ -125,7 +125,9 @@ def index(
     idx = open_index(vault, rebuild=rebuild, quiet=json)
     counts = summary(idx)
     # Tasks each once (not lines), with routines and placeholders counted apart: as `labnotes tasks` lists them.
-    counts.update(task_counts(idx))
+    from labnotes.cli.tasks import task_book_of
+
+    counts.update(task_counts(idx, book=task_book_of(idx)))
     if json:
         print_json(counts)
         return

@@ -16,7 +16,7 @@ from labnotes.cli.query import GrepOption, NoteFilter, SinceOption, UntilOption,
 
 if TYPE_CHECKING:
     from labnotes.history import VaultHistory
-    from labnotes.tasks import Task
+    from labnotes.tasks import Task, TaskBook
     from labnotes.vault import VaultIndex
 
 
@@ -30,6 +30,14 @@ def _history(idx: "VaultIndex") -> "VaultHistory | None":
     if notice:
         warn(notice)
     return history
+
+
+def task_book_of(idx: "VaultIndex") -> "TaskBook":
+    """The vault's tasks as every task command reads them: the tasks of the daily template's older
+    versions (from git, when the vault is in a repository) are routines too."""
+    from labnotes.history.template import task_book
+
+    return task_book(idx)
 
 
 def _short_date(iso: str) -> str:
@@ -112,10 +120,11 @@ def tasks(
 
     idx = open_index(vault)
     today = dt.date.today()
+    book = task_book_of(idx)
     found = _query(
         lambda: q.list_tasks(
             idx, status=status, section=section, note=note, since=since, until=until, done_since=done_since,
-            grep=grep, placeholders=placeholders, today=today,
+            grep=grep, placeholders=placeholders, book=book, today=today,
         )
     )  # fmt: skip
     from labnotes.cli.app import fail
@@ -130,7 +139,7 @@ def tasks(
         fail(str(exc))
     dates: dict[str, tuple[Any, Any]] = {}
     if history:
-        dates = _git_dates(idx, found, q.task_book(idx))
+        dates = _git_dates(idx, found, book)
     if asks_anything(opts):
         # Filtered, sorted or grouped by the tasks' fields: a flat list (under group headings).
         groups = select_tasks(idx, found, opts)
@@ -254,7 +263,7 @@ def task(
 
     idx = open_index(vault)
     today = dt.date.today()
-    book = q.task_book(idx)
+    book = task_book_of(idx)
     t = _query(lambda: q.find_task(idx, ref, book=book))
     life = q.task_life(idx, t, book=book)
     from labnotes.history import HistoryUnavailable, task_histories
@@ -321,7 +330,7 @@ def routines(vault: Optional[Path] = VaultOption, json: bool = JsonOption) -> No
     from labnotes.queries import tasks as q
 
     idx = open_index(vault)
-    found = q.routines(idx)
+    found = q.routines(idx, book=task_book_of(idx))
     if json:
         print_json([r.to_json() for r in found])
         return

@@ -8,8 +8,10 @@ says why in one line and everything else works as before.
 from labnotes.history.repo import HistoryUnavailable, NoRepository, VaultHistory, open_history, vault_history
 from labnotes.history.statuses import NoteHistory, StatusEvent, Version, occurrence_events, task_dates
 from labnotes.history.tasks import TaskHistory, task_histories
+from labnotes.history.template import past_template_keys
 
 __all__ = [
-    "HistoryUnavailable", "NoRepository", "NoteHistory", "StatusEvent", "TaskHistory", "Version", "occurrence_events", "open_history",
+    "HistoryUnavailable", "NoRepository", "NoteHistory", "StatusEvent", "TaskHistory", "Version", "occurrence_events",
+    "open_history", "past_template_keys",
     "VaultHistory", "task_dates", "task_histories", "vault_history",
 ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -228,11 +229,13 @@ def carry_over(
     config: VaultConfig | None = None,
     *,
     link: str | None = None,
+    routines: Iterable[str] = (),
 ) -> tuple[str, list[Carried]]:
     """The new note's text: `template_text` (already rendered) with `previous`'s open tasks added.
 
     `link` is the link target written after each carried task (default: the previous note's file
-    stem). Returns the text and what was carried, in the previous note's order.
+    stem). `routines`: more task words (`task_key`) that are not carried, e.g. the tasks of the
+    template's older versions. Returns the text and what was carried, in the previous note's order.
     """
     from labnotes.parse import parse_note
 
@@ -243,7 +246,7 @@ def carry_over(
     # The parser's line breaks (\n, \r\n, \r), not str.splitlines' (U+2028, \x0c, … too).
     prev_lines = _split_lines(previous_text)
     template = parse_note(template_text, "template.md", config=config)
-    held = {_norm(t.text) for t in template.tasks}
+    held = {_norm(t.text) for t in template.tasks} | set(routines)
     children = ItemTree(previous.list_items)
 
     entry_lines = {e.line for e in previous.entries}
@@ -395,8 +398,10 @@ def make_note(
     *,
     now: dt.datetime | None = None,
     use_cache: bool = True,
+    routines: Iterable[str] = (),
 ) -> NewNote:
-    """The daily note for `day` as it would be written (nothing is written here)."""
+    """The daily note for `day` as it would be written (nothing is written here). `routines`: task
+    words not to carry besides the template's own (its older versions', from git)."""
     from labnotes.parse import parse_note, read_text
     from labnotes.notes.template import render
 
@@ -413,7 +418,7 @@ def make_note(
         return NewNote(rel, text, None, [])
     prev_text = read_text(vault / found.rel)
     previous = parse_note(prev_text, found.rel, config=config)
-    text, carried = carry_over(previous, prev_text, text, config)
+    text, carried = carry_over(previous, prev_text, text, config, routines=routines)
     return NewNote(rel, text, found.rel, carried, found.unreadable)
 
 

@@ -2,14 +2,16 @@
 
 A comment block opens where a line starts with `%%` (after indentation, outside code) and closes
 at the next `%%`, on that line or a later one; an unclosed one runs to the end of the note, as in
-Obsidian. Tasks, headings, links and entries inside are not read. The block is replaced by spaces
-(line breaks kept), so every other line and column stays where it is. An inline `%% … %%` later
-in a line hides nothing from Obsidian's metadata, and nothing here.
+Obsidian. Tasks, headings, links and entries inside are not read -- but Obsidian's metadata still
+lists the tags in a block (`%%` / `- [ ] #task …` / `%%`: no list item, tag `#task`), so they
+are read (`block_parts`). The block is replaced by spaces (line breaks kept), so every other line
+and column stays where it is. An inline `%% … %%` later in a line hides nothing from Obsidian's
+metadata, and nothing here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterator
 
 
 def comment_blocks(lines: list[str], code_lines: Container[int]) -> list[tuple[int, int, int, int]]:
@@ -38,6 +40,15 @@ def _closer(lines: list[str], k: int, col: int) -> tuple[int, int]:
             return k, found + 2
         k, col = k + 1, 0
     return len(lines) - 1, len(lines[-1])
+
+
+def block_parts(lines: list[str], blocks: list[tuple[int, int, int, int]]) -> Iterator[tuple[int, int, str]]:
+    """(0-based line, column, text) of each line's part inside a block."""
+    for first, col, last, end in blocks:
+        for k in range(first, last + 1):
+            a = col if k == first else 0
+            b = end if k == last else len(lines[k])
+            yield k, a, lines[k][a:b]
 
 
 def blank_blocks(lines: list[str], blocks: list[tuple[int, int, int, int]]) -> list[str]:

@@ -39,11 +39,17 @@ class Paragraph:
 
 
 class _Spans:
-    """Strikes and highlights of a paragraph, for questions by offset that cost a bisection."""
+    """Strikes and highlights of a paragraph, for questions by offset that cost a bisection
+    (sorted when first asked: most paragraphs hold no entry)."""
 
-    __slots__ = ("strikes", "strike_starts", "marks", "mark_starts", "order")
+    __slots__ = ("found", "strikes", "strike_starts", "marks", "mark_starts", "order")
 
     def __init__(self, found: Inline | None) -> None:
+        self.found = found
+        self.order: list[int] | None = None
+
+    def _index(self) -> None:
+        found = self.found
         self.strikes = found.strikes if found else []
         self.strike_starts = [s.start for s in self.strikes]
         self.marks = found.highlights if found else []
@@ -51,11 +57,16 @@ class _Spans:
         self.mark_starts = [self.marks[k].start for k in self.order]
 
     def struck_at(self, offset: int) -> bool:
+        if self.order is None:
+            self._index()
         k = bisect_right(self.strike_starts, offset) - 1
         return k >= 0 and offset < self.strikes[k].end
 
     def highlights(self, start: int, end: int) -> list[str]:
         """Texts of the highlights that start in [start, end), in the order the scan found them."""
+        if self.order is None:
+            self._index()
+        assert self.order is not None
         lo, hi = bisect_left(self.mark_starts, start), bisect_left(self.mark_starts, end)
         return [self.marks[k].text for k in sorted(self.order[lo:hi])]
 

@@ -17,9 +17,10 @@ from pathlib import PurePath
 from typing import Any
 
 from labnotes.parse import frontmatter
-from labnotes.parse.comments import blank_blocks, comment_blocks
+from labnotes.parse.comments import blank_blocks, block_parts, comment_blocks
 from labnotes.parse.entries import Paragraph, assign_ids, read_entries
 from labnotes.parse.inline import Inline, scan, split_wiki
+from labnotes.parse.inline.tags import find_tags
 from labnotes.parse.markdown import MAX_NESTING, block_parser
 from labnotes.parse.model import (
     BlockId,
@@ -48,6 +49,7 @@ _DEFAULT_CONFIG = VaultConfig()
 # well under a minute), so only a note that would stall the index or the UI is cut short.
 BUDGET_S = 10.0
 BUDGET_PER_MB_S = 5.0
+_DIGIT = re.compile(r"\d")
 _CHECK_EVERY = 64  # tokens between two looks at the clock
 # Blocks whose text is literal: a `%%` in them opens no comment.
 _LITERAL_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_label", "html_block"})
@@ -65,8 +67,8 @@ def parse_note(
 ) -> Note:
     """Parse one note. Pure: no file access. Never raises: problems come back as warnings.
 
-    `budget` is the seconds labnotes' reading of the blocks may take (default: 10 s plus 5 s per
-    MB of text); past it the note keeps what was read and a `budget` warning names the line where
+    `budget` is the CPU seconds labnotes' reading of the blocks may take (default: 10 s plus 5 s
+    per MB of text); past it the note keeps what was read and a `budget` warning names the line where
     reading stopped.
     """
     # A parse allocates many small objects that all live until it ends; the cyclic collector
@@ -92,6 +94,40 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
 
 
+def _clock() -> float:
+    """The CPU time this thread has spent: a busy machine or a busy UI thread does not eat a note's
+    budget, only the parse's own work does."""
+    return time.thread_time()
+
+
+def _wall() -> float:
+    return time.perf_counter()
+
+
+class _Budget:
+    """The CPU seconds a note may take. Reading the thread's CPU clock is a system call (~10 us,
+    more in a sandbox), the wall clock is not; the wall clock runs at least as fast as one thread's
+    CPU time, so the CPU clock is read only once the wall clock says the budget may be spent."""
+
+    __slots__ = ("seconds", "cpu_end", "wall_end")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.cpu_end = _clock() + seconds
+        self.wall_end = _wall() + seconds
+
+    def spent(self) -> bool:
+        if self.seconds <= 0:
+            return True
+        if _wall() <= self.wall_end:
+            return False
+        left = self.cpu_end - _clock()
+        if left <= 0:
+            return True
+        self.wall_end = _wall() + left
+        return False
+
+
 def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig, budget: float) -> Note:
     text = normalise(text)
     src = text.split("\n")
@@ -103,12 +139,13 @@ def _parse(text: str, path: str, day: str | dt.date | None, config: VaultConfig,
     if "%%" in body:
         body, tokens, src = _without_comment_blocks(note, body, tokens, src)
     # The budget guards labnotes' own reading; markdown-it's block pass is linear in the text.
-    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, time.perf_counter() + budget, budget)
+    walk = _Walk(note, src, formats_for(config.timestamp_formats), note_day, _Budget(budget))
     walk.run(tokens)
     _warn_dropped(note, tokens)
     assign_ids(note, walk.entries)
     note.metrics = _metrics(note, config)
     add_task_fields(note, src, config.tasks)
+    note.tags.sort(key=lambda t: (t.line, t.col))  # a comment block's tags were read first
     note.warnings.sort(key=lambda w: w.line)
     return note
 
@@ -133,6 +170,10 @@ def _without_comment_blocks(note: Note, body: str, tokens: list[Any], src: list[
     blocks = comment_blocks(lines, code)
     if not blocks:
         return body, tokens, src
+    for k, col, part in block_parts(lines, blocks):
+        found = Inline()
+        find_tags(part, [], found)
+        note.tags.extend(Tag(k + 1, col + start, tag) for start, tag in found.tags)
     lines = blank_blocks(lines, blocks)
     body = "\n".join(lines)
     # The front matter is blank in `lines` too; the walk needs only the rest.
@@ -185,13 +226,12 @@ class _Walk:
     """One pass over a note's block tokens: sections, list items, tables, paragraphs."""
 
     def __init__(
-        self, note: Note, src: list[str], formats: TimestampFormats, day: dt.date | None, deadline: float, budget: float
+        self, note: Note, src: list[str], formats: TimestampFormats, day: dt.date | None, budget: "_Budget"
     ) -> None:
         self.note = note
         self.src = src
         self.formats = formats
         self.day = day
-        self.deadline = deadline
         self.budget = budget
         self.section: list[str] = []
         self.open_headings: list[Heading] = []
@@ -213,7 +253,7 @@ class _Walk:
     def run(self, tokens: list[Any]) -> None:
         handlers = self.handlers
         for i, tok in enumerate(tokens):
-            if not i % _CHECK_EVERY and time.perf_counter() > self.deadline:
+            if not i % _CHECK_EVERY and self.budget.spent():
                 self._stop(tokens, i)
                 return
             handler = handlers.get(tok.type)
@@ -228,7 +268,7 @@ class _Walk:
     def _stop(self, tokens: list[Any], i: int) -> None:
         line = next((_line(t) for t in tokens[i:] if t.map), self.note.line_count or 1)
         message = (
-            f"parsing took longer than this note's {self.budget:.0f} s budget: "
+            f"parsing took longer than this note's {self.budget.seconds:.0f} s budget: "
             f"lines {line}-{max(line, self.note.line_count)} were not read"
         )
         self.note.warnings.append(ParseWarning(line, message, "budget"))
@@ -246,7 +286,7 @@ class _Walk:
             if _worth_scanning(tok.content):
                 _collect(self.note, tok.content, Positions(tok.content, self.src, first_line, cursor), scan(tok.content))
         else:
-            self._paragraph(tok.content, first_line)
+            self._paragraph(tok.content, _content_start(tok.content, self.src, tok.map) if tok.map else first_line)
 
     def _heading(self, content: str, level: int, first_line: int) -> None:
         heading = Heading(first_line + 1, level, content.strip())
@@ -287,6 +327,8 @@ class _Walk:
         found = scan(content) if _worth_scanning(content) else None
         _collect(self.note, content, positions, found)
         body_start = _item_text(open_item.item, content, found) if open_item is not None and own_text else 0
+        if not self.formats.has_custom and not _DIGIT.search(content):
+            return  # every stamp has digits: most paragraphs hold none
         paragraph = Paragraph(content, positions, found, [o.item for o in self.stack], own_text, body_start, self.section)
         self.entries.extend(read_entries(paragraph, self.formats, self.day, self.note))
 
@@ -313,6 +355,20 @@ def _item_text(item: ListItem, content: str, found: Inline | None) -> int:
 def _worth_scanning(text: str) -> bool:
     # Most table cells and headings hold no construct at all; skip the regex pass for them.
     return any(ch in text for ch in "[]#<=~:^h$`")
+
+
+def _content_start(content: str, src: list[str], span: list[int]) -> int:
+    """The source line where a paragraph's text starts. markdown-it-py strips the paragraph with
+    str.strip, so lines holding only \x0c, U+3000 and other such spaces (not blank to CommonMark,
+    which starts the block there) are not in its text. One look per line the block spans."""
+    nl = content.find("\n")
+    head = (content if nl == -1 else content[:nl]).strip()
+    if span[0] < len(src) and head in src[span[0]]:
+        return span[0]
+    for row in range(span[0] + 1, min(span[1], len(src))):
+        if head in src[row]:
+            return row
+    return span[0]
 
 
 def _collect(note: Note, content: str, positions: Positions, found: Inline | None) -> None:

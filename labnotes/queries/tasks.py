@@ -60,7 +60,7 @@ def tasks(
 # The rows above are lines. Below, a task is one thing across the notes it was carried through
 # (labnotes.tasks.identity): listings show it once, with its age and where it lives now.
 
-_BOOKS: "weakref.WeakKeyDictionary[VaultIndex, TaskBook]" = weakref.WeakKeyDictionary()
+_BOOKS: "weakref.WeakKeyDictionary[VaultIndex, tuple[tuple[str, ...], TaskBook]]" = weakref.WeakKeyDictionary()
 
 
 def template_tasks(idx: VaultIndex) -> list[str]:
@@ -71,15 +71,26 @@ def template_tasks(idx: VaultIndex) -> list[str]:
     return [i.text for i in idx.notes[rel].list_items if i.task is not None]
 
 
-def task_book(idx: VaultIndex, *, extra_routines: Iterable[str] = ()) -> TaskBook:
-    """Every task and routine of the vault, computed once per index (extra_routines: more
-    template task texts, e.g. the template's older versions)."""
-    extra = tuple(extra_routines)
-    if not extra and idx in _BOOKS:
-        return _BOOKS[idx]
-    book = link_tasks(idx.task_occurrences(), routines=routine_keys([*template_tasks(idx), *extra]))
-    if not extra:
-        _BOOKS[idx] = book
+def _tasks_of(idx: VaultIndex) -> list[Occurrence]:
+    """The vault's task lines; with an Obsidian Tasks global filter (`#task`), only the lines that
+    hold it, as the plugin reads them (a checkbox without it is a plain list item there)."""
+    occurrences = idx.task_occurrences()
+    if not idx.config.tasks.global_filter:
+        return occurrences
+    # The parser gives such a line no Tasks fields, so the store gives it no status type.
+    return [o for o in occurrences if o.status_type is not None]
+
+
+def task_book(idx: VaultIndex, *, past_routines: Iterable[str] | None = None) -> TaskBook:
+    """Every task and routine of the vault, computed once per index. `past_routines`: the task
+    keys of the daily template's older versions (`labnotes.history.past_template_keys`), routines
+    too; None keeps what the index's book was computed with (none at first)."""
+    cached = _BOOKS.get(idx)
+    past = tuple(past_routines) if past_routines is not None else (cached[0] if cached else ())
+    if cached is not None and cached[0] == past:
+        return cached[1]
+    book = link_tasks(_tasks_of(idx), routines=routine_keys(template_tasks(idx), past))
+    _BOOKS[idx] = (past, book)
     return book
 
 

@@ -7,14 +7,16 @@ bottom, and each occurrence joins a task by the first rule that finds one:
 2. its carry-over link (`([[2024-12-01]])`, as `labnotes new` writes it): the task with the same
    words in that note;
 3. the same words (see `text.task_key`) in the same section of the latest earlier daily note that
-   holds them, however many days lie between; a sub-task looks first under its own parent task, then
+   holds them, however many days lie between (sections compare by `text.section_key`: a heading
+   that names the day, `# 2026-01-01 - Thursday`, is the same heading every day); a sub-task looks first under its own parent task, then
    anywhere in the section (its parent may have been reworded).
    A task that was closed there (done or cancelled) takes only closed copies: an open line with
    the same words after it is new work (`复习昨日所学` again), not the old task reopened.
 
 Otherwise it starts a new task; a task renamed by hand therefore starts anew. One note gives a task
 at most one of its lines. Placeholders (`1. [ ] `, `1. [ ] 1`) are one task per line, linked to
-nothing; lines whose words are a template task's are routines, gathered by their words.
+nothing; lines whose words are a template task's are routines, gathered by their words (also the
+words of the template's older versions, when the vault's git history has them).
 
 One pass over the occurrences with dictionary look-ups: linear in the number of task lines.
 """
@@ -27,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 
 from labnotes.tasks.model import Occurrence, Routine, Task, TaskBook
-from labnotes.tasks.text import carry_target, is_placeholder, task_key
+from labnotes.tasks.text import carry_target, is_placeholder, section_key, task_key, without_carry_link
 
 PLACEHOLDER, TASK = "placeholder", "task"
 
@@ -42,8 +44,8 @@ def _stem(rel: str) -> str:
 
 
 class _Linker:
-    def __init__(self, routines: Mapping[str, str]) -> None:
-        self.routine_texts = routines  # key -> the template's words
+    def __init__(self, routines: Mapping[str, str | None]) -> None:
+        self.routine_texts = routines  # key -> the template's words (None: an older template's, as the notes have them)
         self.tasks: list[_Draft] = []
         self.routines: dict[str, Routine] = {}
         self.by_explicit: dict[str, _Draft] = {}
@@ -71,13 +73,17 @@ class _Linker:
                 continue
             key = task_key(o.text)
             if key in self.routine_texts:
-                self.routines.setdefault(key, Routine(self.routine_texts[key], key)).occurrences.append(o)
+                routine = self.routines.get(key)
+                if routine is None:
+                    routine = self.routines[key] = Routine(self.routine_texts[key] or without_carry_link(o.text), key)
+                routine.occurrences.append(o)
                 continue
             parent = at_line.get(o.parent_line) if o.parent_line is not None else None
-            slot = (o.section, parent.n if parent is not None else -1, key)
+            section = section_key(o.section)
+            slot = (section, parent.n if parent is not None else -1, key)
             draft = (
                 self._by_explicit(o, claimed)
-                or self._by_carry_link(o, key, claimed)
+                or self._by_carry_link(o, key, section, claimed)
                 or (self._by_words(o, slot, claimed) if dated else None)
             )
             if draft is None:
@@ -90,7 +96,7 @@ class _Linker:
             for explicit in _explicit_ids(o):
                 self.by_explicit.setdefault(explicit, draft)
             seen_here[slot].append(draft)
-            seen_any[(o.section, key)].append(draft)
+            seen_any[(section, key)].append(draft)
             keys_here[key].append(draft)
         if dated:
             self.last.update(seen_here)
@@ -104,13 +110,13 @@ class _Linker:
                 return d
         return None
 
-    def _by_carry_link(self, o: Occurrence, key: str, claimed: set[int]) -> _Draft | None:
+    def _by_carry_link(self, o: Occurrence, key: str, section: tuple[str, ...], claimed: set[int]) -> _Draft | None:
         target = carry_target(o.text)
         if target is None:
             return None
         drafts = self.in_note.get(target.casefold(), {}).get(key, [])
         # Same section first: a note may hold the same words twice, under different headings.
-        ranked = sorted(drafts, key=lambda d: d.occurrences[-1].section != o.section)
+        ranked = sorted(drafts, key=lambda d: section_key(d.occurrences[-1].section) != section)
         return next((d for d in ranked if d.n not in claimed), None)
 
     def _by_words(self, o: Occurrence, slot: tuple[tuple[str, ...], int, str], claimed: set[int]) -> _Draft | None:
@@ -164,11 +170,11 @@ def _ids(drafts: list[_Draft]) -> list[str]:
     return out
 
 
-def link_tasks(occurrences: Iterable[Occurrence], *, routines: Mapping[str, str] | None = None) -> TaskBook:
+def link_tasks(occurrences: Iterable[Occurrence], *, routines: Mapping[str, str | None] | None = None) -> TaskBook:
     """The tasks and routines that `occurrences` (every task line of a vault) add up to.
 
-    `routines` maps a template task's key (`text.task_key`) to its words: lines with those words
-    are routines. See the module docstring for the rules.
+    `routines` maps a template task's key (`text.task_key`) to its words (None: the words of its
+    first line in the notes): lines with those words are routines. See the module docstring.
     """
     linker = _Linker(routines or {})
     linker.run(occurrences)
@@ -186,12 +192,16 @@ def link_tasks(occurrences: Iterable[Occurrence], *, routines: Mapping[str, str]
     return TaskBook(tasks, sorted(linker.routines.values(), key=lambda r: order[r.key]))
 
 
-def routine_keys(template_texts: Iterable[str]) -> dict[str, str]:
-    """`link_tasks(routines=…)` from the task texts of the daily template (placeholders left out)."""
-    out: dict[str, str] = {}
+def routine_keys(template_texts: Iterable[str], past_keys: Iterable[str] = ()) -> dict[str, str | None]:
+    """`link_tasks(routines=…)` from the task texts of the daily template (placeholders left out),
+    and the task keys of its older versions (`past_keys`, e.g. from its git history)."""
+    out: dict[str, str | None] = {}
     for text in template_texts:
         if not is_placeholder(text):
             out.setdefault(task_key(text), text)
+    for key in past_keys:
+        if key and not is_placeholder(key):
+            out.setdefault(key, None)
     return out
 
 

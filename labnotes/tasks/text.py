@@ -34,6 +34,16 @@ _PLACEHOLDER = re.compile(r"[\s\d.、)）\-]*")
 
 _TRAILING_CARRY = re.compile(_CARRY.pattern + r"\s*$")
 
+# The day's own words in a heading (`# 2026-01-01 - Thursday`, `## 2024 年 12 月 1 日 周日`): a daily
+# template that names the day in its headings gives every note other headings, not other sections.
+_DAY_WORDS = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+    r"|(?:星期|周|礼拜)[一二三四五六日天]",
+    re.IGNORECASE,
+)
+_HEADING_NOISE = re.compile(r"[\s\W_]+")
+
 
 def carry_target(text: str) -> str | None:
     """The note a carried task links back to (`([[2024-12-01]])` → `2024-12-01`), or None.
@@ -87,6 +97,19 @@ def task_key(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+@lru_cache(maxsize=1 << 12)
+def section_key(section: tuple[str, ...]) -> tuple[str, ...]:
+    """The headings above a task as identity compares them: the day's date and weekday taken out of
+    each heading (a heading left with nothing else goes), markup, spacing and case aside."""
+    out = []
+    for heading in section:
+        words = _DAY_WORDS.sub(" ", heading)
+        if not _HEADING_NOISE.sub("", words):
+            continue
+        out.append(task_key(words))
+    return tuple(out)
+
+
 def is_placeholder(text: str) -> bool:
     """Empty or number-only task text (`1. [ ] `, `1. [ ] 1`): a template's blank, nobody's task."""
     if "<" in text:
@@ -94,4 +117,4 @@ def is_placeholder(text: str) -> bool:
     return _PLACEHOLDER.fullmatch(text) is not None
 
 
-__all__ = ["carry_target", "is_placeholder", "task_key", "without_carry_link"]
+__all__ = ["carry_target", "is_placeholder", "section_key", "task_key", "without_carry_link"]

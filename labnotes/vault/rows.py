@@ -35,6 +35,7 @@ from labnotes.parse.model import (
 )
 from labnotes.parse.cells import typed_cell
 from labnotes.parse.items import ItemTree
+from labnotes.parse.source import split_lines
 from labnotes.vault.facts import OPEN, aliases_of
 from labnotes.vault.resolve import is_checked, link_key
 from labnotes.vault.words import index_text
@@ -310,10 +311,7 @@ def note_rows(note: Note, text: str) -> NoteRows:
 
 def note_lines(text: str) -> list[str]:
     """The note's lines as the parser numbers them (\\n, \\r\\n and \\r end a line)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+    return split_lines(text)
 
 
 # Columns worked out when a note is stored, for the queries: no model field holds them.

@@ -64,10 +64,18 @@ def find_links(text: str, masked: str, found: Inline) -> list[tuple[int, int]]:
     if "[[" in masked:
         for m in WIKI.finditer(masked):
             embed = m.group(1) == "!"
-            target, heading, block, alias, size = split_wiki(text[m.start(2) : m.end(2)], embed)
+            inner = text[m.start(2) : m.end(2)]
+            target, heading, block, alias, size = split_wiki(inner, embed)
             wikis.add(m.start(), m.end())
-            if target or heading is not None or block is not None:  # `[[|alias]]` names nothing
-                found.links.append(RawLink(m.start(), m.end(), target, heading, block, alias, embed, "wiki", size))
+            if not (target or heading is not None or block is not None):
+                if "|" not in inner:
+                    continue  # `[[]]` is no link
+                # `[[|alias]]`, `[[|]]`: Obsidian takes the whole text as the name (`|alias`), a
+                # link to a note that does not exist, never to this note.
+                target, heading, block, alias, size = split_wiki(inner.replace("|", "\x00"), embed)
+                target, heading = target.replace("\x00", "|"), heading.replace("\x00", "|") if heading else heading
+                alias = None
+            found.links.append(RawLink(m.start(), m.end(), target, heading, block, alias, embed, "wiki", size))
     if "](" in masked:
         for m in MDLINK.finditer(masked):
             if wikis.covers(m.start()):
