@@ -62,6 +62,8 @@ def annotate_entry(snap: Snapshot, entry_id: str, text: str, *, config: Any = No
     gone. Returns the bytes written.
     """
     from labnotes.parse import parse_note
+    from labnotes.parse.items import ItemTree
+    from labnotes.parse.source import split_lines
 
     source = snap.data.decode("utf-8-sig")
     note = parse_note(source, str(snap.path), config=config)
@@ -69,10 +71,11 @@ def annotate_entry(snap: Snapshot, entry_id: str, text: str, *, config: Any = No
     if entry is None:
         raise AnnotateError(f"entry {entry_id} is not in {snap.path}")
     line = entry.item_line or entry.line
-    # The same line breaks (\n, \r\n, \r) as the parser and labnotes.notes.edit count.
-    lines = [raw.decode("utf-8") for raw in source.encode("utf-8").splitlines()]
+    lines = split_lines(source)  # the parser's lines: line N here is line N of the entry
     # Right under the entry's own text, which may run over several lines: before its first child.
-    children = [i.line for i in note.list_items if i.parent_line == line and i.line > line]
+    tree = ItemTree(note.list_items)
+    item = tree.at(line)
+    children = [c.line for c in tree.children(item)] if item is not None else []
     own_end = (min(children) - 1) if children else entry.end_line
     while own_end > line and not lines[own_end - 1].strip():
         own_end -= 1

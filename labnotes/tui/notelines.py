@@ -18,6 +18,7 @@ from rich.text import Text
 
 from labnotes.printable import printable
 from labnotes.parse.model import Link, Note
+from labnotes.parse.source import LINE_BREAK, front_matter_span, strip_bom
 from labnotes.tui.text import checkbox, inline, wiki_label
 
 LINK_STYLE = "underline #7aa2f7"
@@ -78,17 +79,16 @@ def query_rows(results, lines: list[NoteLine]) -> list[NoteLine]:
 def note_lines(source: str, note: Note, *, ok: "set[int] | None" = None) -> list[NoteLine]:
     """Every line of `source` (parsed as `note`) drawn for the terminal. `ok`, when given, names
     the links that resolve; the others are drawn dim."""
-    raw_lines = source.split("\n")
-    if raw_lines and raw_lines[0].startswith("\ufeff"):
-        raw_lines[0] = raw_lines[0][1:]
+    # The parser's line breaks (\n, \r\n, \r), so line N here is line N of `note`.
+    raw_lines = LINE_BREAK.split(strip_bom(source))
     by_line: dict[int, list[tuple[int, Link]]] = {}
     for k, link in enumerate(note.links):
         by_line.setdefault(link.line, []).append((k, link))
-    front_end = _front_matter_end(raw_lines)
+    front = front_matter_span(raw_lines)
+    front_end = front[1] if front else 0
     out: list[NoteLine] = []
     fence: str | None = None
     for n, raw in enumerate(raw_lines, 1):
-        raw = raw.rstrip("\r")
         if n <= front_end:
             out.append(NoteLine(n, Text(printable(raw), "dim")))
             continue
@@ -155,13 +155,3 @@ def _label(link: Link) -> str:
     if link.embed:
         return ("🖼 " if _IMAGE.search(link.target or "") else "↪ ") + label
     return label
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """The 1-based line that closes the front matter, 0 when the note has none."""
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return i + 1
-    return 0
