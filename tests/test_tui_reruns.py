@@ -33,14 +33,19 @@ def records(vault: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+async def rerun_with(pilot, key: str, says: str) -> None:
+    """In the Experiments view, set how reruns go with `key` (the sub-title `says` so), then rerun."""
+    await loaded(pilot)
+    await pilot.press("4", key)
+    assert says in pilot.app.sub_title
+    await pilot.press("r")
+    await loaded(pilot)
+
+
 @scenario
 async def test_s_makes_a_rerun_a_sweep_over_seeds(vault, repo):
     async with app_for(vault, repo).run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        await pilot.press("4", "S")
-        assert "seeds 0-4" in pilot.app.sub_title
-        await pilot.press("r")
-        await loaded(pilot)
+        await rerun_with(pilot, "S", "seeds 0-4")
         assert "reproduced" in pilot.app.query_one("#run-status").render().plain
     runs = records(vault)
     assert sorted(r["seed"] for r in runs) == [0, 1, 2, 3, 4]
@@ -52,11 +57,7 @@ async def test_o_sends_reruns_to_the_cluster_and_their_states_follow(vault, repo
     pytest.importorskip("submitit")
     monkeypatch.setenv("LABNOTES_SUBMITIT", "local")
     async with app_for(vault, repo).run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        await pilot.press("4", "O")
-        assert "on the cluster" in pilot.app.sub_title
-        await pilot.press("r")
-        await loaded(pilot)
+        await rerun_with(pilot, "O", "on the cluster")
         assert [r["status"] for r in records(vault)] == ["queued"]
         assert "queued" in pilot.app.query_one("#run-status").render().plain
         deadline = time.monotonic() + 120

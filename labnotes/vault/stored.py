@@ -5,13 +5,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from labnotes.parse.model import Link, Note
 from labnotes.vault.reading import NoteRow, Reader
 
 
-class NoteStore(Mapping[str, Note]):
+V = TypeVar("V")
+
+
+class _ByNote(Mapping[str, V]):
+    """A read-only mapping with one value per stored note: its keys are the store's note rows."""
+
+    _rows: Mapping[str, Any]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._rows
+
+
+class NoteStore(_ByNote[Note]):
     """`idx.notes`: a read-only mapping whose notes are parsed from their files when first read."""
 
     def __init__(self, reader: Reader, rows: dict[str, NoteRow], reparse: Callable[[str], Note | None]) -> None:
@@ -33,15 +51,6 @@ class NoteStore(Mapping[str, Note]):
             raise KeyError(rel)
         self._loaded[rel] = note
         return note
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __contains__(self, rel: object) -> bool:
-        return rel in self._rows
 
     def close(self) -> None:
         self._reader.conn.close()
@@ -93,7 +102,7 @@ class StoredFacts:
         return self._reader.part_of("links", self._row.id)
 
 
-class FactsMap(Mapping[str, "StoredFacts"]):
+class FactsMap(_ByNote["StoredFacts"]):
     """`idx.facts`: per-note facts without rebuilding notes; each read from the store when asked."""
 
     def __init__(self, reader: Reader, rows: dict[str, NoteRow]) -> None:
@@ -107,27 +116,12 @@ class FactsMap(Mapping[str, "StoredFacts"]):
             facts = self._made[rel] = StoredFacts(self._reader, self._rows[rel])
         return facts
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
 
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __contains__(self, rel: object) -> bool:
-        return rel in self._rows
-
-
-class Anchors(Mapping[str, Any]):
+class Anchors(_ByNote["StoredFacts"]):
     """The anchors (headings, blocks) of each note, for the resolver, read only for notes reached."""
 
     def __init__(self, facts: FactsMap) -> None:
-        self._facts = facts
+        self._rows = facts
 
     def __getitem__(self, rel: str) -> StoredFacts:
-        return self._facts[rel]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._facts)
-
-    def __len__(self) -> int:
-        return len(self._facts)
+        return self._rows[rel]
