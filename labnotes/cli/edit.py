@@ -34,7 +34,6 @@ def new(
 
     DATE is today (default), tomorrow, yesterday, +N / -N or YYYY-MM-DD. The open tasks of the most recent earlier daily note go into the same sections, once each, with a link back. An existing note is never overwritten (exit 1); --dry-run prints the note instead.
     """
-    from labnotes.notes.edit import NotWritable, create_new
     from labnotes.notes.newnote import TemplateMissing, daily_note_path, make_note, parse_when
     from labnotes.parse import NoteError
 
@@ -78,15 +77,22 @@ def new(
         say(f"labnotes: would write {note.path.as_posix()} {source}")
         typer.echo(note.text, nl=False)
         return
+    _write_new(target, note.text, root, shown=note.path.as_posix())
+    typer.echo(str(target))
+
+
+def _write_new(target: Path, text: str, root: Path, *, shown: str) -> None:
+    """Create the note; never over one that exists (exit 1), a one-line error when it cannot be."""
+    from labnotes.notes.edit import NotWritable, create_new
+
     try:
-        create_new(target, note.text.encode("utf-8"), vault=root)
+        create_new(target, text.encode("utf-8"), vault=root)
     except NotWritable as exc:
         fail(str(exc), 1)
     except FileExistsError:
-        fail(f"{note.path.as_posix()} exists; not overwritten", 1)
+        fail(f"{shown} exists; not overwritten", 1)
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
-    typer.echo(str(target))
 
 
 def _split_target(target: str) -> tuple[str, int]:
