@@ -35,15 +35,18 @@ from labnotes.tui.toggling import toggle_and_say
 from labnotes.tui.tasklife import routine_detail, routine_row, task_detail, task_row
 from labnotes.tui.text import inline, name, stamp
 
-# (label, value): value -> (list_tasks status, done_since, overdue)
+# (label, value) of the status filter; value -> (list_tasks status, done_since, the flags of
+# `labnotes tasks` it stands for: --overdue, --due-before, --blocked).
 STATUS_CHOICES = [
     ("not done", "not-done"), ("open", "open"), ("in progress", "in-progress"), ("overdue", "overdue"),
-    ("done, 7 days", "done-7"), ("done", "done"), ("cancelled", "cancelled"), ("any", "any"),
+    ("due in 7 days", "due-7"), ("blocked", "blocked"), ("done, 7 days", "done-7"), ("done", "done"),
+    ("cancelled", "cancelled"), ("any", "any"),
 ]  # fmt: skip
-_STATUS_QUERY: dict[str, tuple[str | None, str | None, bool]] = {
-    "not-done": (None, None, False), "open": ("open", None, False), "in-progress": ("in-progress", None, False),
-    "overdue": (None, None, True), "done-7": (None, "-7", False), "done": ("done", None, False),
-    "cancelled": ("cancelled", None, False), "any": ("any", None, False),
+_STATUS_QUERY: dict[str, tuple[str | None, str | None, dict[str, Any]]] = {
+    "not-done": (None, None, {}), "open": ("open", None, {}), "in-progress": ("in-progress", None, {}),
+    "overdue": (None, None, {"overdue": True}), "due-7": (None, None, {"due_before": "+8"}),
+    "blocked": (None, None, {"blocked": True}), "done-7": (None, "-7", {}), "done": ("done", None, {}),
+    "cancelled": ("cancelled", None, {}), "any": ("any", None, {}),
 }  # fmt: skip
 # `g` and `s` step through these (the CLI's --group / --sort words; None: the note's own order).
 GROUPS = ("note", "section", "tag", "status", "due", "folder", "none")
@@ -202,7 +205,7 @@ class TasksView(Vertical):
         """The tasks the filters keep, as (group name, tasks) pairs, and the routines shown."""
         assert self.data is not None and self.data.index is not None
         idx = self.data.index
-        status, done_since, overdue = _STATUS_QUERY.get(f.status, (f.status, None, False))
+        status, done_since, flags = _STATUS_QUERY.get(f.status, (f.status, None, {}))
         words = f.text.split()
         tags = [w.lstrip("#") for w in words if w.startswith("#") and len(w) > 1]
         grep = " ".join(w for w in words if not (w.startswith("#") and len(w) > 1)) or None
@@ -212,11 +215,11 @@ class TasksView(Vertical):
             listed = {t.id for t in found}
             found += [book.by_id[i] for i in sorted(self._toggled - listed) if i in book.by_id]
         group = f.group if f.group not in ("note", "none") else None
-        if tags or overdue or group or f.sort:
+        if tags or flags or group or f.sort:
             from labnotes.queries.taskquery.options import OptionError, TaskOptions, select_each
 
             try:
-                opts = TaskOptions.from_flags(tag=tags[0] if tags else None, overdue=overdue, sort=f.sort, group=group, today=self.today)
+                opts = TaskOptions.from_flags(tag=tags[0] if tags else None, sort=f.sort, group=group, today=self.today, **flags)
             except OptionError as exc:
                 raise QueryError(str(exc)) from None
             views = self._query_views()
