@@ -33,7 +33,7 @@ from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.messages import OpenNote
 from labnotes.tui.toggling import toggle_and_say
 from labnotes.tui.tasklife import routine_detail, routine_row, task_detail, task_row
-from labnotes.tui.text import inline, name, stamp
+from labnotes.tui.text import checkbox, inline, name, stamp
 
 # (label, value) of the status filter; value -> (list_tasks status, done_since, the flags of
 # `labnotes tasks` it stands for: --overdue, --due-before, --blocked).
@@ -184,7 +184,7 @@ class TasksView(Vertical):
         """New data (first load, or the vault changed on disk): redraw, keeping the cursor's row."""
         self.data = data
         self.today = today()
-        if data.index is not None:
+        if data.index is not None and data.tasks_linked:
             self._extra_statuses()
         self.refresh_tree()
 
@@ -254,6 +254,9 @@ class TasksView(Vertical):
             tree.clear()
             summary.update(data.error or "")
             return
+        if not data.tasks_linked:
+            self._preview(tree, summary, data)
+            return
         try:
             groups, routines = self._query(self.filters)
         except QueryError as exc:
@@ -281,6 +284,20 @@ class TasksView(Vertical):
         if keep is not None:
             select_row(tree, keep)
         self._show_detail()
+
+    def _preview(self, tree: TaskTree, summary: Label, data: VaultData) -> None:
+        """Before each task is linked across the notes: the newest notes' task lines, as written."""
+        assert data.index is not None
+        tree.clear()
+        for rel in data.first_notes:
+            day = data.index.note_day(rel)
+            note = tree.root.add(Text.assemble((name(rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim")), data=Place(rel, 1), expand=True)
+            for row in data.index.task_rows([rel], placeholders=False):
+                item = row.item
+                note.add_leaf(Text.assemble(checkbox(item.task or " "), " ", inline(item.text), (f"  :{item.line}", "dim")),
+                              data=Place(rel, item.line))  # fmt: skip
+        summary.update(f"the newest notes' tasks; linking each task across {len(data.index.content_notes())} notes …")
+        self.query_one("#task-detail", Static).update(Text("Each task once, with its age and history, in a moment.", "dim"))
 
     def _summary(self, shown: list[Task], routines: list[Routine]) -> Text:
         f = self.filters
