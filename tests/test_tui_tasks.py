@@ -322,3 +322,19 @@ async def test_the_status_filter_asks_for_overdue_due_soon_and_blocked_tasks(tmp
             await pilot.pause()
             shown[value] = sorted(t.text.split(" ")[0] for t in listed(pilot.app))
         assert shown == {"overdue": ["交报销单"], "due-7": ["交报销单", "回复审稿"], "blocked": ["写结论"]}
+
+
+@scenario
+async def test_enter_on_a_done_task_in_a_note_shows_it_in_tasks_though_not_done_is_the_filter(tmp_path):
+    async with app_for(copy_vault(tmp_path)).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        from labnotes.tui.messages import OpenNote
+
+        pilot.app.post_message(OpenNote(SEED_REL, 29))  # 4. [x] 修改 PartialOct
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.query_one("#views").active == "tasks"
+        cursor = tree_of(pilot.app).cursor_node.data
+        assert isinstance(cursor, Task) and cursor.text == "修改 PartialOct" and cursor.status == "x"
+        assert pilot.app.query_one("#task-status").value == "any"

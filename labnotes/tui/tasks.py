@@ -291,7 +291,8 @@ class TasksView(Vertical):
         tree.clear()
         for rel in data.first_notes:
             day = data.index.note_day(rel)
-            note = tree.root.add(Text.assemble((name(rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim")), data=Place(rel, 1), expand=True)
+            label = Text.assemble((name(rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim"))
+            note = tree.root.add(label, data=Place(rel, 1), expand=True)
             for row in data.index.task_rows([rel], placeholders=False):
                 item = row.item
                 note.add_leaf(Text.assemble(checkbox(item.task or " "), " ", inline(item.text), (f"  :{item.line}", "dim")),
@@ -426,25 +427,38 @@ class TasksView(Vertical):
         return place_of(node.data) if node is not None else None
 
     def select(self, rel: str, line: int) -> bool:
-        """Cursor on the task with a line at `rel`:`line` (any of its lines), its note unfolded;
-        False when the tree lacks it (a filter hides it)."""
-        if self.data is None or self.data.index is None:
+        """Cursor on the task with a line at `rel`:`line` (any of its lines), its note unfolded.
+        When the filters hide it (a done task, under "not done"), they are cleared to show it.
+        False when it is no task the view lists (a placeholder)."""
+        if self.data is None or self.data.index is None or not self.data.tasks_linked:
             return False
         book = q.task_book(self.data.index)
         task = book.by_place.get((rel, line))
         routine = book.routine_at.get((rel, line))
+        if task is None and routine is None:
+            return False
+        key = ("task", task.id) if task is not None else ("routine", routine.key)  # type: ignore[union-attr]
+        if self._show_row(key, task):
+            return True
+        # Hidden by a filter: show every task, then look again.
+        self.filters = Filters(group=self.filters.group, sort=self.filters.sort, status="any")
+        self._toggled.clear()
+        self.query_one("#task-status", Select).value = "any"
+        self.query_one("#task-section", Input).value = ""
+        self.query_one("#task-text", Input).value = ""
+        self.refresh_tree()
+        return self._show_row(key, task)
+
+    def _show_row(self, key: tuple[str, str], task: Task | None) -> bool:
         tree = self.query_one(TaskTree)
         if task is not None:
             home = task.latest.note
             for node in tree.root.children:
                 if isinstance(node.data, Place) and node.data.rel == home:
-                    if home in self._pending:
+                    if home in self._pending and self.data is not None:
                         add_tasks(node, self.data, self._pending.pop(home), self.today)
                     node.expand()
-            return select_row(tree, ("task", task.id))
-        if routine is not None:
-            return select_row(tree, ("routine", routine.key))
-        return False
+        return select_row(tree, key)
 
 
 class GitStory:
