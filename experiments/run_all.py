@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -45,6 +46,7 @@ def slug(name: str) -> str:
 def run_one(exp: dict, device: str, quick: bool, seed: int) -> dict:
     cmd = [sys.executable, "-m", f"experiments.{exp['id']}", "--device", device, "--seed", str(seed)] + (["--quick"] if quick else [])
     start = time.perf_counter()
+    before = _children_cpu()
     try:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
         code, out, err = proc.returncode, proc.stdout, proc.stderr
@@ -52,6 +54,7 @@ def run_one(exp: dict, device: str, quick: bool, seed: int) -> dict:
         code, out, err = None, exc.stdout or "", f"timed out after {TIMEOUT_S} s"
         out = out if isinstance(out, str) else out.decode(errors="replace")
     wall = time.perf_counter() - start
+    cpu = _children_cpu() - before
     result = _last_json(out)
     return {
         "id": exp["id"],
@@ -60,9 +63,17 @@ def run_one(exp: dict, device: str, quick: bool, seed: int) -> dict:
         "command": " ".join(["python"] + cmd[1:]),
         "returncode": code,
         "wall_seconds": round(wall, 3),
+        "cpu_seconds": round(cpu, 3),
         "result": result,
         "error": None if code == 0 and result is not None else (err or "").strip()[-2000:],
     }
+
+
+def _children_cpu() -> float:
+    # CPU seconds (user + system) of finished children: on a shared machine the wall time
+    # says how busy the machine was, the CPU time what the experiment cost.
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _last_json(stdout: str) -> dict | None:
@@ -87,8 +98,21 @@ def environment(device: str) -> dict:
         "cudnn": torch.backends.cudnn.version() if use_cuda else None,
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "cpu_model": cpu_model(),
         "cpu_threads": torch.get_num_threads(),
+        "cpu_count": os.cpu_count(),
     }
+
+
+def cpu_model() -> str:
+    """The processor's name ("AMD EPYC 7B13"), from /proc/cpuinfo where there is one."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[run_all] {exp['id']} ...", file=sys.stderr, flush=True)
         row = run_one(exp, device, a.quick, a.seed)
         state = "reproduced" if row["result"] and row["result"].get("reproduced") else ("FAILED" if row["result"] is None else "NOT reproduced")
-        print(f"[run_all] {exp['id']}: {state} in {row['wall_seconds']:.1f} s", file=sys.stderr, flush=True)
+        print(f"[run_all] {exp['id']}: {state} in {row['wall_seconds']:.1f} s ({row['cpu_seconds']:.1f} s CPU)", file=sys.stderr, flush=True)
         rows.append(row)
     report = {
         **env,
@@ -126,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "all_reproduced": all(r["result"] is not None and r["result"].get("reproduced") is True for r in rows),
         "total_wall_seconds": round(sum(r["wall_seconds"] for r in rows), 3),
+        "total_cpu_seconds": round(sum(r["cpu_seconds"] for r in rows), 3),
         "experiments": rows,
     }
     out = a.out or HERE / "results" / f"{slug(env['device'])}{'-quick' if a.quick else ''}.json"
@@ -135,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp.replace(out)
     for r in rows:
         res = r["result"] or {}
-        print(f"{r['id']:<16} {'reproduced' if res.get('reproduced') else 'NOT reproduced' if res else 'FAILED':<15} {r['wall_seconds']:>8.1f} s")
+        print(f"{r['id']:<16} {'reproduced' if res.get('reproduced') else 'NOT reproduced' if res else 'FAILED':<15} {r['wall_seconds']:>8.1f} s {r['cpu_seconds']:>8.1f} s CPU")
     print(f"results: {out}")
     return 0 if report["all_reproduced"] else 1
 

@@ -44,15 +44,27 @@ def test_the_notes_end_e_trains_without_nan_at_enormous_losses(result):
     e = steps(result, "E")
     assert all(math.isfinite(s["G_loss"]) and s["params_nan_fraction"] == 0.0 and s["born"] is None for s in e)
     # Real code: G_loss 184 -> 4.3e19 -> 1.1e19 ("loss from 20 digits down to 3", no NaN).
+    # Iteration 0 within x3 (an untrained model's loss: the VGG stand-in's draw and the images
+    # set it); after one Adam step within two orders of magnitude (the explosion's size depends
+    # on the draw: ours is 3e19 at 64 px, 9e18 at 32), and falling from iteration 1 to 2 as the
+    # real code's does.
     assert 184 / 3 < e[0]["G_loss"] < 184 * 3
-    assert e[1]["G_loss"] > 1e12 and e[2]["G_loss"] > 1e12
+    assert 4.3e19 / 100 < e[1]["G_loss"] < 4.3e19 * 100
+    assert 1.1e19 / 100 < e[2]["G_loss"] < e[1]["G_loss"]
 
 
 def test_f_and_g_train_finite_g_because_of_its_clamps(result):
     f, g = steps(result, "F"), steps(result, "G")
     assert all(math.isfinite(s["G_loss"]) for s in f + g)
-    assert f[0]["G_loss"] > 1e5  # real code: 2.1e9, 1.8e9, 7.5e8
-    assert 10 < g[0]["G_loss"] < 2000  # real code: about 198
+    # Real code: F 2.1e9, 1.8e9, 7.5e8; G about 198. Ours are 1.6e7 and 28, at 32 and 64 px
+    # alike: G_percept is set by the VGG stand-in, a different random draw from the one the
+    # real code was measured with (the pretrained VGG cannot be had here), and grows with the
+    # square of the output, so only what both runs share is asserted: F falls from a loss over
+    # 1e5 x the fix's; G stays near an untrained model's loss, its clamps bounding every
+    # partial conv's output. experiments/README.md lists the gap as not explained.
+    fixed = steps(result, "fixed")[0]["G_loss"]
+    assert f[0]["G_loss"] > 1e5 * fixed and f[0]["G_loss"] > f[1]["G_loss"] > f[2]["G_loss"]
+    assert 10 < g[0]["G_loss"] < 2000 and max(s["G_loss"] for s in g) < 2 * g[0]["G_loss"]
 
 
 def test_the_fix_is_finite_with_g_contrast_lambda_times_batch(result):

@@ -170,6 +170,13 @@ def test_config_extends_the_formats():
     assert entry.timestamp == "2024-12-03T22:05" and entry.text == "custom"
 
 
+def test_a_vaults_format_that_names_no_hour_is_a_warning_on_the_line_not_a_crash():
+    config = VaultConfig(timestamp_formats=(r"@(?P<Y>\d{4})-(?P<M>\d\d)-(?P<D>\d\d)",))
+    note = parse("- first\n- @2024-12-03 no time\n- 2024-12-03-22:05 周二：still read\n", config=config)
+    assert [(w.line, w.code) for w in note.warnings] == [(2, "stamp")]
+    assert [e.text for e in note.entries] == ["still read"]
+
+
 # --- links ----------------------------------------------------------------------------------
 
 def links(text):

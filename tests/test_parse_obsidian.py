@@ -210,6 +210,23 @@ def test_stamps_followed_by_words_inside_markup_or_after_a_dot_open_entries():
     assert not note.warnings
 
 
+def test_a_twelve_hour_clock_is_read_as_written():
+    text = (
+        "- 3:45 PM group meeting\n- 10:30am call with Sam\n- 12:15 am still training\n"
+        "- 9:00-10:30 p.m. talk\n- 11:00-1:00 pm seminar\n- 8:00 Amsterdam trip\n- 13:00 pm typo\n"
+    )
+    note = parse_note(text, "2024-12-03.md")
+    assert [(e.line, e.timestamp[11:], e.end[11:] if e.end else None, e.text) for e in note.entries] == [
+        (1, "15:45", None, "group meeting"),
+        (2, "10:30", None, "call with Sam"),
+        (3, "00:15", None, "still training"),
+        (4, "21:00", "22:30", "talk"),
+        (5, "11:00", "13:00", "seminar"),
+        (6, "08:00", None, "Amsterdam trip"),  # a word, not "am"
+    ]
+    assert [(w.line, w.code) for w in note.warnings] == [(7, "stamp")]
+
+
 def test_a_stamp_that_ends_a_task_line_is_that_tasks_time_in_the_timeline(tmp_path: Path):
     (tmp_path / ".obsidian").mkdir()
     (tmp_path / "2024-09-23.md").write_text(

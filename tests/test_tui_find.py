@@ -88,7 +88,7 @@ async def test_metrics_are_charts_with_dates_and_an_experiments_figures_are_char
             if "12-0" in drawn:
                 break
             await pilot.pause(0.05)
-        assert "12-0" in drawn  # days of the sample vault on the x axis
+        assert "12-0" in drawn, drawn  # days of the sample vault on the x axis
 
         await pilot.press("4", "r")
         await loaded(pilot)

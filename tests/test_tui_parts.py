@@ -78,3 +78,42 @@ def test_without_textual_the_command_says_how_to_get_it(monkeypatch):
 def test_a_row_shows_escapes_line_breaks_and_math_as_read():
     text = inline(r"分母在\[0, 窗口大小\]之间<br>比值 $\frac{a}{b}$ 花了 $5 和 $6 ^Gb7urLjk")
     assert text.plain == r"分母在[0, 窗口大小]之间 ↵ 比值 \frac{a}{b} 花了 $5 和 $6"
+
+
+def test_the_first_screen_comes_before_tasks_are_linked_and_no_note_is_parsed(tmp_path, monkeypatch):
+    import shutil
+
+    from labnotes.parse import note as note_module
+    from labnotes.tui.data import load
+
+    vault = tmp_path / "vault"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "vault", vault)
+    from labnotes.vault import build_index
+
+    build_index(vault).close()  # a warm store, as on a second start
+    parsed: list[str] = []
+    real = note_module.parse_note
+    import labnotes.parse
+
+    def counted(*a, **k):
+        parsed.append(a[1] if len(a) > 1 else k.get("name", ""))
+        return real(*a, **k)
+
+    monkeypatch.setattr(labnotes.parse, "parse_note", counted, raising=False)
+    monkeypatch.setattr(note_module, "parse_note", counted)
+    seen = []
+    data = load(vault, None, early=lambda d: seen.append((d.tasks_linked, list(d.first_notes), d.complete)))
+    assert seen[0] == (False, ["Diary/2024/2024-12-06.md", "Diary/2024/2024-12-05.md", "Diary/2024/2024-12-04.md"], False)
+    assert seen[1][0] is True and seen[1][2] is False
+    assert data.complete and data.tasks_linked
+    # Every view reads the store's rows; a note is parsed when opened. Only the daily template is
+    # read (its tasks are the routines).
+    assert parsed == ["Template/Daily.md"]
+
+
+def test_a_charts_day_ticks_spread_over_its_span_with_the_last_day_shown():
+    from labnotes.tui.metrics import day_ticks
+
+    days = ["2024-01-01", "2024-11-28", "2024-11-29", "2024-11-30", "2024-12-01", "2024-12-06"]
+    assert day_ticks(days) == ["2024-01-01", "2024-03-26", "2024-06-19", "2024-09-12", "2024-12-06"]  # 85 days apart
+    assert day_ticks(["2024-12-01", "2024-12-02", "2024-12-03"]) == ["2024-12-01", "2024-12-02", "2024-12-03"]

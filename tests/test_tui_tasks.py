@@ -303,3 +303,38 @@ async def test_in_a_git_vault_the_detail_pane_names_the_commit_that_closed_the_t
         await loaded(pilot)
         await loaded(pilot)
         assert f"done in {done.hexsha[:8]}" in detail(pilot.app) and "研究生" in detail(pilot.app)
+
+
+@scenario
+async def test_the_status_filter_asks_for_overdue_due_soon_and_blocked_tasks(tmp_path, monkeypatch):
+    from labnotes.tui import tasks as view
+
+    monkeypatch.setattr(view, "today", lambda: dt.date(2024, 12, 6))
+    vault = copy_vault(tmp_path)
+    note = vault / DEC6
+    note.write_text(note.read_text(encoding="utf-8") + "\n## 截止\n- [ ] 交报销单 📅 2024-12-01\n- [ ] 回复审稿 📅 2024-12-10\n"
+                    "- [ ] 投稿 📅 2024-12-20\n- [ ] 跑消融实验 🆔 abl\n- [ ] 写结论 ⛔ abl\n", encoding="utf-8")  # fmt: skip
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = {}
+        for value in ("overdue", "due-7", "blocked"):
+            pilot.app.query_one("#task-status").value = value
+            await pilot.pause()
+            shown[value] = sorted(t.text.split(" ")[0] for t in listed(pilot.app))
+        assert shown == {"overdue": ["交报销单"], "due-7": ["交报销单", "回复审稿"], "blocked": ["写结论"]}
+
+
+@scenario
+async def test_enter_on_a_done_task_in_a_note_shows_it_in_tasks_though_not_done_is_the_filter(tmp_path):
+    async with app_for(copy_vault(tmp_path)).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        from labnotes.tui.messages import OpenNote
+
+        pilot.app.post_message(OpenNote(SEED_REL, 29))  # 4. [x] 修改 PartialOct
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.query_one("#views").active == "tasks"
+        cursor = tree_of(pilot.app).cursor_node.data
+        assert isinstance(cursor, Task) and cursor.text == "修改 PartialOct" and cursor.status == "x"
+        assert pilot.app.query_one("#task-status").value == "any"

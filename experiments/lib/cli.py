@@ -134,12 +134,28 @@ def result_record(exp_id: str, opts: Options, figures: dict, seconds: float) -> 
     )
 
 
+def threads_for(opts: Options) -> int:
+    """CPU threads for a run: one for --quick on the CPU, torch's default otherwise.
+
+    At --quick sizes (32x32, batch 2) each op is too small to share: on two cores a second
+    thread saves little, and on a busy machine its OpenMP spin-waits cost several times the
+    work itself (measured: one training step of state E, 5.7 s of CPU with 2 threads under
+    load, 0.6 s with 1). The figures do not depend on it beyond float rounding.
+    """
+    return 1 if opts.quick and opts.device.type == "cpu" else torch.get_num_threads()
+
+
 def run_measure(exp_id: str, measure: Measure, opts: Options) -> dict:
     """Run one experiment in this process and return its record (what tests call)."""
     make_deterministic(opts.seed)
-    start = time.perf_counter()
-    figures = measure(opts)
-    return result_record(exp_id, opts, figures, time.perf_counter() - start)
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads_for(opts))
+    try:
+        start = time.perf_counter()
+        figures = measure(opts)
+        return result_record(exp_id, opts, {**figures, "cpu_threads": torch.get_num_threads()}, time.perf_counter() - start)
+    finally:
+        torch.set_num_threads(before)
 
 
 def main(exp_id: str, description: str, measure: Measure, argv: Sequence[str] | None = None, takes: Sequence[str] = ()) -> int:

@@ -44,6 +44,8 @@ _WORDS_FOLLOW = re.compile(rf"(?!的?比例){_CJK_WORD}")
 # colon before a digit is not a separator, so "22:05:30" is not a stamp followed by "30"; nor is a
 # dot before one ("15:51.5"), but `2024-11-15-15:51. 为…` is.
 _TAIL = (
+    # A 12-hour clock: `3:45 PM`, `10:30am`, `9:00-10:30 p.m.`.
+    r"(?:\s?(?P<ampm>[AaPp])\.?[Mm]\.?(?![A-Za-z]))?"
     rf"(?:\s*(?P<weekday>{WEEKDAY_RE}))?"
     r"(?P<sep>\s*[：，,]\s*|\s*:(?!\d)\s*|\.(?=\s|$)\s*|\s+-\s+|\s+|$|)"
 )
@@ -127,17 +129,42 @@ def _stamp(m: re.Match[str], name: str, day: dt.date | None, length: int) -> Sta
         else:
             assert day is not None
             date = day
-        start = dt.datetime.combine(date, dt.time(int(groups["h"]), int(groups["m"])))
+        hour, end_hour = _hours(groups)
+        start = dt.datetime.combine(date, dt.time(hour, int(groups["m"])))
         end = None
-        if groups.get("eh") is not None:
-            end = dt.datetime.combine(date, dt.time(int(groups["eh"]), int(groups["em"])))
+        if end_hour is not None:
+            end = dt.datetime.combine(date, dt.time(end_hour, int(groups["em"])))
     except (ValueError, OverflowError):
         return StampError(f"timestamp {m.group(0).strip()!r} is not a real date and time")
+    except (KeyError, TypeError):  # a vault's own format that lacks the hour or the minutes
+        return StampError(f"timestamp {m.group(0).strip()!r}: its format names no hour (h) and minutes (m)")
     weekday = groups.get("weekday")
     ok = True
     if weekday:
         ok = weekday_number(weekday) == start.weekday()
     return Stamp(start, end, weekday, ok, length, name)
+
+
+def _hours(groups: dict[str, str | None]) -> tuple[int, int | None]:
+    """The start and end hours on a 24-hour clock. `am` / `pm` after a range names the end's half
+    of the day, and the start's too unless that would put the start after the end
+    (`11:00-1:00 pm` is 11:00 to 13:00)."""
+    h, eh = groups["h"], groups.get("eh")
+    if h is None:
+        raise TypeError("no hour")
+    hour = int(h)
+    end = int(eh) if eh is not None else None
+    half = (groups.get("ampm") or "").lower()
+    if not half:
+        return hour, end
+    if not 1 <= (end if end is not None else hour) <= 12 or not 1 <= hour <= 12:
+        raise ValueError("a 12-hour clock runs from 1 to 12")
+    shift = 12 if half == "p" else 0
+    if end is None:
+        return hour % 12 + shift, None
+    end = end % 12 + shift
+    start = hour % 12 + shift
+    return (start if start <= end else hour % 12), end
 
 
 @lru_cache(maxsize=16)

@@ -269,7 +269,7 @@ class LabnotesApp(App[None]):
     def _open_task(self, event: OpenTask) -> None:
         self.switch_to("tasks")
         if not self.query_one(TasksView).select(event.rel, event.line):
-            self.notify(f"{event.rel}:{event.line} is not in the task tree (a filter hides it?).", severity="warning")
+            self.notify(f"{event.rel}:{event.line} is no task the Tasks view lists (an empty template task?).", severity="warning")
         self.query_one(TasksView).focus_main()
 
     @on(OpenEntry)

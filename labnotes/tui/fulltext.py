@@ -1,8 +1,10 @@
 """Full-text search for the UI: every line of every note holding all the query's words.
 
-The store's full-text index answers when the vault has one (`VaultIndex.search`, the store
-engineer's FTS5 table); until then the notes are read here, newest first, and the search stops
-at `limit` lines, so a common word answers from the first notes. Runs in a worker thread.
+The store's full-text index answers (`VaultIndex.search`: words ANDed on a line, "a phrase" as
+written) whenever the query has a piece it can look up. A query with none (one or two letters,
+a lone Chinese character) would make the store read every note before answering; here the notes
+are read newest first instead and the search stops at `limit` lines, so a short word typed on
+the way to a longer one answers from the first notes. Runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -15,29 +17,40 @@ LIMIT = 200
 
 
 def search(index, query: str, *, limit: int = LIMIT, cancelled: Callable[[], bool] = lambda: False) -> list[Place]:
-    words = query.casefold().split()
-    if not words:
+    from labnotes.vault.search import pieces, terms
+
+    wanted = terms(query)
+    if not wanted:
         return []
-    store_search = getattr(index, "search", None)
-    if callable(store_search):  # the store's FTS5 index, once it has landed
-        return [Place("line", hit.snippet, hit.note, hit.line, _name(hit.note)) for hit in store_search(query, limit=limit)]
+    if pieces(" ".join(wanted)):
+        return [Place("line", hit.snippet, hit.note, hit.line, _name(hit.note)) for hit in index.search(query, limit=limit)]
+    return newest_first(index, wanted, limit=limit, cancelled=cancelled)
+
+
+def newest_first(index, wanted: list[str], *, limit: int, cancelled: Callable[[], bool]) -> list[Place]:
+    """Lines holding every term, reading the notes newest first (through the guarded open)."""
+    from labnotes.fs.guard import UnsafeFile, read_regular
+    from labnotes.parse.files import NoteError, decode_text
     from labnotes.tui.data import note_order
+    from labnotes.vault.rows import note_lines
+    from labnotes.vault.search import snippet
 
     out: list[Place] = []
     for rel in note_order(index, set(index.notes)):
         if cancelled():
             break
         try:
-            text = (index.vault / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            data, _ = read_regular(index.vault / rel, inside=str(index.vault))
+            text = decode_text(data, rel)
+        except (OSError, UnsafeFile, NoteError):
             continue
-        folded = text.casefold()
-        if not all(w in folded for w in words):
+        if not all(w in text.casefold() for w in wanted):
             continue
-        for n, line in enumerate(text.split("\n"), 1):
+        for n, line in enumerate(note_lines(text), 1):
             low = line.casefold()
-            if all(w in low for w in words):
-                out.append(Place("line", line.strip(), rel, n, _name(rel)))
+            if all(w in low for w in wanted):
+                shown = line if len(low) == len(line) else low
+                out.append(Place("line", snippet(shown, low.find(wanted[0]), len(wanted[0])), rel, n, _name(rel)))
                 if len(out) >= limit:
                     return out
     return out

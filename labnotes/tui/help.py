@@ -33,6 +33,7 @@ HELP = """\
 | `enter` | open the note at the task's latest line (or at the entry) |
 | `g` | group by note (where each task lives now) → section → tag → status → due day → folder → none |
 | `s` | sort as in the note → by age → due day → priority → status |
+| status | not done (the default), open, in progress, overdue, due in 7 days, blocked (waits on a task not done), done in the last 7 days, done, cancelled, any, and any other status character the vault uses |
 | `/` | filter by words or a regex; `#tag` keeps tasks with that tag (or one nested under it); `tab` reaches the status and section filters; `enter` back to the tree |
 
 Each task is listed once, however many daily notes it was carried through: its age in days and

@@ -96,9 +96,23 @@ def draw_series(plt, s: Series) -> None:
         plt.scatter(s.days, s.values, marker="dot", color=(224, 175, 104))
     if s.kind == "time":
         plt.yticks(*time_ticks(s))
-    step = max(1, len(s.days) // 4)
-    shown = s.days[::step]
+    shown = day_ticks(s.days)
     plt.xticks(shown, [d[5:] if len(shown) > 2 else d for d in shown])
+
+
+def day_ticks(days: list[str], count: int = 5) -> list[str]:
+    """x ticks spread evenly over the span of `days` (ISO dates), first and last day included: by
+    date, not by index, so that one early day (a note from January beside a week in December)
+    does not pile four labels on top of each other at one end of the axis."""
+    import datetime as dt
+
+    if len(days) <= 2:
+        return list(dict.fromkeys(days))
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    span = (last - first).days
+    if span < count:
+        return list(dict.fromkeys(days))
+    return list(dict.fromkeys((first + dt.timedelta(days=round(k * span / (count - 1)))).isoformat() for k in range(count)))
 
 
 class MetricsView(VerticalScroll):

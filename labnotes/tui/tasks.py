@@ -33,17 +33,20 @@ from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.messages import OpenNote
 from labnotes.tui.toggling import toggle_and_say
 from labnotes.tui.tasklife import routine_detail, routine_row, task_detail, task_row
-from labnotes.tui.text import inline, name, stamp
+from labnotes.tui.text import checkbox, inline, name, stamp
 
-# (label, value): value -> (list_tasks status, done_since, overdue)
+# (label, value) of the status filter; value -> (list_tasks status, done_since, the flags of
+# `labnotes tasks` it stands for: --overdue, --due-before, --blocked).
 STATUS_CHOICES = [
     ("not done", "not-done"), ("open", "open"), ("in progress", "in-progress"), ("overdue", "overdue"),
-    ("done, 7 days", "done-7"), ("done", "done"), ("cancelled", "cancelled"), ("any", "any"),
+    ("due in 7 days", "due-7"), ("blocked", "blocked"), ("done, 7 days", "done-7"), ("done", "done"),
+    ("cancelled", "cancelled"), ("any", "any"),
 ]  # fmt: skip
-_STATUS_QUERY: dict[str, tuple[str | None, str | None, bool]] = {
-    "not-done": (None, None, False), "open": ("open", None, False), "in-progress": ("in-progress", None, False),
-    "overdue": (None, None, True), "done-7": (None, "-7", False), "done": ("done", None, False),
-    "cancelled": ("cancelled", None, False), "any": ("any", None, False),
+_STATUS_QUERY: dict[str, tuple[str | None, str | None, dict[str, Any]]] = {
+    "not-done": (None, None, {}), "open": ("open", None, {}), "in-progress": ("in-progress", None, {}),
+    "overdue": (None, None, {"overdue": True}), "due-7": (None, None, {"due_before": "+8"}),
+    "blocked": (None, None, {"blocked": True}), "done-7": (None, "-7", {}), "done": ("done", None, {}),
+    "cancelled": ("cancelled", None, {}), "any": ("any", None, {}),
 }  # fmt: skip
 # `g` and `s` step through these (the CLI's --group / --sort words; None: the note's own order).
 GROUPS = ("note", "section", "tag", "status", "due", "folder", "none")
@@ -181,7 +184,7 @@ class TasksView(Vertical):
         """New data (first load, or the vault changed on disk): redraw, keeping the cursor's row."""
         self.data = data
         self.today = today()
-        if data.index is not None:
+        if data.index is not None and data.tasks_linked:
             self._extra_statuses()
         self.refresh_tree()
 
@@ -202,7 +205,7 @@ class TasksView(Vertical):
         """The tasks the filters keep, as (group name, tasks) pairs, and the routines shown."""
         assert self.data is not None and self.data.index is not None
         idx = self.data.index
-        status, done_since, overdue = _STATUS_QUERY.get(f.status, (f.status, None, False))
+        status, done_since, flags = _STATUS_QUERY.get(f.status, (f.status, None, {}))
         words = f.text.split()
         tags = [w.lstrip("#") for w in words if w.startswith("#") and len(w) > 1]
         grep = " ".join(w for w in words if not (w.startswith("#") and len(w) > 1)) or None
@@ -212,11 +215,11 @@ class TasksView(Vertical):
             listed = {t.id for t in found}
             found += [book.by_id[i] for i in sorted(self._toggled - listed) if i in book.by_id]
         group = f.group if f.group not in ("note", "none") else None
-        if tags or overdue or group or f.sort:
+        if tags or flags or group or f.sort:
             from labnotes.queries.taskquery.options import OptionError, TaskOptions, select_each
 
             try:
-                opts = TaskOptions.from_flags(tag=tags[0] if tags else None, overdue=overdue, sort=f.sort, group=group, today=self.today)
+                opts = TaskOptions.from_flags(tag=tags[0] if tags else None, sort=f.sort, group=group, today=self.today, **flags)
             except OptionError as exc:
                 raise QueryError(str(exc)) from None
             views = self._query_views()
@@ -251,6 +254,9 @@ class TasksView(Vertical):
             tree.clear()
             summary.update(data.error or "")
             return
+        if not data.tasks_linked:
+            self._preview(tree, summary, data)
+            return
         try:
             groups, routines = self._query(self.filters)
         except QueryError as exc:
@@ -278,6 +284,21 @@ class TasksView(Vertical):
         if keep is not None:
             select_row(tree, keep)
         self._show_detail()
+
+    def _preview(self, tree: TaskTree, summary: Label, data: VaultData) -> None:
+        """Before each task is linked across the notes: the newest notes' task lines, as written."""
+        assert data.index is not None
+        tree.clear()
+        for rel in data.first_notes:
+            day = data.index.note_day(rel)
+            label = Text.assemble((name(rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim"))
+            note = tree.root.add(label, data=Place(rel, 1), expand=True)
+            for row in data.index.task_rows([rel], placeholders=False):
+                item = row.item
+                note.add_leaf(Text.assemble(checkbox(item.task or " "), " ", inline(item.text), (f"  :{item.line}", "dim")),
+                              data=Place(rel, item.line))  # fmt: skip
+        summary.update(f"the newest notes' tasks; linking each task across {len(data.index.content_notes())} notes …")
+        self.query_one("#task-detail", Static).update(Text("Each task once, with its age and history, in a moment.", "dim"))
 
     def _summary(self, shown: list[Task], routines: list[Routine]) -> Text:
         f = self.filters
@@ -406,25 +427,38 @@ class TasksView(Vertical):
         return place_of(node.data) if node is not None else None
 
     def select(self, rel: str, line: int) -> bool:
-        """Cursor on the task with a line at `rel`:`line` (any of its lines), its note unfolded;
-        False when the tree lacks it (a filter hides it)."""
-        if self.data is None or self.data.index is None:
+        """Cursor on the task with a line at `rel`:`line` (any of its lines), its note unfolded.
+        When the filters hide it (a done task, under "not done"), they are cleared to show it.
+        False when it is no task the view lists (a placeholder)."""
+        if self.data is None or self.data.index is None or not self.data.tasks_linked:
             return False
         book = q.task_book(self.data.index)
         task = book.by_place.get((rel, line))
         routine = book.routine_at.get((rel, line))
+        if task is None and routine is None:
+            return False
+        key = ("task", task.id) if task is not None else ("routine", routine.key)  # type: ignore[union-attr]
+        if self._show_row(key, task):
+            return True
+        # Hidden by a filter: show every task, then look again.
+        self.filters = Filters(group=self.filters.group, sort=self.filters.sort, status="any")
+        self._toggled.clear()
+        self.query_one("#task-status", Select).value = "any"
+        self.query_one("#task-section", Input).value = ""
+        self.query_one("#task-text", Input).value = ""
+        self.refresh_tree()
+        return self._show_row(key, task)
+
+    def _show_row(self, key: tuple[str, str], task: Task | None) -> bool:
         tree = self.query_one(TaskTree)
         if task is not None:
             home = task.latest.note
             for node in tree.root.children:
                 if isinstance(node.data, Place) and node.data.rel == home:
-                    if home in self._pending:
+                    if home in self._pending and self.data is not None:
                         add_tasks(node, self.data, self._pending.pop(home), self.today)
                     node.expand()
-            return select_row(tree, ("task", task.id))
-        if routine is not None:
-            return select_row(tree, ("routine", routine.key))
-        return False
+        return select_row(tree, key)
 
 
 class GitStory:
