@@ -150,7 +150,7 @@ class LabnotesApp(App[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(Loaded(data))
 
-    @work(thread=True, exclusive=True, group="jobs", exit_on_error=False)
+    @work(thread=True, group="jobs", exit_on_error=False)  # not exclusive: the lock below says who asks
     def follow_jobs(self) -> None:
         """Runs queued or running on the cluster: ask the scheduler, and show what moved."""
         from labnotes.lab.cluster import ClusterError
