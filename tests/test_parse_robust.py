@@ -121,3 +121,22 @@ def test_a_line_of_only_a_form_feed_or_ideographic_space_keeps_the_next_lines_po
     note = parse_note(text, "x.md")
     assert [(x.line, x.col, x.original) for x in note.links] == [(3, 0, "![[shot.png]]"), (6, 2, "[[In a quote]]")]
     assert [(t.line, t.col) for t in note.tags] == [(6, 17)]
+
+
+def test_links_in_table_cells_keep_their_source_text_and_place_past_escaped_pipes_and_quote_markers():
+    # The Obsidian help vault writes `[[note\|alias]]` in tables (the pipe escaped) and tables
+    # inside block quotes; every link's `original` is the text at its line and column.
+    text = (
+        "| Form | Example |\n| --- | --- |\n| `x` | [[Internal links#Block\\|Block refs]] #tag [[z]] |\n\n"
+        "> | a | b |\n> | - | - |\n> | [[x]] | ![[Engelbart.jpg\\|200]] |\n"
+    )
+    note = parse_note(text, "x.md")
+    lines = text.split("\n")
+    assert [(x.line, x.col, x.original, x.target, x.alias, x.size) for x in note.links] == [
+        (3, 8, "[[Internal links#Block\\|Block refs]]", "Internal links", "Block refs", None),
+        (3, 50, "[[z]]", "z", None, None),
+        (7, 4, "[[x]]", "x", None, None),
+        (7, 12, "![[Engelbart.jpg\\|200]]", "Engelbart.jpg", None, "200"),
+    ]
+    assert all(lines[x.line - 1][x.col :].startswith(x.original) for x in note.links)
+    assert [(t.line, t.col) for t in note.tags] == [(3, 45)]

@@ -377,7 +377,7 @@ def _collect(note: Note, content: str, positions: Positions, found: Inline | Non
     for link in found.links:
         line, col = positions.at(link.start)
         note.links.append(
-            Link(line, col, content[link.start : link.end], link.target, link.heading, link.block, link.alias, link.embed,
+            Link(line, col, positions.source(link.start, link.end), link.target, link.heading, link.block, link.alias, link.embed,
                  link.kind, link.size)
         )
     for start, tag in found.tags:

@@ -10,7 +10,7 @@ from bisect import bisect_right
 
 
 class Positions:
-    __slots__ = ("text", "src", "first", "starts", "shifts", "cursor")
+    __slots__ = ("text", "src", "first", "starts", "shifts", "cursor", "escapes")
 
     def __init__(self, text: str, src: list[str], first: int, cursor: int = -1) -> None:
         self.text = text
@@ -23,6 +23,9 @@ class Positions:
             pos = text.find("\n", pos + 1)
         self.shifts: list[int | None] = [None] * len(self.starts)
         self.cursor = cursor  # table cells: where in the row to start looking
+        # Table cells: offsets in the text of the `|`s the source writes `\|` (one character
+        # more in the source each).
+        self.escapes: list[int] = _escaped_pipes(text, src[first] if first < len(src) else "", cursor) if cursor >= 0 else []
 
     def _shift(self, i: int) -> int:
         shift = self.shifts[i]
@@ -49,7 +52,37 @@ class Positions:
     def at(self, offset: int) -> tuple[int, int]:
         lo = max(bisect_right(self.starts, offset) - 1, 0)
         col = offset - self.starts[lo] + self._shift(lo)
+        if self.escapes:
+            col += bisect_right(self.escapes, offset - 1)
         return self.first + lo + 1, max(col, 0)
+
+    def source(self, start: int, end: int) -> str:
+        """The source text of text[start:end] (a table cell's `\\|` as written)."""
+        if not self.escapes:
+            return self.text[start:end]
+        line, a = self.at(start)
+        _, b = self.at(end)
+        return self.src[line - 1][a:b]
 
     def line(self, offset: int) -> int:
         return self.first + max(bisect_right(self.starts, offset) - 1, 0) + 1
+
+
+def _escaped_pipes(text: str, row: str, cursor: int) -> list[int]:
+    """Offsets in a cell's text of the pipes the source row escapes, walking both from the cell's
+    start; empty when the row has none (the common case: one `in`)."""
+    if "\\|" not in row or "|" not in text:
+        return []
+    out: list[int] = []
+    s = cursor
+    while s < len(row) and row[s] in " \t":
+        s += 1
+    for c, ch in enumerate(text):
+        if s >= len(row):
+            break
+        if ch == "|" and row.startswith("\\|", s):
+            out.append(c)
+            s += 2
+        else:
+            s += 1
+    return out

@@ -7,12 +7,12 @@ from labnotes.parse.model import Cell, Table
 
 
 def _pipes(line: str) -> tuple[int, list[int]]:
-    """(column just after the row's opening pipe, or 0 when it has none; the later unescaped pipes)."""
-    first = line.find("|")
-    if first == -1 or line[:first].strip():
-        start, after = 0, 0
-    else:
-        start, after = first + 1, first + 1
+    """(column just after the row's opening pipe, or where its text starts when it has none; the
+    later unescaped pipes). Indentation and block-quote markers (`> `) before the row are skipped."""
+    prefix = 0
+    while prefix < len(line) and line[prefix] in " \t>":
+        prefix += 1
+    start = after = prefix + 1 if line.startswith("|", prefix) else prefix
     pipes = []
     pos = line.find("|", after)
     while pos != -1:
