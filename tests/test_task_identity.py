@@ -293,3 +293,11 @@ def test_with_a_global_filter_only_the_plugins_tasks_are_tasks(tmp_path: Path) -
     # Without the filter every checkbox is a task.
     (plugin / "data.json").write_text("{}", encoding="utf-8")
     assert [t.text for t in list_tasks(build_index(vault), status="any")] == ["#task 写实验脚本", "牛奶", "#task 读论文"]
+
+
+def test_the_items_of_a_few_places_are_read_as_every_task_row_has_them(lab) -> None:
+    rel = "Diary/2024/2024-12-04.md"
+    every = {(t.note, t.item.line): t.item for t in lab.task_rows()}
+    got = lab.task_items_at([(rel, 9), (rel, 3), (rel, 5), ("nope.md", 1)])  # line 5 is a heading
+    assert got == {(rel, 9): every[(rel, 9)], (rel, 3): every[(rel, 3)]}
+    assert (got[(rel, 9)].text, got[(rel, 9)].task, got[(rel, 9)].fields.status_type) == ("整理全部数据 ^data1", "x", "DONE")

@@ -144,7 +144,7 @@ def tasks(
         # Filtered, sorted or grouped by the tasks' fields: a flat list (under group headings).
         groups = select_tasks(idx, found, opts)
         if json:
-            items = _items_by_place(idx)
+            items = _items_by_place(idx, [t for _, ts in groups for t in ts])
             print_json([_task_json(idx, t, today, items, dates if history else None) for _, ts in groups for t in ts])
             return
         shown = 0
@@ -157,7 +157,7 @@ def tasks(
         typer.echo(count(shown, "task"), err=True)
         return
     if json:
-        items = _items_by_place(idx)
+        items = _items_by_place(idx, found)
         print_json([_task_json(idx, t, today, items, dates if history else None) for t in found])
         return
     listed = {t.id: t for t in found}
@@ -186,10 +186,10 @@ def tasks(
     typer.echo(f"{count(len(found), 'task')} ({count(lines, 'line')} in the notes)", err=True)
 
 
-def _items_by_place(idx: Any) -> dict[tuple[str, int], Any]:
-    """Every task item by (note, line), from the store's task rows: listing many tasks must not
-    parse the note of each."""
-    return {(r.note, r.item.line): r.item for r in idx.task_rows()}
+def _items_by_place(idx: Any, tasks: list["Task"]) -> dict[tuple[str, int], Any]:
+    """The item of each task's latest line by (note, line), from the store's task rows: listing
+    many tasks must neither parse the note of each nor build every task row of the vault."""
+    return idx.task_items_at((t.latest.note, t.latest.line) for t in tasks)
 
 
 def _task_json(

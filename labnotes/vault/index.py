@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -189,6 +189,17 @@ class VaultIndex:
         task above it and its depth in the task tree; `status` is the character between the
         brackets ("x" matches "X" too); `placeholders=False` leaves out empty template tasks."""
         return list(self.reader.task_items(note_ids=self._ids(notes), status=status, placeholders=placeholders))
+
+    def task_items_at(self, places: Iterable[tuple[str, int]]) -> dict[tuple[str, int], ListItem]:
+        """The task items at these (note, line) places, with their Tasks fields, from the store's
+        task rows: what a listing of tasks shows of each one's latest line. Places without a task
+        are left out."""
+        ids = {}
+        for rel, line in places:
+            row = self._rows.get(rel)
+            if row is not None:
+                ids[(row.id, line)] = rel
+        return {(t.note, t.item.line): t.item for t in self.reader.task_items_at(ids)}
 
     def task_items(self) -> list[tuple[str, ListItem]]:
         """Every task item of every content note with its note's vault path, in note and line order:

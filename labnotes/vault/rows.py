@@ -205,16 +205,16 @@ def obj_of(part: Part, row: Iterable[Any]) -> Any:
             kwargs[nested.attr] = None
             continue
         same = dict(nested.same_as)
-        inner_hints = _hints(nested.cls)
+        lists, defaults = _list_fields(nested.cls), _defaults(nested.cls)
         inner: dict[str, Any] = {}
         for (name, _), value in zip(nested.columns, cells):
             if value is None and name in same:
                 value = kwargs[same[name]]
-            elif isinstance(value, str) and _is_list(inner_hints[name]):
+            elif isinstance(value, str) and name in lists:
                 value = json.loads(value)
-            elif value is None and _is_list(inner_hints[name]):
+            elif value is None and name in lists:
                 value = []
-            if value is not None or name not in _defaults(nested.cls):
+            if value is not None or name not in defaults:
                 inner[name] = value
         nested_kwargs[nested.attr] = inner
     extra = values[at] if len(values) > at else None
@@ -238,6 +238,13 @@ def _nested_cls(part: Part, attr: str) -> type:
 
 def _is_list(hint: Any) -> bool:
     return typing.get_origin(hint) is list or hint is list
+
+
+@functools.cache
+def _list_fields(cls: type) -> frozenset[str]:
+    """The fields of `cls` typed as lists: asked once per class, not once per row and field
+    (typing.get_origin per cell was a fifth of reading 50,000 task rows)."""
+    return frozenset(name for name, hint in _hints(cls).items() if _is_list(hint))
 
 
 @functools.cache
