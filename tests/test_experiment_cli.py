@@ -41,6 +41,8 @@ def test_prints_one_json_object_last_and_writes_it_with_out(tmp_path):
         (["--seed", "-1"], "seed must be a non-negative integer"),
         (["--seed", "1.5"], "seed must be a non-negative integer"),
         (["--seed", "abc"], "seed must be a non-negative integer"),
+        (["--size", "50"], "size must be a multiple of 32 from 32 to 1024, got '50'"),
+        (["--size", "big"], "size must be a multiple of 32"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_exit_2(args, says):
@@ -68,6 +70,14 @@ def test_the_same_seed_gives_the_same_figures_and_another_seed_other_inputs():
     assert other["encoder_max"] != first["encoder_max"]
 
 
+def test_size_changes_the_image_side_and_says_so():
+    from experiments import normalised_mask
+
+    at64 = run_quick(normalised_mask, size=64)
+    assert at64["size"] == 64 and at64["size_override"] == 64
+    assert "size_override" not in run_quick(normalised_mask) and run_quick(normalised_mask)["size"] == 32
+
+
 def test_run_all_collects_each_result_and_its_wall_time(tmp_path):
     out = tmp_path / "results.json"
     proc = run("-m", "experiments.run_all", "--quick", "--device", "cpu", "--out", str(out), "--only", "mask_ratio", "summed_masks")
@@ -78,7 +88,8 @@ def test_run_all_collects_each_result_and_its_wall_time(tmp_path):
     assert [e["id"] for e in report["experiments"]] == ["summed_masks", "mask_ratio"]  # manifest order
     for e in report["experiments"]:
         assert e["result"]["id"] == e["id"] and e["result"]["reproduced"] is True
-        assert e["wall_seconds"] > 0 and e["returncode"] == 0
+        assert e["wall_seconds"] > 0 and e["cpu_seconds"] > 0 and e["returncode"] == 0
+        assert e["result"]["cpu_threads"] == 1  # --quick on the CPU: one thread
     assert report["all_reproduced"] is True
 
 

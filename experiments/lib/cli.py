@@ -34,6 +34,7 @@ class Options:
     out: Path | None
     images: Path | None = None  # a folder of real style / mask pairs (--images)
     states: tuple[str, ...] = ()  # --state: run only these of the note's states
+    size: int | None = None  # --size: the image side instead of the scale's (32 quick, 128 full)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +52,17 @@ def _seed(text: str) -> int:
     return value
 
 
+def _size(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = -1
+    # Three stride-2 stages and the octave's half-size branch: the side must halve four times.
+    if not (32 <= value <= 1024 and value % 32 == 0):
+        raise argparse.ArgumentTypeError(f"size must be a multiple of 32 from 32 to 1024, got {text!r}")
+    return value
+
+
 def parse_options(exp_id: str, description: str, argv: Sequence[str] | None = None, takes: Sequence[str] = ()) -> Options:
     """`takes` names the optional arguments this experiment understands: "images", "states"."""
     p = _Parser(prog=f"python -m experiments.{exp_id}", description=description)
@@ -58,6 +70,8 @@ def parse_options(exp_id: str, description: str, argv: Sequence[str] | None = No
     p.add_argument("--quick", action="store_true", help="small sizes, for CI on a CPU")
     p.add_argument("--seed", type=_seed, default=0, help="one seed for inputs, weights and everything else")
     p.add_argument("--out", type=Path, default=None, help="also write the JSON result to this file")
+    p.add_argument("--size", type=_size, default=None, metavar="PX",
+                   help="image side in pixels (default 32 with --quick, else 128; the real code's figures were taken at 64)")
     if "images" in takes:
         p.add_argument("--images", type=Path, default=None, metavar="DIR",
                        help="also measure on real style / mask pairs: DIR/styles + DIR/masks, or a checkout of the researcher's repository")
@@ -75,7 +89,7 @@ def parse_options(exp_id: str, description: str, argv: Sequence[str] | None = No
     use_cuda = a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available())
     device = torch.device("cuda" if use_cuda else "cpu")
     name = torch.cuda.get_device_name(device) if use_cuda else "cpu"
-    return Options(device, name, a.quick, a.seed, a.out, images, tuple(getattr(a, "states", None) or ()))
+    return Options(device, name, a.quick, a.seed, a.out, images, tuple(getattr(a, "states", None) or ()), a.size)
 
 
 def make_deterministic(seed: int) -> None:
@@ -127,6 +141,7 @@ def result_record(exp_id: str, opts: Options, figures: dict, seconds: float) -> 
             "cuda": torch.version.cuda if opts.device.type == "cuda" else None,
             "seed": opts.seed,
             "quick": opts.quick,
+            **({"size_override": opts.size} if opts.size is not None else {}),
             **({"images": str(opts.images)} if opts.images is not None else {}),
             "seconds": round(seconds, 3),
             **figures,
@@ -170,9 +185,10 @@ def main(exp_id: str, description: str, measure: Measure, argv: Sequence[str] | 
     return 0
 
 
-def options(device: str = "cpu", quick: bool = True, seed: int = 0, images: Path | None = None, states: tuple[str, ...] = ()) -> Options:
+def options(device: str = "cpu", quick: bool = True, seed: int = 0, images: Path | None = None, states: tuple[str, ...] = (),
+            size: int | None = None) -> Options:
     """Options for calling an experiment from Python (tests, notebooks)."""
-    return Options(torch.device(device), "cpu" if device == "cpu" else torch.cuda.get_device_name(), quick, seed, None, images, states)
+    return Options(torch.device(device), "cpu" if device == "cpu" else torch.cuda.get_device_name(), quick, seed, None, images, states, size)
 
 
 def say(*lines: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cli import Options
 
@@ -22,4 +22,6 @@ FULL = Scale(size=128, batch=4, iterations=5, vgg_width=1.0)
 
 
 def scale_of(opts: Options) -> Scale:
-    return QUICK if opts.quick else FULL
+    """--quick or full size; `--size` changes only the image side (the facts were taken at 64)."""
+    s = QUICK if opts.quick else FULL
+    return s if opts.size is None else replace(s, size=opts.size)

@@ -55,7 +55,7 @@ def traced_run(state: State, opts: Options, iterations: int, guard: bool = False
     twice in one process (several experiments in one test session) is computed once: it is
     a pure function of its arguments.
     """
-    key = (state, opts.device.type, opts.quick, opts.seed, iterations, guard, keep)
+    key = (state, opts.device.type, opts.quick, opts.size, opts.seed, iterations, guard, keep)
     if key not in _RUNS:
         model, objective, opt, batch = setup(state, opts)
         _RUNS[key] = run_steps(model, objective, opt, batch, iterations, guard, keep)
