@@ -140,3 +140,19 @@ def test_links_in_table_cells_keep_their_source_text_and_place_past_escaped_pipe
     ]
     assert all(lines[x.line - 1][x.col :].startswith(x.original) for x in note.links)
     assert [(t.line, t.col) for t in note.tags] == [(3, 45)]
+
+
+def test_front_matter_warnings_and_links_keep_their_lines_past_a_line_separator():
+    # YAML counts U+2028 as a line break, a note does not: positions are the note's.
+    text = '---\nnote: "a\u2028b\u2028\u2028c"\nup: "[[Home]]"\nwhen: 2024-02-30\n---\n# Body\n'
+    note = parse_note(text, "x.md")
+    assert [(x.line, x.col, x.original) for x in note.links] == [(3, 5, "[[Home]]")]
+    assert [(w.line, w.code) for w in note.warnings] == [(4, "frontmatter")]
+    broken = parse_note("---\nnote: a\u2028\u2028\u2028b\n---\n", "x.md")
+    assert [(w.line, w.code) for w in broken.warnings] == [(2, "frontmatter")]  # YAML says line 5
+
+
+def test_a_cell_that_opens_with_an_ideographic_space_keeps_its_links_place():
+    text = "| a | b |\n| - | - |\n| `x` | \u3000See [[Previews#Description\\|Description]]. |\n"
+    (link,) = parse_note(text, "x.md").links
+    assert text.split("\n")[2][link.col :].startswith(link.original) and link.original.startswith("[[Previews")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,32 @@ class _Loader(yaml.SafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
+        self.lines = _Lines(stream)
         self.problems: list[tuple[int, str]] = []  # (0-based line in the block, message)
+
+    def problem(self, node: Any, message: str) -> None:
+        self.problems.append((self.lines.where(node.start_mark)[0], message))
+
+
+class _Lines:
+    """(0-based line, column) of a YAML mark as the note counts lines: YAML also breaks lines at
+    U+2028, U+2029 and U+0085, which are no line breaks in a note (a mark's own .line counts
+    them). The line starts are found once, when first asked; each look is a bisection."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+
+    def where(self, mark: Any) -> tuple[int, int]:
+        if mark is None:
+            return 0, 0
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = min(int(mark.index), len(self.text))
+        line = bisect_right(self.starts, index) - 1
+        return line, index - self.starts[line]
 
 
 def _guarded(kind: str, construct: Callable[[Any, Any], Any]) -> Callable[[_Loader, Any], Any]:
@@ -41,10 +67,10 @@ def _guarded(kind: str, construct: Callable[[Any, Any], Any]) -> Callable[[_Load
         try:
             value = construct(loader, node)
         except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
-            loader.problems.append((node.start_mark.line, f"{node.value!r:.80} is not a valid {kind} ({exc}); kept as text"))
+            loader.problem(node, f"{node.value!r:.80} is not a valid {kind} ({exc}); kept as text")
             return node.value
         if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _MAX_INT_BITS:
-            loader.problems.append((node.start_mark.line, f"an integer of {len(node.value)} digits; kept as text"))
+            loader.problem(node, f"an integer of {len(node.value)} digits; kept as text")
             return node.value
         return value
 
@@ -87,7 +113,7 @@ class PropertyLink:
 _WIKI_VALUE = re.compile(r"\s*\[\[[^\[\]\n]+\]\]\s*")
 
 
-def _property_links(node: Any, source: str, first_line: int) -> list[PropertyLink]:
+def _property_links(node: Any, source: str, first_line: int, lines: _Lines) -> list[PropertyLink]:
     """Obsidian reads a top-level value that is one wiki link, or a list of them, as links."""
     out: list[PropertyLink] = []
     if not isinstance(node, yaml.MappingNode):
@@ -105,7 +131,8 @@ def _property_links(node: Any, source: str, first_line: int) -> list[PropertyLin
                 if "\n" in text:
                     continue  # a value folded over lines is no link Obsidian shows
                 lead = len(text) - len(text.lstrip())
-                out.append(PropertyLink(name, first_line + start.line, start.column + quoted + lead, text.strip(), scalar.value.strip()))
+                line, col = lines.where(start)
+                out.append(PropertyLink(name, first_line + line, col + quoted + lead, text.strip(), scalar.value.strip()))
     return out
 
 
@@ -115,7 +142,7 @@ def _yaml(text: str, first_line: int) -> tuple[Any, list[tuple[int, str]], list[
         node = loader.get_single_node()
         if node is None:
             return None, loader.problems, []
-        links = _property_links(node, text, first_line) if "[[" in text else []
+        links = _property_links(node, text, first_line, loader.lines) if "[[" in text else []
         return loader.construct_document(node), loader.problems, links
     finally:
         loader.dispose()
@@ -135,7 +162,7 @@ def load_with_links(text: str, first_line: int) -> tuple[dict[str, Any], list[Pa
         data, problems, links = _yaml(text, first_line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
+        line = first_line + _Lines(text).where(mark)[0]
         problem = getattr(exc, "problem", None) or "invalid YAML"
         return {}, [ParseWarning(line, f"front matter is not valid YAML: {problem}", _CODE)], []
     except RecursionError:

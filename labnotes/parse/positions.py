@@ -75,7 +75,7 @@ def _escaped_pipes(text: str, row: str, cursor: int) -> list[int]:
         return []
     out: list[int] = []
     s = cursor
-    while s < len(row) and row[s] in " \t":
+    while s < len(row) and row[s].isspace():  # markdown-it strips a cell as str.strip does
         s += 1
     for c, ch in enumerate(text):
         if s >= len(row):
