@@ -117,3 +117,20 @@ def test_a_charts_day_ticks_spread_over_its_span_with_the_last_day_shown():
     days = ["2024-01-01", "2024-11-28", "2024-11-29", "2024-11-30", "2024-12-01", "2024-12-06"]
     assert day_ticks(days) == ["2024-01-01", "2024-03-26", "2024-06-19", "2024-09-12", "2024-12-06"]  # 85 days apart
     assert day_ticks(["2024-12-01", "2024-12-02", "2024-12-03"]) == ["2024-12-01", "2024-12-02", "2024-12-03"]
+
+
+def test_a_search_too_short_for_the_index_reads_only_the_newest_notes_and_says_so(tmp_path):
+    import shutil
+
+    from labnotes.tui import fulltext
+    from labnotes.vault import build_index
+
+    vault = tmp_path / "vault"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "vault", vault)
+    idx = build_index(vault)
+    assert "newest 500 notes" in fulltext.said("lr") and fulltext.said("sum_mask") == ""
+    newest = fulltext.newest_first(idx, ["partialconv"], limit=200, cancelled=lambda: False, notes=1)
+    assert newest and {p.rel for p in newest} == {"Diary/2024/2024-12-06.md"}
+    everywhere = fulltext.newest_first(idx, ["partialconv"], limit=200, cancelled=lambda: False)
+    assert len({p.rel for p in everywhere}) > 1
+    idx.close()

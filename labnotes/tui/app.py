@@ -300,7 +300,7 @@ class LabnotesApp(App[None]):
     def action_switcher(self) -> None:
         if isinstance(self.screen, FindScreen):
             return
-        status = lambda: "" if self.finder is not None else "still reading the vault: notes by name only"  # noqa: E731
+        status = lambda _query: "" if self.finder is not None else "still reading the vault: notes by name only"  # noqa: E731
         self.push_screen(FindScreen("Open a note, heading, task or entry", "type a few letters of a name",
                                     self.find_places, status=status), self._found)  # fmt: skip
 
@@ -314,7 +314,7 @@ class LabnotesApp(App[None]):
             return fulltext.search(index, query, cancelled=lambda: worker.is_cancelled)
 
         self.push_screen(FindScreen("Search the text of every note", "words to find, in any order", find,
-                                    in_thread=True), self._found)  # fmt: skip
+                                    in_thread=True, status=fulltext.said), self._found)  # fmt: skip
 
     # -- capture ------------------------------------------------------------------------------
 

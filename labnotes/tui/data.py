@@ -17,7 +17,7 @@ from labnotes.lab.registry import Experiment, ManifestError, Registry
 from labnotes.queries.timeline import Thread, timeline
 from labnotes.vault import VaultIndex
 from labnotes.vault.scan import scan_vault
-from labnotes.queries.tasks import task_book
+from labnotes.history.template import task_book
 from labnotes.workspace import Workspace
 
 # rel path -> (size, mtime_ns), as the scanner reports them.
@@ -111,8 +111,9 @@ def load(
     if early is not None:
         with_tasks = [rel for rel in index.content_notes() if index.facts[rel].tasks]
         early(dataclasses.replace(data, first_notes=note_order(index, with_tasks)[:FIRST_NOTES]))
-    # Each task once across the notes (labnotes.tasks): linked here, off the UI thread; the
-    # Tasks view and the switcher read it from the index's cache.
+    # Each task once across the notes (labnotes.tasks): linked here, off the UI thread, as the
+    # task commands link them (the daily template's older versions in git are routines too);
+    # the Tasks view and the switcher then read it from the index's cache.
     task_book(index)
     data = dataclasses.replace(data, tasks_linked=True)
     if early is not None:

@@ -2,9 +2,10 @@
 
 The store's full-text index answers (`VaultIndex.search`: words ANDed on a line, "a phrase" as
 written) whenever the query has a piece it can look up. A query with none (one or two letters,
-a lone Chinese character) would make the store read every note before answering; here the notes
-are read newest first instead and the search stops at `limit` lines, so a short word typed on
-the way to a longer one answers from the first notes. Runs in a worker thread.
+a lone Chinese character) would make the store read every note before answering; here the
+newest SHORT_NOTES notes are read instead, newest first, stopping at `limit` lines, so a short
+word typed on the way to a longer one answers at once (the status line says how far it looked).
+Runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Callable
 from labnotes.tui.finder import Place
 
 LIMIT = 200
+# How many of the newest notes a query too short for the store's index reads.
+SHORT_NOTES = 500
 
 
 def search(index, query: str, *, limit: int = LIMIT, cancelled: Callable[[], bool] = lambda: False) -> list[Place]:
@@ -24,11 +27,22 @@ def search(index, query: str, *, limit: int = LIMIT, cancelled: Callable[[], boo
         return []
     if pieces(" ".join(wanted)):
         return [Place("line", hit.snippet, hit.note, hit.line, _name(hit.note)) for hit in index.search(query, limit=limit)]
-    return newest_first(index, wanted, limit=limit, cancelled=cancelled)
+    return newest_first(index, wanted, limit=limit, cancelled=cancelled, notes=SHORT_NOTES)
 
 
-def newest_first(index, wanted: list[str], *, limit: int, cancelled: Callable[[], bool]) -> list[Place]:
-    """Lines holding every term, reading the notes newest first (through the guarded open)."""
+def said(query: str) -> str:
+    """The search screen's status: how far a short query looked."""
+    from labnotes.vault.search import pieces, terms
+
+    wanted = terms(query)
+    if not wanted or pieces(" ".join(wanted)):
+        return ""
+    return f"a short word: the newest {SHORT_NOTES} notes searched (3 letters or 2 Chinese characters search every note)"
+
+
+def newest_first(index, wanted: list[str], *, limit: int, cancelled: Callable[[], bool], notes: int | None = None) -> list[Place]:
+    """Lines holding every term, reading the notes newest first (through the guarded open), the
+    first `notes` of them when given."""
     from labnotes.fs.guard import UnsafeFile, read_regular
     from labnotes.parse.files import NoteError, decode_text
     from labnotes.tui.data import note_order
@@ -36,7 +50,7 @@ def newest_first(index, wanted: list[str], *, limit: int, cancelled: Callable[[]
     from labnotes.vault.search import snippet
 
     out: list[Place] = []
-    for rel in note_order(index, set(index.notes)):
+    for rel in note_order(index, set(index.notes))[:notes]:
         if cancelled():
             break
         try:

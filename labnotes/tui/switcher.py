@@ -37,7 +37,7 @@ class FindScreen(ModalScreen[Hit | None]):
     ]
 
     def __init__(self, title: str, placeholder: str, find: Callable[[str], list[Hit]], *,
-                 in_thread: bool = False, status: Callable[[], str] | None = None) -> None:  # fmt: skip
+                 in_thread: bool = False, status: Callable[[str], str] | None = None) -> None:  # fmt: skip
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
@@ -83,7 +83,7 @@ class FindScreen(ModalScreen[Hit | None]):
         results.add_options([Option(hit_label(h, cells), id=str(n)) for n, h in enumerate(hits)])
         if hits:
             results.highlighted = 0
-        said = self.status() if self.status else ""
+        said = self.status(query) if self.status else ""
         if query.strip() and not hits:
             said = f"nothing found for {query.strip()!r}" + (f" · {said}" if said else "")
         elif hits:
