@@ -20,7 +20,7 @@ from textual.widgets import Log, OptionList, Tree  # noqa: E402
 from labnotes.lab import provenance  # noqa: E402
 from labnotes.tasks import Task  # noqa: E402
 from labnotes.queries.timeline import TimelineEntry  # noqa: E402
-from labnotes.tui.app import make_app  # noqa: E402
+from labnotes.tui.app import LabnotesApp, make_app  # noqa: E402
 from labnotes.tui.notes import NotesView  # noqa: E402
 from labnotes.tui.messages import OpenNote  # noqa: E402
 
@@ -307,3 +307,23 @@ async def test_a_generated_vault_lists_each_carried_task_once(tmp_path):
         assert newest and max(t.carried for t in newest) == 29
         notes = [n for n in tree.root.children if getattr(n.data, "rel", None)]
         assert notes[0].data.rel.endswith("2020-01-30.md")  # newest first
+
+
+@scenario
+async def test_a_first_index_says_how_far_it_is_in_the_header(vault):
+    app = app_for(vault)
+    said = []
+    original = LabnotesApp._say_indexing
+
+    def record(self, where):
+        said.append(where)
+        original(self, where)
+
+    LabnotesApp._say_indexing = record
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            assert any(w is not None and w[0] <= w[1] for w in said)  # "indexing N of M notes …"
+            assert "indexing" not in app.sub_title  # and the header says the vault again when done
+    finally:
+        LabnotesApp._say_indexing = original

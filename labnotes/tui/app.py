@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ class LabnotesApp(App[None]):
         # The bundled one says what it is: a user who opened no vault should not think it theirs.
         self.vault_name = "bundled sample vault" if is_sample(vault) else vault.name
         self.sub_title = self._subtitle()
+        self._indexed_said = 0.0  # when the header last said how far the index is
 
     def _subtitle(self) -> str:
         return f"{self.vault_name} · reruns {self.settings.shown()}"
@@ -145,10 +147,30 @@ class LabnotesApp(App[None]):
         """Read the vault again (cheap: the index cache re-reads only changed notes)."""
         # Only the first read shows the newest notes early; a re-read keeps the old tree until done.
         early = (lambda data: self.post_message(Loaded(data))) if self.data is None else None
-        data = load(self.vault, self.settings.experiments_dir, self.settings.run_log, early=early)
+        data = load(self.vault, self.settings.experiments_dir, self.settings.run_log, early=early, progress=self._indexing)
+        if self.sub_title != self._subtitle():
+            self.call_from_thread(self._say_indexing, None)
         # A newer reload replaced this one while it read: its older picture must not win.
         if not get_current_worker().is_cancelled:
             self.post_message(Loaded(data))
+
+    def _indexing(self, done: int, total: int) -> None:
+        """From the load worker, as notes are parsed: the header says how far the index is
+        (a few updates a second at most), so minutes of a first index are not a blank screen."""
+        now = time.monotonic()
+        if done < total and now - self._indexed_said < 0.25:
+            return
+        self._indexed_said = now
+        try:
+            self.call_from_thread(self._say_indexing, (done, total))
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _say_indexing(self, where: tuple[int, int] | None) -> None:
+        if where is None or where[0] >= where[1]:
+            self.sub_title = self._subtitle()
+        else:
+            self.sub_title = f"{self.vault_name} · indexing {where[0]:,} of {where[1]:,} notes …"
 
     @work(thread=True, group="jobs", exit_on_error=False)  # not exclusive: the lock below says who asks
     def follow_jobs(self) -> None:

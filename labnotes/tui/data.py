@@ -91,6 +91,7 @@ def load(
     run_log: Path | None = None,
     *,
     early: Callable[[VaultData], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> VaultData:
     """Read the vault (the index store makes a second read cheap), the manifest and the run log.
 
@@ -102,7 +103,9 @@ def load(
     """
     vault = Path(vault).resolve()
     stamp = vault_stamp(vault)
-    ws = Workspace(vault, experiments_dir=experiments_dir, run_log=run_log)
+    # `progress(done, total)` as changed notes are parsed: a first start (or one after an
+    # update of labnotes' parser) indexes every note, minutes on 10,000.
+    ws = Workspace(vault, experiments_dir=experiments_dir, run_log=run_log, progress=progress)
     try:
         index = ws.index
     except Exception as exc:  # a bad config must show as a message, not end the UI
