@@ -10,7 +10,7 @@ def _pipes(line: str) -> tuple[int, list[int]]:
     """(column just after the row's opening pipe, or where its text starts when it has none; the
     later unescaped pipes). Indentation and block-quote markers (`> `) before the row are skipped."""
     prefix = 0
-    while prefix < len(line) and line[prefix] in " \t>":
+    while prefix < len(line) and (line[prefix] == ">" or line[prefix].isspace()):
         prefix += 1
     start = after = prefix + 1 if line.startswith("|", prefix) else prefix
     pipes = []
