@@ -4,7 +4,6 @@ sample vault, with a fake fast experiment standing in for the PartialOct ones.""
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import shutil
 import sys
@@ -20,14 +19,10 @@ from textual.widgets import Log, OptionList, Tree  # noqa: E402
 from labnotes.lab import provenance  # noqa: E402
 from labnotes.tasks import Task  # noqa: E402
 from labnotes.queries.timeline import TimelineEntry  # noqa: E402
-from labnotes.tui.app import LabnotesApp, make_app  # noqa: E402
+from labnotes.tui.app import LabnotesApp  # noqa: E402
 from labnotes.tui.notes import NotesView  # noqa: E402
 from labnotes.tui.messages import OpenNote  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-SEED_REL = "Diary/2024/2024-12-01.md"
-ENTRY = "2024-12-01@2024-12-05T17:36"  # 发现问题所在. 代码中的 …
-SIZE = (140, 45)
+from tests.tuikit import ENTRY, REPO, SEED_REL, SIZE, app_for, loaded, nodes, put_cursor, scenario  # noqa: E402
 
 FAKE_EXPERIMENT = """\
 import argparse, json
@@ -68,27 +63,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def scenario(test):
-    """An async test run in its own event loop (Textual's Pilot is async; pytest here is not)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-def app_for(vault: Path, repo: Path | None = None, **kw):
-    experiments = (repo / "experiments") if repo else (REPO / "experiments")
-    return make_app(vault, experiments_dir=experiments, run_log=vault.parent / "runs.jsonl", watch_every=None, **kw)
-
-
-async def loaded(pilot) -> None:
-    """Wait until the vault is read and every view has drawn it."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def until(pilot, done, seconds: float = 60) -> None:
     """Let the app run until `done()` holds (or the time is up): a big note's Markdown takes more
     than one refresh to draw on a busy machine."""
@@ -96,19 +70,6 @@ async def until(pilot, done, seconds: float = 60) -> None:
     deadline = loop.time() + seconds
     while not done() and loop.time() < deadline:
         await pilot.pause(0.05)
-
-
-def nodes(tree: Tree):
-    stack = list(reversed(tree.root.children))
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def put_cursor(tree: Tree, node) -> None:
-    _ = tree.last_line
-    tree.move_cursor(node)
 
 
 # -- Tasks: tests/test_tui_tasks.py ---------------------------------------------------------
