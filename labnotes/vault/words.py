@@ -24,14 +24,18 @@ WORD = re.compile(r"[^\W_]+")
 
 def pieces(text: str) -> set[str]:
     """The distinct pieces of `text` (see the module's docstring)."""
+    return _pieces(text, lone_characters=True)
+
+
+def _pieces(text: str, *, lone_characters: bool) -> set[str]:
     folded = text.casefold()
     out: set[str] = set()
     for m in CJK.finditer(folded):
         run = m.group()
-        if len(run) == 1:
-            out.add(run)
-        else:
+        if len(run) > 1:
             out.update(run[i : i + 2] for i in range(len(run) - 1))
+        elif lone_characters:
+            out.add(run)
     for word in WORD.findall(CJK.sub(" ", folded)):
         if len(word) >= 3:
             out.update(word[i : i + 3] for i in range(len(word) - 2))
@@ -46,13 +50,4 @@ def index_text(text: str) -> str:
 def query_pieces(query: str) -> list[str]:
     """The pieces every note holding `query` has; a lone CJK character is not one (a note holds
     it inside pairs), so it is left to the text check."""
-    folded = query.casefold()
-    out: set[str] = set()
-    for m in CJK.finditer(folded):
-        run = m.group()
-        if len(run) > 1:
-            out.update(run[i : i + 2] for i in range(len(run) - 1))
-    for word in WORD.findall(CJK.sub(" ", folded)):
-        if len(word) >= 3:
-            out.update(word[i : i + 3] for i in range(len(word) - 2))
-    return sorted(out)
+    return sorted(_pieces(query, lone_characters=False))
