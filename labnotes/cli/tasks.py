@@ -320,8 +320,8 @@ def task(
             typer.echo(f"  [{s.status}] {_short(s.text, 80)}  {s.latest.place} · {s.id}")
     if life.entries:
         typer.echo("\nlog entries")
-        for rel, e in life.entries:
-            typer.echo(f"  {e.timestamp.replace('T', ' ')}  {_short(e.text, 80)}  {rel}:{e.line}")
+        for rel, entry in life.entries:
+            typer.echo(f"  {entry.timestamp.replace('T', ' ')}  {_short(entry.text, 80)}  {rel}:{entry.line}")
 
 
 @app.command()
