@@ -69,6 +69,32 @@ def test_backlinks_see_front_matter_links(tmp_path: Path):
     assert sorted((row.note, row.line) for row in backlinks(idx, "Home")) == [("Log.md", 2), ("Project.md", 2)]
 
 
+def test_a_templates_placeholder_property_keeps_its_text_and_the_templates_links(tmp_path: Path):
+    # kepano's templates: `{{date}}` is a mapping keyed by a mapping to YAML; Obsidian reads the
+    # front matter anyway and counts the category link as a backlink of People (9 in its graph).
+    template = '---\ncategories:\n  - "[[People]]"\ncreated: {{date}}\ntags: [{{title}}, person]\n---\n## Meetings\n'
+    note = parse_note(template, "Templates/People Template.md")
+    assert note.frontmatter == {"categories": ["[[People]]"], "created": "{{date}}", "tags": ["{{title}}", "person"]}
+    assert note.warnings == []
+    assert [(x.line, x.target, x.key) for x in note.links] == [(3, "People", "categories.0")]
+
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "templates.json").write_text('{"folder": "Templates"}', encoding="utf-8")
+    (tmp_path / "Templates").mkdir()
+    (tmp_path / "Templates" / "People Template.md").write_text(template, encoding="utf-8")
+    (tmp_path / "People.md").write_text("# People\n", encoding="utf-8")
+    idx = build_index(tmp_path, use_cache=False)
+    assert [(row.note, row.line) for row in backlinks(idx, "People")] == [("Templates/People Template.md", 3)]
+
+
+def test_front_matter_yaml_cannot_build_still_gives_its_link_properties():
+    text = '---\nup: "[[Home]]"\nodd: {{a}, {b}}\n---\n'
+    note = parse_note(text, "x.md")
+    assert note.frontmatter == {}
+    assert [(w.line, w.code) for w in note.warnings] == [(3, "frontmatter")]
+    assert [(x.line, x.target) for x in note.links] == [(2, "Home")]
+
+
 # --- Markdown links, empty targets, block ids, code in an alias, subpaths ------------------------
 
 
@@ -169,6 +195,17 @@ def test_a_numbered_item_with_any_start_nested_under_an_items_text_is_an_item():
         (5, 4, "x", "讲述此部分存在的必要性"),
         (6, 4, "x", "讲述常用指标"),
         (7, 3, None, "实验"),
+    ]
+
+
+def test_a_task_whose_text_starts_with_a_number_is_one_task_as_its_writer_meant():
+    # Obsidian's metadata has a second, numbered item inside each of these (Tasks issue 3481);
+    # labnotes keeps the one task the checkbox was written for (Nekasu 2024-10-29: `2. [ ] 2. 根据 …`).
+    note = parse_note("- [ ] 1. #task Task 1\n- [ ] 3) #task Task 3\n2. [ ] 2. 根据想法构建\n", "x.md")
+    assert [(i.line, i.task, i.text) for i in note.list_items] == [
+        (1, " ", "1. #task Task 1"),
+        (2, " ", "3) #task Task 3"),
+        (3, " ", "2. 根据想法构建"),
     ]
 
 

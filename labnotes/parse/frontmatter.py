@@ -62,6 +62,36 @@ class _Lines:
         return line, index - self.starts[line]
 
 
+# A template's `created: {{date}}` is a mapping keyed by a mapping to YAML, which PyYAML refuses
+# (an unhashable key) and Obsidian's parser reads; the written text is what the user means.
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}")
+
+
+def _as_written(node: Any, source: str) -> Any:
+    """A flow mapping that is a template placeholder, as a plain scalar of its text."""
+    if isinstance(node, yaml.MappingNode) and node.flow_style:
+        text = source[node.start_mark.index : node.end_mark.index]
+        if _PLACEHOLDER.fullmatch(text):
+            return yaml.ScalarNode("tag:yaml.org,2002:str", text, node.start_mark, node.end_mark)
+    return node
+
+
+def _placeholders_as_text(node: Any, source: str, depth: int = 0) -> None:
+    """Replace, in place, every `{{…}}` value (of a mapping, or item of a list) by its text."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(node, yaml.MappingNode):
+        node.value = [(key, _as_written(value, source)) for key, value in node.value]
+        children = [value for _, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        node.value = [_as_written(item, source) for item in node.value]
+        children = node.value
+    else:
+        return
+    for child in children:
+        _placeholders_as_text(child, source, depth + 1)
+
+
 def _guarded(kind: str, construct: Callable[[Any, Any], Any]) -> Callable[[_Loader, Any], Any]:
     def build(loader: _Loader, node: Any) -> Any:
         try:
@@ -136,14 +166,29 @@ def _property_links(node: Any, source: str, first_line: int, lines: _Lines) -> l
     return out
 
 
+class _Unreadable(Exception):
+    """YAML that composed into nodes but could not be built into values: its links still count."""
+
+    def __init__(self, error: yaml.YAMLError, links: list[PropertyLink]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.links = links
+
+
 def _yaml(text: str, first_line: int) -> tuple[Any, list[tuple[int, str]], list[PropertyLink]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, loader.problems, []
+        if "{{" in text:
+            _placeholders_as_text(node, text)
         links = _property_links(node, text, first_line, loader.lines) if "[[" in text else []
-        return loader.construct_document(node), loader.problems, links
+        try:
+            return loader.construct_document(node), loader.problems, links
+        except yaml.YAMLError as exc:
+            # Obsidian lists a property's link even when another property is YAML PyYAML refuses.
+            raise _Unreadable(exc, links) from exc
     finally:
         loader.dispose()
 
@@ -160,11 +205,13 @@ def load_with_links(text: str, first_line: int) -> tuple[dict[str, Any], list[Pa
         return {}, [], []
     try:
         data, problems, links = _yaml(text, first_line)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    except (yaml.YAMLError, _Unreadable) as exc:
+        kept = exc.links if isinstance(exc, _Unreadable) else []
+        error = exc.error if isinstance(exc, _Unreadable) else exc
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + _Lines(text).where(mark)[0]
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        return {}, [ParseWarning(line, f"front matter is not valid YAML: {problem}", _CODE)], []
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        return {}, [ParseWarning(line, f"front matter is not valid YAML: {problem}", _CODE)], kept
     except RecursionError:
         return {}, [ParseWarning(first_line, "front matter nested too deeply", _CODE)], []
     except Exception as exc:  # anything else a YAML constructor may throw: the note is still read
