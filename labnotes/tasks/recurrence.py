@@ -114,29 +114,43 @@ def parse_rule(text: str) -> Rule:
             raise RecurrenceError(f"{original!r}: the interval must be at least 1")
     if not words:
         raise RecurrenceError(f"{original!r}: every what? (day, week, month, year, a weekday or a month)")
+    freq, weekdays, months = _unit(words, original)
+    monthdays = _qualifiers(words, original, weekdays, months)
+    if freq == du.WEEKLY and monthdays:
+        raise RecurrenceError(f"{original!r}: a weekly rule cannot name a day of the month")
+    return Rule(original, freq, interval, tuple(weekdays), tuple(monthdays), tuple(months), when_done)
+
+
+def _weekday(word: str) -> du.weekday | None:
+    return _WEEKDAYS.get(word) or _WEEKDAYS.get(word.rstrip("s"))
+
+
+def _unit(words: list[str], original: str) -> tuple[int, list[du.weekday], list[int]]:
+    """The frequency the word after `every` names (consumed from `words`), with the weekdays or
+    months it lists: `every day`, `every weekday`, `every monday and friday`, `every january`."""
     head = words.pop(0)
     unit = head[:-1] if head.endswith("s") and head[:-1] in _UNITS else head
-    weekdays: list[du.weekday] = []
-    monthdays: list[int] = []
-    months: list[int] = []
     if unit in _UNITS:
-        freq = _UNITS[unit]
-    elif head in ("weekday", "weekdays"):
-        freq, weekdays = du.WEEKLY, [du.MO, du.TU, du.WE, du.TH, du.FR]
-    elif head.rstrip("s") in _WEEKDAYS or head in _WEEKDAYS:
-        freq = du.WEEKLY
-        words.insert(0, head)
-        while words and (words[0] in _WEEKDAYS or words[0].rstrip("s") in _WEEKDAYS):
-            weekdays.append(_WEEKDAYS.get(words[0]) or _WEEKDAYS[words[0].rstrip("s")])
-            words.pop(0)
-    elif head in _MONTHS:
-        freq = du.YEARLY
-        months.append(_MONTHS[head])
+        return _UNITS[unit], [], []
+    if head in ("weekday", "weekdays"):
+        return du.WEEKLY, [du.MO, du.TU, du.WE, du.TH, du.FR], []
+    if _weekday(head) is not None:
+        weekdays = [_weekday(head)]
+        while words and _weekday(words[0]) is not None:
+            weekdays.append(_weekday(words.pop(0)))
+        return du.WEEKLY, [w for w in weekdays if w is not None], []
+    if head in _MONTHS:
+        months = [_MONTHS[head]]
         while words and words[0] in _MONTHS:
             months.append(_MONTHS[words.pop(0)])
-    else:
-        raise RecurrenceError(f"{original!r}: cannot read {head!r} (expected day, week, month, year, a weekday or a month)")
+        return du.YEARLY, [], months
+    raise RecurrenceError(f"{original!r}: cannot read {head!r} (expected day, week, month, year, a weekday or a month)")
 
+
+def _qualifiers(words: list[str], original: str, weekdays: list[du.weekday], months: list[int]) -> list[int]:
+    """Read the rest (`on the 1st`, `on the 2nd last friday`, `in june`) into `weekdays` and
+    `months`; returns the days of the month it names."""
+    monthdays: list[int] = []
     while words:
         word = words.pop(0)
         if word in ("on", "the", "of", "day"):
@@ -144,28 +158,29 @@ def parse_rule(text: str) -> Rule:
         if word == "in":
             while words and words[0] in _MONTHS:
                 months.append(_MONTHS[words.pop(0)])
-            continue
-        if word in _WEEKDAYS:
+        elif word in _WEEKDAYS:
             weekdays.append(_WEEKDAYS[word])
-            continue
-        if word in _MONTHS:
+        elif word in _MONTHS:
             months.append(_MONTHS[word])
-            continue
-        n = _ordinal(word)
-        if n is None:
-            if word in ("for", "until", "at", "times"):
-                raise RecurrenceError(f"{original!r}: '{word} …' is not supported in a task's rule")
-            raise RecurrenceError(f"{original!r}: cannot read {word!r}")
-        if words and words[0] == "last" and n > 0:  # "the 2nd last Friday"
-            words.pop(0)
-            n = -n
-        if words and words[0] in _WEEKDAYS:
-            weekdays.append(_WEEKDAYS[words.pop(0)](n))
         else:
-            monthdays.append(n)
-    if freq == du.WEEKLY and monthdays:
-        raise RecurrenceError(f"{original!r}: a weekly rule cannot name a day of the month")
-    return Rule(original, freq, interval, tuple(weekdays), tuple(monthdays), tuple(months), when_done)
+            monthdays.extend(_ordinal_day(word, words, original, weekdays))
+    return monthdays
+
+
+def _ordinal_day(word: str, words: list[str], original: str, weekdays: list[du.weekday]) -> list[int]:
+    """`2nd` alone is a day of the month; `2nd friday` or `2nd last friday` a weekday of it."""
+    n = _ordinal(word)
+    if n is None:
+        if word in ("for", "until", "at", "times"):
+            raise RecurrenceError(f"{original!r}: '{word} …' is not supported in a task's rule")
+        raise RecurrenceError(f"{original!r}: cannot read {word!r}")
+    if words and words[0] == "last" and n > 0:  # "the 2nd last Friday"
+        words.pop(0)
+        n = -n
+    if words and words[0] in _WEEKDAYS:
+        weekdays.append(_WEEKDAYS[words.pop(0)](n))
+        return []
+    return [n]
 
 
 @dataclass(frozen=True, slots=True)
