@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from labnotes.parse import budget as budget_module
 from labnotes.parse import note as note_module
+from labnotes.parse import walk as walk_module
 from labnotes.parse import parse_note
 from labnotes.parse.model import WARNING_CODES
 from labnotes.vault import build_index
@@ -54,8 +56,8 @@ def test_a_note_past_its_budget_keeps_what_was_read_and_says_where_it_stopped(mo
     text = "---\ntitle: kept\n---\n" + "".join(f"- [ ] task {k}\n\n" for k in range(400))
     clock = iter(range(10**6))
     # A clock that moves one second each time the parser looks: it runs out after a few looks.
-    monkeypatch.setattr(note_module, "_clock", lambda: float(next(clock)))
-    monkeypatch.setattr(note_module, "_wall", lambda: float(next(clock)))
+    monkeypatch.setattr(budget_module, "_clock", lambda: float(next(clock)))
+    monkeypatch.setattr(budget_module, "_wall", lambda: float(next(clock)))
     note = parse_note(text, "slow.md", budget=3.5)
     budget = [w for w in note.warnings if w.code == "budget"]
     assert len(budget) == 1
@@ -64,7 +66,7 @@ def test_a_note_past_its_budget_keeps_what_was_read_and_says_where_it_stopped(mo
     assert note.frontmatter == {"title": "kept"}
     assert 0 < len(note.tasks) < 400
     assert all(t.line < stopped for t in note.tasks)
-    assert note.tasks[-1].line >= stopped - 2 * note_module._CHECK_EVERY
+    assert note.tasks[-1].line >= stopped - 2 * walk_module.CHECK_EVERY
 
 
 def test_a_busy_machine_does_not_eat_a_notes_budget(monkeypatch):
@@ -72,8 +74,8 @@ def test_a_busy_machine_does_not_eat_a_notes_budget(monkeypatch):
     # the note is read whole.
     text = "".join(f"- [ ] task {k}\n\n" for k in range(400))
     wall, cpu = iter(range(0, 10**8, 100)), iter(range(10**6))
-    monkeypatch.setattr(note_module, "_wall", lambda: float(next(wall)))
-    monkeypatch.setattr(note_module, "_clock", lambda: next(cpu) / 1000)
+    monkeypatch.setattr(budget_module, "_wall", lambda: float(next(wall)))
+    monkeypatch.setattr(budget_module, "_clock", lambda: next(cpu) / 1000)
     note = parse_note(text, "busy.md", budget=3.5)
     assert [w for w in note.warnings if w.code == "budget"] == []
     assert len(note.tasks) == 400
@@ -86,14 +88,14 @@ def test_a_budget_of_nothing_still_gives_the_notes_name_day_and_front_matter():
 
 
 def test_a_bug_on_one_block_costs_that_block_only(monkeypatch):
-    real_scan = note_module.scan
+    real_scan = walk_module.scan
 
     def scan(text):
         if "boom" in text:
             raise ValueError("a bug")
         return real_scan(text)
 
-    monkeypatch.setattr(note_module, "scan", scan)
+    monkeypatch.setattr(walk_module, "scan", scan)
     note = parse_note("- [ ] before [[a]]\n- [ ] boom [[b]]\n- [ ] after [[c]]\n", "x.md")
     assert [w.line for w in note.warnings if w.code == "internal"] == [2]
     assert "ValueError: a bug" in note.warnings[0].message
