@@ -93,7 +93,29 @@ SCHEMA: list[str] = [
     "CREATE VIRTUAL TABLE note_text USING fts5 (words, content='', tokenize='ascii', detail=none, columnsize=0)",
 ]
 
-_TABLES = ["meta", "notes", "aliases", "attachments", *(p.table for p in PARTS), "note_text"]
+# The task book (labnotes.queries.taskbook, the tasks engineer's): which task each task line is, as
+# linked from the notes the store held when `meta.task_book` was written. Written after the notes
+# change, at the first question about tasks; read back instead of linking every task line again.
+# Added within schema 2: a store made before them gets them when opened (nothing else moves).
+BOOK_SCHEMA: list[str] = [
+    # One row per task (`n`: its place in the book, in link order), with what a listing filters on.
+    """CREATE TABLE IF NOT EXISTS book_tasks (
+        n INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, parent INTEGER,
+        status TEXT NOT NULL, closed INTEGER NOT NULL, first_seen TEXT, last_seen TEXT, done_on TEXT,
+        text TEXT NOT NULL, section TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS book_tasks_id ON book_tasks (id)",
+    "CREATE TABLE IF NOT EXISTS book_routines (n INTEGER PRIMARY KEY, key TEXT NOT NULL, text TEXT NOT NULL)",
+    # One row per task line, in link (time) order: the task row (`tasks` at note_id, item) it is,
+    # and the task or routine it belongs to.
+    """CREATE TABLE IF NOT EXISTS book_lines (
+        seq INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, item INTEGER NOT NULL, line INTEGER NOT NULL,
+        task INTEGER, routine INTEGER)""",
+    "CREATE INDEX IF NOT EXISTS book_lines_task ON book_lines (task) WHERE task IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS book_lines_place ON book_lines (note_id, line)",
+]
+SCHEMA += BOOK_SCHEMA
+
+_TABLES = ["meta", "notes", "aliases", "attachments", *(p.table for p in PARTS), "note_text", "book_tasks", "book_routines", "book_lines"]
 
 
 @dataclass(slots=True)
@@ -162,6 +184,10 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             if not self._current(conn, fingerprint):
                 self._create(conn, fingerprint)
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'book_lines'").fetchone() is None:
+                with self.write(conn):
+                    for statement in BOOK_SCHEMA:
+                        conn.execute(statement)
             if self._meta(conn, "config") != config_key:
                 # The notes were parsed under another .labnotes.yaml: parse them all again.
                 with self.write(conn):
