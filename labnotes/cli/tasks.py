@@ -16,7 +16,8 @@ from labnotes.cli.query import GrepOption, NoteFilter, SinceOption, UntilOption,
 
 if TYPE_CHECKING:
     from labnotes.history import VaultHistory
-    from labnotes.tasks import Task, TaskBook
+    from labnotes.queries.taskbook import StoredBook
+    from labnotes.tasks import Task
     from labnotes.vault import VaultIndex
 
 
@@ -32,12 +33,13 @@ def _history(idx: "VaultIndex") -> "VaultHistory | None":
     return history
 
 
-def task_book_of(idx: "VaultIndex") -> "TaskBook":
-    """The vault's tasks as every task command reads them: the tasks of the daily template's older
-    versions (from git, when the vault is in a repository) are routines too."""
-    from labnotes.history.template import task_book
+def task_book_of(idx: "VaultIndex") -> "StoredBook":
+    """The vault's tasks as every task command reads them, from the index store's task book (linked
+    again only when the notes changed): the tasks of the daily template's older versions (from
+    git, when the vault is in a repository) are routines too."""
+    from labnotes.history.template import task_store
 
-    return task_book(idx)
+    return task_store(idx)
 
 
 def _short_date(iso: str) -> str:
@@ -221,7 +223,7 @@ def _git_dates(idx: "VaultIndex", found: list["Task"], book: Any) -> dict[str, t
     if hist is None:
         return {}
     try:
-        return {h.task.id: (h.opened, h.done) for h in task_histories(hist, found, book)}
+        return {h.task.id: (h.opened, h.done) for h in task_histories(hist, found, book.book())}
     except HistoryUnavailable as exc:
         warn(str(exc))
         return {}
@@ -272,7 +274,7 @@ def task(
     story = None
     if hist is not None:
         try:
-            (story,) = task_histories(hist, [t], book)
+            (story,) = task_histories(hist, [t], book.book())
         except HistoryUnavailable as exc:
             warn(str(exc))
         finally:

@@ -14,6 +14,7 @@ from labnotes.history.repo import HistoryUnavailable, open_history
 from labnotes.settings.config import VaultConfig
 
 if TYPE_CHECKING:
+    from labnotes.queries.taskbook import StoredBook
     from labnotes.tasks import TaskBook
     from labnotes.vault import VaultIndex
 
@@ -37,6 +38,17 @@ def past_template_keys(vault: Path, config: VaultConfig, template: str | None, *
     return list(dict.fromkeys(t.key for v in versions for t in v.tasks if t.key))
 
 
+def task_store(idx: "VaultIndex") -> "StoredBook":
+    """The vault's tasks as the task commands read them: `queries.tasks.task_store` (the book the
+    index store keeps, each question only its rows) with the tasks of the daily template's older
+    versions (from git) as routines too."""
+    from labnotes.queries import tasks as q
+    from labnotes.settings.locations import cache_dir
+
+    past = past_template_keys(idx.vault, idx.config, idx.template, cache_dir=cache_dir())
+    return q.task_store(idx, past_routines=past)
+
+
 def task_book(idx: "VaultIndex") -> "TaskBook":
     """The vault's tasks as the task commands and the TUI read them: `queries.tasks.task_book` with
     the tasks of the daily template's older versions (from git) as routines too. The first call on
@@ -48,4 +60,4 @@ def task_book(idx: "VaultIndex") -> "TaskBook":
     return q.task_book(idx, past_routines=past)
 
 
-__all__ = ["past_template_keys", "task_book"]
+__all__ = ["past_template_keys", "task_book", "task_store"]

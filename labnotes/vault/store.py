@@ -104,6 +104,7 @@ BOOK_SCHEMA: list[str] = [
         status TEXT NOT NULL, closed INTEGER NOT NULL, first_seen TEXT, last_seen TEXT, done_on TEXT,
         text TEXT NOT NULL, section TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS book_tasks_id ON book_tasks (id)",
+    "CREATE INDEX IF NOT EXISTS book_tasks_parent ON book_tasks (parent) WHERE parent IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS book_routines (n INTEGER PRIMARY KEY, key TEXT NOT NULL, text TEXT NOT NULL)",
     # One row per task line, in link (time) order: the task row (`tasks` at note_id, item) it is,
     # and the task or routine it belongs to.
@@ -114,6 +115,7 @@ BOOK_SCHEMA: list[str] = [
     "CREATE INDEX IF NOT EXISTS book_lines_place ON book_lines (note_id, line)",
 ]
 SCHEMA += BOOK_SCHEMA
+_BOOK_NAMES = [s.split(" IF NOT EXISTS ", 1)[1].split()[0] for s in BOOK_SCHEMA]
 
 _TABLES = ["meta", "notes", "aliases", "attachments", *(p.table for p in PARTS), "note_text", "book_tasks", "book_routines", "book_lines"]
 
@@ -184,7 +186,8 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             if not self._current(conn, fingerprint):
                 self._create(conn, fingerprint)
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'book_lines'").fetchone() is None:
+            names = ", ".join(f"'{n}'" for n in _BOOK_NAMES)
+            if conn.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})").fetchone()[0] < len(_BOOK_NAMES):
                 with self.write(conn):
                     for statement in BOOK_SCHEMA:
                         conn.execute(statement)

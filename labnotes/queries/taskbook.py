@@ -1,0 +1,303 @@
+"""The task book kept in the index store (tables `book_*`, docs/schema.md): the vault's task lines
+linked into tasks once after the notes change, then read back — only the tasks a question lists.
+
+Linking is one pass over every task line of the vault (seconds on 10,000 notes); a question about
+tasks is then a SELECT of the rows it needs. The stored book is valid while `meta.task_book`
+names the state it was linked from: the store's notes (every write of a note moves
+`next_text_rowid`, every removal `stale_text_rows`), the vault's settings, the routines' words
+(the daily template's, and its older versions' from git) and the identity code itself. When they
+moved, the first question about tasks links again and writes the book (another process may do the
+same at once: the write checks the state under the write lock and is skipped when it moved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from labnotes.tasks import Occurrence, Routine, Task, TaskBook, link_tasks
+
+if TYPE_CHECKING:
+    from labnotes.vault import VaultIndex
+
+# Bumped when what a stored book means changes without its code's files changing.
+BOOK_VERSION = "1"
+_HERE = Path(__file__).resolve().parent
+_CODE = [_HERE / "taskbook.py", _HERE.parent / "tasks" / "identity.py", _HERE.parent / "tasks" / "text.py",
+         _HERE.parent / "tasks" / "model.py"]  # fmt: skip
+# Past this many tasks asked for, read every line and keep theirs (an IN list that long costs more).
+_SCAN_ABOVE = 20_000
+
+_BLOCK = "(SELECT b.block FROM blocks b WHERE b.note_id = i.note_id AND b.line = i.line ORDER BY b.seq DESC LIMIT 1)"
+# What an Occurrence is made of, after its note's path and day.
+_OCCURRENCE = f"i.line, i.task, i.text, i.section, i.task_parent, {_BLOCK}, i.task_id, i.done_date, i.status_type, i.struck"
+
+
+def _code_stamp() -> str:
+    parts = [BOOK_VERSION]
+    for src in _CODE:
+        try:
+            st = src.stat()
+            parts.append(f"{src.name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{src.name}:missing")
+    return ",".join(parts)
+
+
+class _Rows:
+    """Occurrences from rows: the note's day and a section's JSON read once each, not per line."""
+
+    def __init__(self, idx: "VaultIndex") -> None:
+        self.idx = idx
+        self.days: dict[str, dt.date | None] = {}
+        self.sections: dict[str, tuple[str, ...]] = {}
+
+    def occurrence(self, rel: str, row: tuple[Any, ...]) -> Occurrence:
+        day = self.days.get(rel, False)
+        if day is False:
+            day = self.days[rel] = self.idx.note_day(rel)
+        raw = row[3]
+        section = self.sections.get(raw)
+        if section is None:
+            section = self.sections[raw] = tuple(json.loads(raw)) if raw else ()
+        return Occurrence(rel, day, row[0], row[1], row[2], section, row[4], row[5], row[6], row[7], row[8], bool(row[9]))  # type: ignore[arg-type]
+
+
+class StoredBook:
+    """The vault's task book as the store holds it; `TaskBook`'s questions, each a SELECT.
+
+    `linked` is the whole book when this process had to link it and could not store it (a store
+    that cannot be written): every question is answered from it then.
+    """
+
+    def __init__(self, idx: "VaultIndex", routines: Mapping[str, str | None]) -> None:
+        self.idx = idx
+        self.conn = idx.store.conn
+        self.routine_texts = dict(routines)
+        self.linked: TaskBook | None = None
+        self.relinked = False  # linked in this process (the notes had changed since the stored book)
+        self._whole: TaskBook | None = None
+        self._ensure()
+
+    # -- the state it was linked from ----------------------------------------------------------
+
+    def _state(self) -> str:
+        meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('next_text_rowid', 'stale_text_rows', 'config')"))
+        notes = self.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+        parts = [_code_stamp(), meta.get("next_text_rowid"), meta.get("stale_text_rows"), str(notes), meta.get("config"),
+                 json.dumps(list(self.routine_texts.items()), ensure_ascii=False)]  # fmt: skip
+        return hashlib.sha256("\n".join(str(p) for p in parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _stored_state(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'task_book'").fetchone()
+        return row[0] if row else None
+
+    def _ensure(self) -> None:
+        if self._stored_state() == self._state():
+            return
+        self.relinked = True
+        # One read transaction: the lines linked are those of the state named.
+        self.conn.execute("BEGIN")
+        try:
+            state = self._state()
+            book, places = self._link()
+        finally:
+            self.conn.execute("COMMIT")
+        try:
+            written = self._write(state, book, places)
+        except sqlite3.Error:
+            written = False  # a read-only or locked store
+        if not written:
+            self.linked = book  # this run answers from the book it linked
+
+    def _link(self) -> tuple[TaskBook, dict[int, tuple[int, int, int]]]:
+        """The book linked from the store's task rows, and each occurrence's row: id(occurrence) ->
+        (note id, item seq, line)."""
+        from labnotes.queries.tasks import link_filter
+
+        idx = self.idx
+        templates = idx.templates
+        keep = link_filter(idx)
+        rows = _Rows(idx)
+        occurrences: list[Occurrence] = []
+        places: dict[int, tuple[int, int, int]] = {}
+        sql = (
+            f"SELECT i.note_id, i.seq, n.path, {_OCCURRENCE} FROM tasks i JOIN notes n ON n.id = i.note_id"
+            " WHERE i.task IS NOT NULL ORDER BY n.path, i.seq"
+        )
+        for row in self.conn.execute(sql):
+            rel = row[2]
+            if rel in templates:
+                continue
+            o = rows.occurrence(rel, row[3:])
+            if keep is not None and not keep(o):
+                continue
+            occurrences.append(o)
+            places[id(o)] = (row[0], row[1], row[3])
+        return link_tasks(occurrences, routines=self.routine_texts), places
+
+    def _write(self, state: str, book: TaskBook, places: dict[int, tuple[int, int, int]]) -> bool:
+        """Store the book linked from `state`; False when the notes moved meanwhile (not stored)."""
+        n_of = {t.id: n for n, t in enumerate(book.tasks)}
+        tasks = []
+        for n, t in enumerate(book.tasks):
+            first, last, done = t.first_seen, t.last_seen, t.done_on
+            tasks.append((
+                n, t.id, t.kind, n_of.get(t.parent) if t.parent is not None else None, t.status, int(t.closed),
+                first.isoformat() if first else None, last.isoformat() if last else None, done.isoformat() if done else None,
+                t.text, json.dumps(list(t.latest.section), ensure_ascii=False),
+            ))  # fmt: skip
+        lines: list[tuple[int, int, int, int | None, int | None]] = []
+        for n, t in enumerate(book.tasks):
+            lines.extend((*places[id(o)], n, None) for o in t.occurrences)
+        for n, r in enumerate(book.routines):
+            lines.extend((*places[id(o)], None, n) for o in r.occurrences)
+        with self.idx.store.write() as conn:
+            if self._state() != state:
+                return False  # the notes moved while this process linked: the next question links again
+            for table in ("book_tasks", "book_routines", "book_lines"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany("INSERT INTO book_tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
+            conn.executemany("INSERT INTO book_routines VALUES (?, ?, ?)", [(n, r.key, r.text) for n, r in enumerate(book.routines)])
+            conn.executemany("INSERT INTO book_lines (note_id, item, line, task, routine) VALUES (?, ?, ?, ?, ?)", lines)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('task_book', ?)", (state,))
+        return True
+
+    # -- reading it back -------------------------------------------------------------------------
+
+    def _lines(self, column: str, ns: Iterable[int] | None) -> Iterator[tuple[int, Occurrence]]:
+        """(task or routine n, occurrence) of these tasks' (routines') lines, in time order."""
+        wanted = None if ns is None else sorted(set(ns))
+        where = f"l.{column} IS NOT NULL"
+        if wanted is not None and len(wanted) <= _SCAN_ABOVE:
+            where = f"l.{column} IN ({','.join(str(int(n)) for n in wanted) or 'NULL'})"
+        keep = set(wanted) if wanted is not None and len(wanted) > _SCAN_ABOVE else None
+        sql = (
+            f"SELECT l.{column}, n.path, {_OCCURRENCE} FROM book_lines l"
+            " JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item JOIN notes n ON n.id = l.note_id"
+            f" WHERE {where} ORDER BY l.seq"
+        )
+        rows = _Rows(self.idx)
+        for row in self.conn.execute(sql):
+            if keep is not None and row[0] not in keep:
+                continue
+            yield row[0], rows.occurrence(row[1], row[2:])
+
+    def tasks(self, ns: Iterable[int] | None = None) -> list[Task]:
+        """These tasks (every task when None), in book order, each with every line it had."""
+        if self.linked is not None:
+            return self.linked.tasks if ns is None else [self.linked.tasks[n] for n in sorted(set(ns))]
+        wanted = None if ns is None else sorted(set(ns))
+        if wanted is not None and not wanted:
+            return []
+        if wanted is None or len(wanted) > _SCAN_ABOVE:
+            head = list(self.conn.execute("SELECT n, id, kind, parent FROM book_tasks ORDER BY n"))
+            if wanted is not None:
+                keep = set(wanted)
+                ids = {r[0]: r[1] for r in head}
+                head = [r for r in head if r[0] in keep]
+            else:
+                ids = {r[0]: r[1] for r in head}
+        else:
+            listed = ",".join(map(str, wanted))
+            head = list(self.conn.execute(f"SELECT n, id, kind, parent FROM book_tasks WHERE n IN ({listed}) ORDER BY n"))
+            parents = sorted({r[3] for r in head if r[3] is not None})
+            ids = {r[0]: r[1] for r in head}
+            if parents:
+                ids.update(self.conn.execute(f"SELECT n, id FROM book_tasks WHERE n IN ({','.join(map(str, parents))})"))
+        found = {n: Task(task_id, kind, [], ids.get(parent) if parent is not None else None) for n, task_id, kind, parent in head}
+        subtask_sql = "SELECT parent, id FROM book_tasks WHERE parent IS NOT NULL"
+        if wanted is not None and len(wanted) <= _SCAN_ABOVE:
+            subtask_sql += f" AND parent IN ({','.join(map(str, wanted))})"
+        for parent, task_id in self.conn.execute(subtask_sql + " ORDER BY n"):
+            if parent in found:
+                found[parent].subtasks.append(task_id)
+        for n, o in self._lines("task", wanted):
+            found[n].occurrences.append(o)
+        return list(found.values())
+
+    def candidates(self, where: list[str], args: list[Any]) -> list[tuple[int, str, str]]:
+        """(n, text, section JSON) of the tasks whose summary row matches every SQL condition."""
+        sql = "SELECT n, text, section FROM book_tasks b"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return list(self.conn.execute(sql + " ORDER BY n", args))
+
+    def routines(self) -> list[Routine]:
+        if self.linked is not None:
+            return self.linked.routines
+        found = [Routine(text, key) for _, key, text in self.conn.execute("SELECT n, key, text FROM book_routines ORDER BY n")]
+        for n, o in self._lines("routine", None):
+            found[n].occurrences.append(o)
+        return found
+
+    def book(self) -> TaskBook:
+        """The whole book (every task, with its lines, and every routine): what the TUI lists."""
+        if self.linked is not None:
+            return self.linked
+        if self._whole is None:
+            self._whole = TaskBook(self.tasks(), self.routines())
+        return self._whole
+
+    def counts(self) -> dict[str, int]:
+        """What `labnotes index` says of tasks (see queries.tasks.task_counts), in SQL."""
+        if self.linked is not None:
+            from labnotes.queries.tasks import task_counts
+
+            return task_counts(self.idx, book=self.linked)
+        tasks, open_tasks, placeholders = self.conn.execute(
+            "SELECT coalesce(sum(kind = 'task'), 0), coalesce(sum(kind = 'task' AND NOT closed), 0),"
+            " coalesce(sum(kind = 'placeholder'), 0) FROM book_tasks"
+        ).fetchone()
+        routines = self.conn.execute("SELECT count(*) FROM book_routines").fetchone()[0]
+        lines = self.conn.execute("SELECT count(*) FROM book_lines").fetchone()[0]
+        return {"tasks": tasks, "open_tasks": open_tasks, "routines": routines, "placeholders": placeholders, "task_lines": lines}
+
+    def find(self, key: str) -> Task | None:
+        """`TaskBook.find`: by id, else the first task with that 🆔 or block id on any line."""
+        if self.linked is not None:
+            return self.linked.find(key)
+        row = self.conn.execute("SELECT n FROM book_tasks WHERE id = ? ORDER BY n LIMIT 1", (key,)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                f"SELECT min(l.task) FROM book_lines l JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item"
+                f" WHERE l.task IS NOT NULL AND (i.task_id = ? OR {_BLOCK} = ?)",
+                (key, key.lstrip("^")),
+            ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return self.tasks([row[0]])[0]
+
+    def at(self, rel: str, line: int) -> Task | Routine | None:
+        """The task (else the routine) with a line at `rel:line`."""
+        if self.linked is not None:
+            return self.linked.by_place.get((rel, line)) or self.linked.routine_at.get((rel, line))
+        note_id = self.idx.note_id(rel)
+        if note_id is None:
+            return None
+        rows = list(self.conn.execute("SELECT task, routine FROM book_lines WHERE note_id = ? AND line = ? ORDER BY seq", (note_id, line)))
+        tasks = [t for t, _ in rows if t is not None]
+        if tasks:
+            return self.tasks([tasks[-1]])[0]
+        routines = [r for _, r in rows if r is not None]
+        return self.routines()[routines[-1]] if routines else None
+
+    def by_ids(self, ids: Iterable[str]) -> list[Task]:
+        """These tasks, in the order asked (unknown ids left out)."""
+        ids = list(ids)
+        if self.linked is not None:
+            return [self.linked.by_id[i] for i in ids if i in self.linked.by_id]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        ns = dict(self.conn.execute(f"SELECT id, n FROM book_tasks WHERE id IN ({marks})", ids))
+        got = {t.id: t for t in self.tasks(ns.values())}
+        return [got[i] for i in ids if i in got]
+
+
+__all__ = ["StoredBook"]
