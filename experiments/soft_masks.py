@@ -20,9 +20,9 @@ import torch
 
 from experiments.lib import cli
 from experiments.lib.cli import Options, say
-from experiments.lib.data import blob_mask, images, pipeline_mask, resize
+from experiments.lib.data import blob_mask, images, normalize, pipeline_mask
 from experiments.lib.encoder import style_encoder
-from experiments.lib.images import ImageError, load_pairs
+from experiments.lib.images import ImageError, find_pairs, pipeline_pairs
 from experiments.lib.measure import build
 from experiments.lib.pconv import PartialConv2d
 from experiments.lib.scale import scale_of
@@ -72,15 +72,11 @@ def measure(opts: Options) -> dict:
     result = {"seeded": study(x, other, soft, opts), "mask_values_fractional": float(((soft > 0) & (soft < 1)).float().mean())}
     if opts.images is not None:
         try:
-            styles, masks, pairs = load_pairs(opts.images)
+            n = min(len(find_pairs(opts.images)), s.batch)
+            real_x, real_m = pipeline_pairs(opts.images, n, s.size)
         except ImageError as exc:
             raise SystemExit(f"python -m experiments.{ID}: error: {exc}") from None
-        n = min(len(pairs), s.batch)
-        # As the pipeline: Resize(2 x size) then crop; here the crop is the centre, the same for both.
-        big = lambda t: resize(t[None], 2 * s.size)[0, :, s.size // 2 : s.size // 2 + s.size, s.size // 2 : s.size // 2 + s.size]  # noqa: E731
-        real_x = torch.stack([big(t) for t in styles[:n]])
-        real_x = ((real_x - torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)) / torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)).to(opts.device)
-        real_m = torch.stack([torch.round(big(t) * 255) / 255 for t in masks[:n]]).to(opts.device)
+        real_x, real_m = normalize(real_x).to(opts.device), real_m.to(opts.device)
         result["images"] = {"pairs": n, **study(real_x, real_x.flip(0), real_m, opts)}
     for name in ("seeded", "images"):
         if name in result:

@@ -145,3 +145,24 @@ def load_pairs(folder: Path) -> tuple[list[torch.Tensor], list[torch.Tensor], li
     """Every pair's style and mask as (3, H, W) tensors in [0, 1], masks as stored (soft)."""
     pairs = find_pairs(folder)
     return [load(p.style) for p in pairs], [load(p.mask) for p in pairs], pairs
+
+
+def pipeline_pairs(folder: Path, n: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first `n` pairs as the data pipeline made them, at `size`: (styles, masks), (n, 3, size, size).
+
+    Each file is resized bilinearly to 2 x size (the pipeline's Resize(512) before its
+    RandomCrop(256)) and the centre cropped, the same window for the style and its mask so the
+    figures do not depend on crop draws; masks are kept soft at 8 bits, as a PIL image stores
+    them. Styles are in [0, 1] (not yet normalised). Fewer than `n` pairs: an ImageError.
+    """
+    import torch.nn.functional as F
+
+    styles, masks, pairs = load_pairs(folder)
+    if len(pairs) < n:
+        raise ImageError(f"{folder}: {len(pairs)} style / mask pairs, the batch needs {n}")
+    lo = size // 2
+
+    def big(t: torch.Tensor) -> torch.Tensor:
+        return F.interpolate(t[None], size=(2 * size, 2 * size), mode="bilinear", align_corners=False)[0, :, lo : lo + size, lo : lo + size]
+
+    return torch.stack([big(t) for t in styles[:n]]), torch.stack([torch.round(big(t) * 255) / 255 for t in masks[:n]])

@@ -29,18 +29,20 @@ class Batch:
     style_mask: torch.Tensor
 
 
-def make_batch(state: State, batch: int, size: int, seed: int, device: torch.device, mask: torch.Tensor | None = None) -> Batch:
+def make_batch(state: State, batch: int, size: int, seed: int, device: torch.device, mask: torch.Tensor | None = None,
+               style: torch.Tensor | None = None) -> Batch:
     """Seeded content and style images normalised as `state`'s pipeline did, and the style's mask.
 
     The mask (two rectangular holes unless given) goes through the image Normalize when the
-    state did that (A, B, C).
+    state did that (A, B, C). `style`: images in [0, 1] instead of the seeded style (real
+    pairs, `--images`), normalised like the seeded ones.
     """
     m = rect_mask(batch, size, torch.device("cpu")) if mask is None else mask.cpu()
     if state.normalise_masks:
         m = normalize(m, state.image_norm)
     content = images(batch, size, seed, device, 1, state.image_norm)
-    style = images(batch, size, seed, device, 2, state.image_norm)
-    return Batch(content, style, m.to(device))
+    style_images = images(batch, size, seed, device, 2, state.image_norm) if style is None else normalize(style.cpu(), state.image_norm).to(device)
+    return Batch(content, style_images, m.to(device))
 
 
 @dataclass

@@ -23,11 +23,11 @@ from .variants import State
 PATH = ("netE", "netS", "netG", "netE#2", "netS#2")
 
 
-def setup(state: State, opts: Options, lr: float = 1e-4, mask: torch.Tensor | None = None):
+def setup(state: State, opts: Options, lr: float = 1e-4, mask: torch.Tensor | None = None, style: torch.Tensor | None = None):
     s = scale_of(opts)
     model = build(lambda: PartialOct(state), opts.seed, opts.device)
     objective = Objective(state, opts.seed, s.vgg_width).to(opts.device)
-    batch = make_batch(state, s.batch, s.size, opts.seed, opts.device, mask)
+    batch = make_batch(state, s.batch, s.size, opts.seed, opts.device, mask, style)
     return model, objective, make_optimizer(model, lr), batch
 
 
@@ -48,16 +48,19 @@ def summary(t: Trace) -> dict:
 _RUNS: dict[tuple, list[dict]] = {}
 
 
-def traced_run(state: State, opts: Options, iterations: int, guard: bool = False, keep: tuple[str, ...] = ()) -> list[dict]:
+def traced_run(state: State, opts: Options, iterations: int, guard: bool = False, keep: tuple[str, ...] = (),
+               inputs: str = "seeded", mask: torch.Tensor | None = None, style: torch.Tensor | None = None) -> list[dict]:
     """Train `iterations` steps from the seeded start, each under the tracer.
 
-    `keep` names modules whose max|x| to report per iteration as well. The same run asked for
-    twice in one process (several experiments in one test session) is computed once: it is
-    a pure function of its arguments.
+    `keep` names modules whose max|x| to report per iteration as well. `mask` and `style`
+    replace the seeded rectangles and style images; `inputs` names them (it is part of the
+    cache key, so two different masks need two names). The same run asked for twice in one
+    process (several experiments in one test session) is computed once: it is a pure
+    function of its arguments.
     """
-    key = (state, opts.device.type, opts.quick, opts.size, opts.seed, iterations, guard, keep)
+    key = (state, opts.device.type, opts.quick, opts.size, opts.seed, iterations, guard, keep, inputs, opts.images if inputs != "seeded" else None)
     if key not in _RUNS:
-        model, objective, opt, batch = setup(state, opts)
+        model, objective, opt, batch = setup(state, opts, mask=mask, style=style)
         _RUNS[key] = run_steps(model, objective, opt, batch, iterations, guard, keep)
     return copy.deepcopy(_RUNS[key])
 
