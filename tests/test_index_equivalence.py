@@ -16,7 +16,7 @@ from labnotes.settings.config import load_config
 from labnotes.tasks.model import Occurrence
 from labnotes.vault import build_index
 from labnotes.vault.facts import NoteFacts
-from labnotes.vault.resolve import Resolver
+from labnotes.vault.resolve import Resolver, is_checked
 from labnotes.vault.scan import scan_vault
 
 REPO = Path(__file__).resolve().parent.parent
@@ -169,3 +169,33 @@ def test_days_and_names(idx, plain):
         assert idx.find_note(rel) == rel
         assert idx.find_note(rel.upper()) == rel
         assert idx.find_note(stem) is not None
+
+
+def test_plain_rows_for_listings_are_the_parsed_entries_tasks_and_links(idx, plain):
+    # The rows the timeline, check and link listings read instead of model objects.
+    notes, resolver = plain
+    entries = [(rel, e) for rel, n in notes.items() for e in n.entries]
+    assert idx.timeline_entries() == [
+        (rel, e.id, e.line, e.timestamp, e.weekday, e.weekday_ok, e.text, e.struck, e.highlights, e.thread_line)
+        for rel, e in entries
+    ]
+    assert idx.entry_stamps() == [(rel, e.id, e.line, e.timestamp, e.weekday, e.weekday_ok, e.thread_line) for rel, e in entries]
+    since = sorted(e.timestamp for _, e in entries)[len(entries) // 2][:10]
+    assert [r[1] for r in idx.timeline_entries(since=since)] == [e.id for _, e in entries if e.timestamp[:10] >= since]
+    one = next(rel for rel, n in notes.items() if n.entries)
+    assert [r[1] for r in idx.timeline_entries([one])] == [e.id for e in notes[one].entries]
+    items = {rel: {i.line: i for i in n.list_items} for rel, n in notes.items()}
+    assert idx.task_lines() == [
+        (rel, i.line, i.task, i.text, above.line if (above := task_above(items[rel], i.parent_line)) else None)
+        for rel, n in notes.items() for i in n.list_items if i.task is not None
+    ]  # fmt: skip
+    expected = [(rel, link, resolver.resolve(link, rel)) for rel, n in notes.items() for link in n.links]
+    rows = [
+        (rel, x.line, x.col, x.original, x.target, x.heading, x.block, int(x.embed), x.kind, int(is_checked(x)),
+         int(res.ok), res.rel, res.heading_line, res.block_line, res.reason)
+        for rel, x, res in expected
+    ]  # fmt: skip
+    assert idx.link_rows() == rows
+    assert idx.link_rows(unresolved=True) == [r for r in rows if r[9] and not r[10]]
+    for target in {r[11] for r in rows if r[11]}:
+        assert idx.link_rows(to=target) == [r for r in rows if r[11] == target]

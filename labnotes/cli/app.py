@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import importlib
 import io
-import json
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Optional, TextIO
@@ -77,8 +76,11 @@ def vault_was_named(option: Optional[Path]) -> bool:
 
 
 def print_json(data: Any) -> None:
+    """`data` as JSON on stdout (json.dumps(…, ensure_ascii=False, indent=2, default=str))."""
+    from labnotes.cli.jsonout import dumps
+
     # printable() writes what a terminal would obey as JSON's own \uXXXX escapes: the same JSON.
-    sys.stdout.write(printable(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
+    sys.stdout.write(printable(dumps(data)) + "\n")
 
 
 class PrintableStdout(io.TextIOBase):

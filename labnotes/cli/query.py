@@ -7,13 +7,13 @@ stays fast.
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import typer
 
 from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json, vault_path, warn
+from labnotes.cli.jsonout import flat
 
 if TYPE_CHECKING:
     from labnotes.vault import VaultIndex
@@ -180,7 +180,7 @@ def timeline(
     idx = open_index(vault)
     threads = _query(lambda: q.timeline(idx, thread=thread, grep=grep, since=since, note=note))
     if json:
-        print_json([{**asdict(t), "minutes": t.minutes} for t in threads])
+        print_json([{**flat(t), "minutes": t.minutes} for t in threads])
         return
     for t in threads:
         pad = "  " * t.depth
@@ -230,7 +230,7 @@ def links(
     idx = open_index(vault)
     rows = _query(lambda: q.links(idx, unresolved=unresolved, note=note))
     if json:
-        print_json([asdict(r) for r in rows])
+        print_json([flat(r) for r in rows])
     else:
         _print_links(rows)
         typer.echo(count(len(rows), "link"), err=True)
@@ -248,7 +248,7 @@ def backlinks(
     idx = open_index(vault)
     rows = _query(lambda: q.backlinks(idx, note))
     if json:
-        print_json([asdict(r) for r in rows])
+        print_json([flat(r) for r in rows])
     else:
         _print_links(rows)
         typer.echo(count(len(rows), "backlink"), err=True)
@@ -316,7 +316,7 @@ def check(
         fail(str(exc))
     tally = q.counts(found)
     if json:
-        print_json([asdict(f) for f in found])
+        print_json([flat(f) for f in found])
     else:
         shown = q.SEVERITIES[: q.SEVERITIES.index(show) + 1]
         for f in found:

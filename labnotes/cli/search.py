@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from labnotes.cli.app import JsonOption, VaultOption, app, fail, print_json
+from labnotes.cli.jsonout import flat
 
 
 @app.command()
@@ -40,7 +40,7 @@ def search(
     more = len(hits) > limit
     hits = hits[:limit]
     if json:
-        print_json([asdict(h) for h in hits])
+        print_json([flat(h) for h in hits])
         return
     for h in hits:
         typer.echo(f"{h.note}:{h.line}  {h.snippet}")

@@ -26,9 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from labnotes.parse.model import Entry
 from labnotes.vault import VaultIndex
-from labnotes.vault.resolve import NOTE_SUFFIX, is_checked
+from labnotes.vault.resolve import NOTE_SUFFIX
 
 SEVERITIES = ("error", "warning", "info")
 KINDS: dict[str, str] = {
@@ -113,18 +112,19 @@ def _is_attachment_name(target: str) -> bool:
 
 
 def _links(idx: VaultIndex) -> Iterable[Finding]:
-    for rel, link, res in idx.links(unresolved=True):
-        if res.ok or not is_checked(link) or idx.is_template(rel):
+    # Plain rows (Reader.link_rows), not a Link per link: a large vault has 10,000s unresolved.
+    for rel, line, _col, original, target, _h, _b, _e, _k, checked, ok, resolved, _hl, _bl, reason in idx.link_rows(unresolved=True):
+        if ok or not checked or idx.is_template(rel):
             continue
-        where = f"{link.original}: {res.reason}"
-        if res.rel is not None:
-            yield Finding("unresolved-anchor", rel, link.line, where)
-        elif _links_ahead(idx, rel, link.target):
+        where = f"{original}: {reason}"
+        if resolved is not None:
+            yield Finding("unresolved-anchor", rel, line, where)
+        elif _links_ahead(idx, rel, target):
             continue
-        elif _is_attachment_name(link.target):
-            yield Finding("missing-attachment", rel, link.line, where)
+        elif _is_attachment_name(target):
+            yield Finding("missing-attachment", rel, line, where)
         else:
-            yield Finding("unresolved-link", rel, link.line, where)
+            yield Finding("unresolved-link", rel, line, where)
 
 
 def _warning_kind(code: str | None) -> str:
@@ -133,9 +133,14 @@ def _warning_kind(code: str | None) -> str:
 
 def _notes(idx: VaultIndex) -> Iterable[Finding]:
     seen: dict[str, tuple[str, int]] = {}
-    content = idx.content_notes()
-    by_note = idx.entries_by_note(content)
-    for rel, w in idx.warnings(content):
+    templates = idx.templates
+    # Plain rows of the whole vault (templates dropped here: a list of every other note would
+    # cost SQLite a sort), grouped by note in path and file order.
+    by_note: dict[str, list[_Stamp]] = {}
+    for row in idx.entry_stamps():
+        if row[0] not in templates:
+            by_note.setdefault(row[0], []).append(_Stamp(*row[1:]))
+    for rel, w in idx.warnings(idx.content_notes() if templates else None):
         line, message, code = _warning_parts(w)
         kind = _warning_kind(code)
         # Weekday contradictions are reported below with their entry, not again as the parser's
@@ -155,6 +160,18 @@ def _notes(idx: VaultIndex) -> Iterable[Finding]:
         yield from _out_of_order(rel, entries)
 
 
+@dataclass(slots=True)
+class _Stamp:
+    """What check reads of an entry (Reader.entry_stamps)."""
+
+    id: str
+    line: int
+    timestamp: str
+    weekday: str | None
+    weekday_ok: bool
+    thread_line: int | None
+
+
 def _warning_parts(warning: Any) -> tuple[int, str, str | None]:
     """(line, message, code) of a note's warning as the facts keep it: a (line, message[, code])
     tuple, or a ParseWarning."""
@@ -170,8 +187,8 @@ def _files(idx: VaultIndex) -> Iterable[Finding]:
             yield Finding("file", p.rel, p.line, p.message)
 
 
-def _out_of_order(rel: str, entries: Iterable[Entry]) -> list[Finding]:
-    last: dict[int | None, Entry] = {}
+def _out_of_order(rel: str, entries: Iterable[_Stamp]) -> list[Finding]:
+    last: dict[int | None, _Stamp] = {}
     out = []
     for e in sorted(entries, key=lambda e: e.line):
         prev = last.get(e.thread_line)

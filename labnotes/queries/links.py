@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from labnotes.queries.filters import QueryError
 from labnotes.vault import VaultIndex
-from labnotes.vault.resolve import is_checked, is_external
+from labnotes.vault.resolve import is_external
 
 @dataclass(slots=True)
 class LinkRow:
@@ -28,19 +28,27 @@ class LinkRow:
     reason: str | None
 
 
-def _rows(idx: VaultIndex, keep: Callable[[str, Any, Any], bool], **only: Any) -> list[LinkRow]:
+def _rows(idx: VaultIndex, **only: Any) -> list[LinkRow]:
+    # Plain rows from the store (no Link object per link): a whole vault lists 100,000s.
+    external: dict[tuple[str, str], bool] = {}
     out = []
-    for rel, link, res in idx.links(**only):
-        if not keep(rel, link, res):
-            continue
+    for rel, line, col, original, target, heading, block, embed, kind, checked, ok, resolved, hline, bline, reason in idx.link_rows(**only):
+        ext = external.get((target, kind))
+        if ext is None:
+            ext = external[(target, kind)] = is_external(_Target(target, kind))
         out.append(
             LinkRow(
-                rel, link.line, link.col, link.original, link.target, link.heading, link.block, link.embed,
-                link.kind, is_external(link), res.ok, res.rel, res.heading_line, res.block_line,
-                res.reason if is_checked(link) else None,
+                rel, line, col, original, target, heading, block, bool(embed), kind, ext, bool(ok), resolved,
+                hline, bline, reason if checked else None,
             )
         )  # fmt: skip
     return out
+
+
+@dataclass(slots=True)
+class _Target:  # what resolve.is_external reads of a link
+    target: str
+    kind: str
 
 
 def links(idx: VaultIndex, *, unresolved: bool = False, note: str | None = None) -> list[LinkRow]:
@@ -50,16 +58,11 @@ def links(idx: VaultIndex, *, unresolved: bool = False, note: str | None = None)
         only = idx.find_note(note)
         if only is None:
             raise QueryError(f"no note {note!r} in the vault")
-    return _rows(
-        idx,
-        lambda rel, link, res: (only is None or rel == only) and (not unresolved or (not res.ok and is_checked(link))),
-        notes=None if only is None else [only],
-        unresolved=unresolved,
-    )
+    return _rows(idx, notes=None if only is None else [only], unresolved=unresolved)
 
 
 def backlinks(idx: VaultIndex, note: str) -> list[LinkRow]:
     rel = idx.find_note(note)
     if rel is None:
         raise QueryError(f"no note {note!r} in the vault")
-    return _rows(idx, lambda _src, _link, res: res.rel == rel, to=rel)
+    return _rows(idx, to=rel)

@@ -6,10 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from labnotes.parse.model import Entry
 from labnotes.queries.filters import matcher, parse_day, select_notes
 from labnotes.vault import VaultIndex
-from labnotes.vault.reading import TaskItem
 
 @dataclass(slots=True)
 class TimelineEntry:
@@ -48,6 +46,16 @@ def _minutes(a: str, b: str) -> int:
     return int((dt.datetime.fromisoformat(b) - dt.datetime.fromisoformat(a)).total_seconds() // 60)
 
 
+@dataclass(slots=True)
+class _Task:
+    """What a timeline reads of a task: its line, status, text and the task above it."""
+
+    line: int
+    status: str
+    text: str
+    parent: int | None
+
+
 def timeline(
     idx: VaultIndex,
     *,
@@ -61,22 +69,24 @@ def timeline(
     match = matcher(grep)
     thread_match = matcher(thread) if thread else None
     threads: dict[tuple[str, int | None], Thread] = {}
-    rels = [rel for rel in select_notes(idx, note=note) if idx.facts[rel].entries]
-    tasks_of: dict[str, dict[int, TaskItem]] = {}
-    for task in idx.task_rows(rels):
-        tasks_of.setdefault(task.note, {})[task.item.line] = task
-    for rel, entries in idx.entries_by_note(rels).items():
-        tasks = tasks_of.setdefault(rel, {})
-        for e in entries:
-            if since_day and e.timestamp[:10] < since_day.isoformat():
-                continue
-            if not match(e.text):
-                continue
-            key = (rel, e.thread_line)
-            t = threads.get(key)
-            if t is None:
-                t = threads[key] = _thread(rel, tasks, e.thread_line)
-            t.entries.append(_timeline_entry(rel, e))
+    # Plain rows, the --since filter in SQL: a whole vault holds 100,000s of entries and tasks.
+    # The whole vault is read without a list of notes (SQLite then reads in path order, no sort).
+    rels = None if note is None else [rel for rel in select_notes(idx, note=note) if idx.facts[rel].entries]
+    entries = idx.timeline_entries(rels, since=since_day.isoformat() if since_day else None)
+    templates = idx.templates
+    if grep or (rels is None and templates):
+        entries = [e for e in entries if match(e[6]) and e[0] not in templates]
+    with_entries = list(dict.fromkeys(e[0] for e in entries))
+    tasks_of: dict[str, dict[int, _Task]] = {}
+    whole = rels is None and len(with_entries) * 2 > len(idx.notes)
+    for rel, line, status, text, parent in idx.task_lines(None if whole else with_entries):
+        tasks_of.setdefault(rel, {})[line] = _Task(line, status, text, parent)
+    for rel, eid, line, timestamp, weekday, weekday_ok, text, struck, highlights, thread_line in entries:
+        key = (rel, thread_line)
+        t = threads.get(key)
+        if t is None:
+            t = threads[key] = _thread(rel, tasks_of.setdefault(rel, {}), thread_line)
+        t.entries.append(TimelineEntry(eid, rel, line, timestamp, weekday, weekday_ok, text, struck, highlights, None))
     kept = {k: t for k, t in threads.items() if thread_match is None or any(map(thread_match, [t.title, *t.path]))}
     for t in kept.values():
         t.entries.sort(key=lambda x: (x.timestamp, x.line))
@@ -85,27 +95,27 @@ def timeline(
     return _as_tree(tasks_of, kept)
 
 
-def _tasks_above(tasks: dict[int, TaskItem], line: int | None) -> Iterator[TaskItem]:
+def _tasks_above(tasks: dict[int, _Task], line: int | None) -> Iterator[_Task]:
     """The tasks enclosing the task at `line`, innermost first (a malformed tree cannot loop)."""
     seen: set[int] = set()
     item = tasks.get(line) if line is not None else None
-    up = tasks.get(item.task_parent) if item is not None and item.task_parent is not None else None
-    while up is not None and up.item.line not in seen:
-        seen.add(up.item.line)
+    up = tasks.get(item.parent) if item is not None and item.parent is not None else None
+    while up is not None and up.line not in seen:
+        seen.add(up.line)
         yield up
-        up = tasks.get(up.task_parent) if up.task_parent is not None else None
+        up = tasks.get(up.parent) if up.parent is not None else None
 
 
-def _as_tree(tasks_of: dict[str, dict[int, TaskItem]], threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
+def _as_tree(tasks_of: dict[str, dict[int, _Task]], threads: dict[tuple[str, int | None], Thread]) -> list[Thread]:
     """Threads depth-first: each followed by the threads of the tasks under it, by first entry."""
     children: dict[tuple[str, int | None] | None, list[Thread]] = {}
     for (rel, line), t in threads.items():
         parent_key = None
         if line is not None:
             for up in _tasks_above(tasks_of[rel], line):
-                if (rel, up.item.line) in threads:
-                    parent_key = (rel, up.item.line)
-                    t.parent_line = up.item.line
+                if (rel, up.line) in threads:
+                    parent_key = (rel, up.line)
+                    t.parent_line = up.line
                     break
         children.setdefault(parent_key, []).append(t)
     out: list[Thread] = []
@@ -121,13 +131,9 @@ def _as_tree(tasks_of: dict[str, dict[int, TaskItem]], threads: dict[tuple[str, 
     return out
 
 
-def _thread(rel: str, tasks: dict[int, TaskItem], line: int | None) -> Thread:
+def _thread(rel: str, tasks: dict[int, _Task], line: int | None) -> Thread:
     task = tasks.get(line) if line is not None else None
     if task is None:
         return Thread(rel, None, "(no task)", [], None)
-    path = [up.item.text for up in _tasks_above(tasks, line)][::-1]
-    return Thread(rel, task.item.line, task.item.text, path, task.item.task)
-
-
-def _timeline_entry(rel: str, e: Entry) -> TimelineEntry:
-    return TimelineEntry(e.id, rel, e.line, e.timestamp, e.weekday, e.weekday_ok, e.text, e.struck, list(e.highlights), None)
+    path = [up.text for up in _tasks_above(tasks, line)][::-1]
+    return Thread(rel, task.line, task.text, path, task.status)

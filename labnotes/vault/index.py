@@ -190,6 +190,24 @@ class VaultIndex:
         brackets ("x" matches "X" too); `placeholders=False` leaves out empty template tasks."""
         return list(self.reader.task_items(note_ids=self._ids(notes), status=status, placeholders=placeholders))
 
+    def task_lines(self, notes: list[str] | None = None) -> list[tuple[str, int, str, str, int | None]]:
+        """(note, line, status, text, line of the task above) of every task (of `notes`), in note
+        and line order: Reader.task_lines."""
+        return self.reader.task_lines(self._ids(notes))
+
+    def timeline_entries(
+        self, notes: list[str] | None = None, *, since: str | None = None
+    ) -> list[tuple[str, str, int, str, str | None, bool, str, bool, list[str], int | None]]:
+        """(note, id, line, timestamp, weekday, weekday_ok, text, struck, highlights, thread line) of
+        every entry (of `notes`; stamped on day `since`, YYYY-MM-DD, or later), in note and file
+        order: what a timeline lists, without building entries."""
+        return self.reader.timeline_entries(self._ids(notes), since=since)
+
+    def entry_stamps(self, notes: list[str] | None = None) -> list[tuple[str, str, int, str, str | None, bool, int | None]]:
+        """(note, id, line, timestamp, weekday, weekday_ok, thread line) of every entry (of `notes`;
+        of the templates too when None), in note and file order: Reader.entry_stamps."""
+        return self.reader.entry_stamps(self._ids(notes))
+
     def task_items_at(self, places: Iterable[tuple[str, int]]) -> dict[tuple[str, int], ListItem]:
         """The task items at these (note, line) places, with their Tasks fields, from the store's
         task rows: what a listing of tasks shows of each one's latest line. Places without a task
@@ -247,6 +265,27 @@ class VaultIndex:
                     continue
             out.append((rel, link, res))
         return out
+
+    def link_rows(
+        self, *, notes: list[str] | None = None, to: str | None = None, unresolved: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """`links()` as plain rows (Reader.link_rows: note, line, col, original, target, heading,
+        block, embed, kind, checked, ok, resolved, heading_line, block_line, reason), for listings
+        of many links; a link no process has resolved yet is resolved here."""
+        rows = self.reader.link_rows(note_ids=self._ids(notes), resolved=to, unresolved=unresolved)
+        if any(r[10] is None for r in rows):
+            from labnotes.vault.linking import _Link
+
+            kept = []
+            for r in rows:
+                if r[10] is None:
+                    res = self.resolver.resolve(_Link(r[4], r[5], r[6], r[8]), r[0])
+                    if (unresolved and res.ok) or (to is not None and res.rel != to):
+                        continue
+                    r = (*r[:10], int(res.ok), res.rel, res.heading_line, res.block_line, res.reason)
+                kept.append(r)
+            rows = kept
+        return rows
 
     def warnings(self, notes: list[str] | None = None) -> list[tuple[str, Any]]:
         """(note, ParseWarning) for every parser warning (of `notes`), by note and line."""

@@ -140,6 +140,51 @@ class Reader:
             for row in self.conn.execute(sql, [x for pair in chunk for x in pair]):
                 yield TaskItem(row[0], row[1], obj_of(_ITEM, row[4:]), row[2], row[3])
 
+    def task_lines(self, note_ids: Iterable[int] | None = None) -> list[tuple[str, int, str, str, int | None]]:
+        """(note, line, status, text, line of the task above) of every task, in note order: what a
+        timeline shows of the tasks its entries work on, without building items."""
+        where, args = _where(note_ids, "i.note_id")
+        where.append("i.task IS NOT NULL")
+        sql = (
+            "SELECT n.path, i.line, i.task, i.text, i.task_parent FROM tasks i JOIN notes n ON n.id = i.note_id"
+            f" WHERE {' AND '.join(where)} ORDER BY n.path, i.seq"
+        )
+        return self.conn.execute(sql, args).fetchall()
+
+    def timeline_entries(
+        self, note_ids: Iterable[int] | None = None, *, since: str | None = None
+    ) -> list[tuple[str, str, int, str, str | None, bool, str, bool, list[str], int | None]]:
+        """(note, id, line, timestamp, weekday, weekday_ok, text, struck, highlights, thread line)
+        of every entry (of `note_ids`; stamped on day `since` or later), in note and file order."""
+        where, args = _where(note_ids, "e.note_id")
+        if since is not None:
+            where.append("substr(e.timestamp, 1, 10) >= ?")
+            args.append(since)
+        sql = (
+            "SELECT n.path, e.entry_id, e.line, e.timestamp, e.weekday, e.weekday_ok, e.text, e.struck, e.highlights,"
+            " e.thread_line FROM entries e JOIN notes n ON n.id = e.note_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY n.path, e.seq"
+        return [
+            (r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], bool(r[7]), json.loads(r[8]) if r[8] != "[]" else [], r[9])
+            for r in self.conn.execute(sql, args)
+        ]
+
+    def entry_stamps(self, note_ids: Iterable[int] | None = None) -> list[tuple[str, str, int, str, str | None, bool, int | None]]:
+        """(note, id, line, timestamp, weekday, weekday_ok, thread line) of every entry (of
+        `note_ids`), in note and file order: what `check` reads of entries."""
+        where, args = _where(note_ids, "e.note_id")
+        sql = (
+            "SELECT n.path, e.entry_id, e.line, e.timestamp, e.weekday, e.weekday_ok, e.thread_line"
+            " FROM entries e JOIN notes n ON n.id = e.note_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY n.path, e.seq"
+        return [(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in self.conn.execute(sql, args)]
+
     def task_occurrences(self, note_ids: Iterable[int] | None = None) -> Iterator[tuple[Any, ...]]:
         """(note, line, status, text, section, task above, block id, 🆔, ✅, status type, struck)
         of every task row, in note order: what `tasks.Occurrence` holds, without building items."""
@@ -172,6 +217,28 @@ class Reader:
             rel, res = row[0], row[1:7]
             link = obj_of(_LINK, row[7:])
             yield rel, link, None if res[3] is None else Resolution(res[0], res[1], res[2], bool(res[3]), res[4], res[5])
+
+    def link_rows(
+        self, *, note_ids: Iterable[int] | None = None, resolved: str | None = None, unresolved: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """(note, line, col, original, target, heading, block, embed, kind, checked, ok, resolved,
+        heading_line, block_line, reason) of each link, in note and link order: what a listing of
+        links prints, without building a Link per row (a whole vault holds 100,000s). `ok` is
+        None for a link that no process has resolved yet."""
+        where, args = _where(note_ids, "l.note_id")
+        if resolved is not None:
+            where.append("l.resolved = ?")
+            args.append(resolved)
+        if unresolved:
+            where.append("l.checked = 1 AND (l.ok = 0 OR l.ok IS NULL)")
+        sql = (
+            "SELECT n.path, l.line, l.col, l.original, l.target, l.heading, l.block, l.embed, l.kind, l.checked,"
+            " l.ok, l.resolved, l.heading_line, l.block_line, l.reason FROM links l JOIN notes n ON n.id = l.note_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY n.path, l.seq"
+        return self.conn.execute(sql, args).fetchall()
 
     def link_counts(self) -> tuple[int, int]:
         """(checked links, unresolved ones), the template's left in: `index` counts every note."""
