@@ -7,6 +7,7 @@ from typing import Any
 
 from labnotes.queries.filters import QueryError
 from labnotes.vault import VaultIndex
+from labnotes.vault.linking import _Link
 from labnotes.vault.resolve import is_external
 
 @dataclass(slots=True)
@@ -35,7 +36,7 @@ def _rows(idx: VaultIndex, **only: Any) -> list[LinkRow]:
     for rel, line, col, original, target, heading, block, embed, kind, checked, ok, resolved, hline, bline, reason in idx.link_rows(**only):
         ext = external.get((target, kind))
         if ext is None:
-            ext = external[(target, kind)] = is_external(_Target(target, kind))
+            ext = external[(target, kind)] = is_external(_Link(target, None, None, kind))
         out.append(
             LinkRow(
                 rel, line, col, original, target, heading, block, bool(embed), kind, ext, bool(ok), resolved,
@@ -43,12 +44,6 @@ def _rows(idx: VaultIndex, **only: Any) -> list[LinkRow]:
             )
         )  # fmt: skip
     return out
-
-
-@dataclass(slots=True)
-class _Target:  # what resolve.is_external reads of a link
-    target: str
-    kind: str
 
 
 def links(idx: VaultIndex, *, unresolved: bool = False, note: str | None = None) -> list[LinkRow]:
