@@ -4,7 +4,6 @@ version answered, by reading every note), on the sample vault and on a generated
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -119,7 +118,7 @@ def test_task_occurrences_and_task_items_are_the_plain_walk_over_the_notes(idx, 
                            f.done if f else None, f.status_type if f else None, item.struck)
             )  # fmt: skip
     got = idx.task_occurrences()
-    assert [dataclasses.astuple(o) for o in got] == [dataclasses.astuple(o) for o in expected]
+    assert [tuple(o) for o in got] == [tuple(o) for o in expected]
     if "Notes/plans.md" in notes:
         assert any(o.block_id for o in got) and any(o.task_id for o in got) and any(o.done_date for o in got)
     items = [

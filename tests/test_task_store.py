@@ -37,6 +37,7 @@ def test_a_store_made_before_the_book_tables_gets_them_and_keeps_its_notes(tmp_p
     conn = sqlite3.connect(path)
     for table in ("book_tasks", "book_routines", "book_lines"):
         conn.execute(f"DROP TABLE {table}")
+    conn.execute("DELETE FROM meta WHERE key = 'book_schema'")  # as a store made before them
     conn.commit()
     conn.close()
     assert not {"book_tasks", "book_routines", "book_lines"} & tables(path)
@@ -259,3 +260,19 @@ def test_a_book_linked_while_the_notes_moved_is_not_stored(tmp_path, monkeypatch
     assert stored.linked is not None  # this run answers from the book it linked
     assert stored.book().tasks == q.linked_book(idx).tasks and stored.book().tasks
     idx.close()
+
+
+def test_a_listing_reads_no_task_lines_beyond_the_first_and_latest(both):
+    idx, stored, fresh = both
+    got = q.list_tasks(idx, book=stored, status="any", placeholders=True, today=TODAY)
+    assert got and not any(isinstance(t, taskbook.StoredTask) and t.filled for t in got)
+    by_id = fresh.by_id
+    for t in got:
+        want = by_id[t.id]
+        seen = (t.first, t.latest, t.line_count, t.first_seen, t.last_seen, t.done_on, t.carried, t.text, t.status,
+                t.days_open(TODAY), t.parent, t.subtasks)  # fmt: skip
+        assert seen == (want.first, want.latest, want.line_count, want.first_seen, want.last_seen, want.done_on,
+                        want.carried, want.text, want.status, want.days_open(TODAY), want.parent, want.subtasks)  # fmt: skip
+    assert not any(isinstance(t, taskbook.StoredTask) and t.filled for t in got)
+    stored.fill(got)
+    assert got == [by_id[t.id] for t in got]

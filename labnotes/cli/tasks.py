@@ -139,6 +139,8 @@ def tasks(
         )  # fmt: skip
     except OptionError as exc:
         fail(str(exc))
+    if json or history:
+        book.fill(found)  # every line of each task listed, in one read
     dates: dict[str, tuple[Any, Any]] = {}
     if history:
         dates = _git_dates(idx, found, book)
@@ -184,7 +186,7 @@ def tasks(
 
     for t in roots:
         show(t, 0)
-    lines = sum(len(t.occurrences) for t in found)
+    lines = sum(t.line_count for t in found)
     typer.echo(f"{count(len(found), 'task')} ({count(lines, 'line')} in the notes)", err=True)
 
 

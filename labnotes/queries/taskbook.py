@@ -30,6 +30,7 @@ BOOK_VERSION = "1"
 _HERE = Path(__file__).resolve().parent
 _CODE = [_HERE / "taskbook.py", _HERE.parent / "tasks" / "identity.py", _HERE.parent / "tasks" / "text.py",
          _HERE.parent / "tasks" / "model.py"]  # fmt: skip
+_new = tuple.__new__
 # Past this many tasks asked for, read every line and keep theirs (an IN list that long costs more).
 _SCAN_ABOVE = 20_000
 
@@ -65,7 +66,108 @@ class _Rows:
         section = self.sections.get(raw)
         if section is None:
             section = self.sections[raw] = tuple(json.loads(raw)) if raw else ()
-        return Occurrence(rel, day, row[0], row[1], row[2], section, row[4], row[5], row[6], row[7], row[8], bool(row[9]))  # type: ignore[arg-type]
+        # tuple.__new__: Occurrence is a named tuple, and this is its fastest constructor.
+        return _new(Occurrence, (rel, day, row[0], row[1], row[2], section, row[4], row[5], row[6], row[7], row[8], bool(row[9])))
+
+
+def task_counts_of(book: TaskBook) -> dict[str, int]:
+    """What `labnotes index` counts: tasks (each once), the open ones, routines, placeholders, and
+    the task lines they come from."""
+    real = book.real()
+    return {
+        "tasks": len(real),
+        "open_tasks": sum(1 for t in real if not t.closed),
+        "routines": len(book.routines),
+        "placeholders": len(book.placeholders()),
+        "task_lines": sum(len(t.occurrences) for t in book.tasks) + sum(len(r.occurrences) for r in book.routines),
+    }
+
+
+_LINES = Task.__dict__["occurrences"]  # the slot Task keeps its lines in
+
+
+class StoredTask(Task):
+    """A task read from the stored book for a listing: its age, carries and first and latest lines
+    from the summary row; its other lines read from the store when first asked for. Equal to the
+    same task linked afresh (`Task`)."""
+
+    __slots__ = ("book", "n", "first_seq", "latest_seq", "_ends", "_first_seen", "_last_seen", "_done_on", "_carried", "_line_count")
+    book: "StoredBook"
+    n: int
+    first_seq: int
+    latest_seq: int
+    _ends: tuple[Occurrence, Occurrence]
+    _first_seen: dt.date | None
+    _last_seen: dt.date | None
+    _done_on: dt.date | None
+    _carried: int
+    _line_count: int
+
+    def __init__(self, book: "StoredBook", row: tuple[Any, ...], parent: str | None) -> None:
+        n, task_id, kind, _, first_seen, last_seen, done_on, carried, lines, first_seq, latest_seq = row
+        self.id, self.kind, self.parent, self.subtasks = task_id, kind, parent, []
+        self.book, self.n, self.first_seq, self.latest_seq = book, n, first_seq, latest_seq
+        self._first_seen = dt.date.fromisoformat(first_seen) if first_seen else None
+        self._last_seen = dt.date.fromisoformat(last_seen) if last_seen else None
+        self._done_on = dt.date.fromisoformat(done_on) if done_on else None
+        self._carried, self._line_count = carried, lines
+
+    @property
+    def occurrences(self) -> list[Occurrence]:
+        try:
+            return _LINES.__get__(self, Task)
+        except AttributeError:
+            self.book.fill([self])
+            return _LINES.__get__(self, Task)
+
+    @occurrences.setter
+    def occurrences(self, value: list[Occurrence]) -> None:
+        _LINES.__set__(self, value)
+
+    @property
+    def filled(self) -> bool:
+        try:
+            _LINES.__get__(self, Task)
+        except AttributeError:
+            return False
+        return True
+
+    @property
+    def latest(self) -> Occurrence:
+        return self._ends[1]
+
+    @property
+    def first(self) -> Occurrence:
+        return self._ends[0]
+
+    @property
+    def line_count(self) -> int:
+        return self._line_count
+
+    @property
+    def first_seen(self) -> dt.date | None:
+        return self._first_seen
+
+    @property
+    def last_seen(self) -> dt.date | None:
+        return self._last_seen
+
+    @property
+    def done_on(self) -> dt.date | None:
+        return self._done_on
+
+    @property
+    def carried(self) -> int:
+        return self._carried
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Task):
+            return NotImplemented
+        return (self.id, self.kind, self.occurrences, self.parent, self.subtasks) == (
+            other.id, other.kind, other.occurrences, other.parent, other.subtasks
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class StoredBook:
@@ -145,38 +247,47 @@ class StoredBook:
         """Store the book linked from `state`; False when the notes moved meanwhile (not stored)."""
         n_of = {t.id: n for n, t in enumerate(book.tasks)}
         tasks = []
+        lines: list[tuple[int, int, int, int, int | None, int | None]] = []
+        sections: dict[tuple[str, ...], str] = {}
         for n, t in enumerate(book.tasks):
             first, last, done = t.first_seen, t.last_seen, t.done_on
+            section = t.latest.section
+            if section not in sections:
+                sections[section] = json.dumps(list(section), ensure_ascii=False)
+            start = len(lines)
+            lines.extend((start + k, *places[id(o)], n, None) for k, o in enumerate(t.occurrences))
             tasks.append((
                 n, t.id, t.kind, n_of.get(t.parent) if t.parent is not None else None, t.status, int(t.closed),
                 first.isoformat() if first else None, last.isoformat() if last else None, done.isoformat() if done else None,
-                t.text, json.dumps(list(t.latest.section), ensure_ascii=False),
+                t.text, sections[section], t.carried, len(t.occurrences), start, len(lines) - 1,
             ))  # fmt: skip
-        lines: list[tuple[int, int, int, int | None, int | None]] = []
-        for n, t in enumerate(book.tasks):
-            lines.extend((*places[id(o)], n, None) for o in t.occurrences)
         for n, r in enumerate(book.routines):
-            lines.extend((*places[id(o)], None, n) for o in r.occurrences)
+            start = len(lines)
+            lines.extend((start + k, *places[id(o)], None, n) for k, o in enumerate(r.occurrences))
         with self.idx.store.write() as conn:
             if self._state() != state:
                 return False  # the notes moved while this process linked: the next question links again
             for table in ("book_tasks", "book_routines", "book_lines"):
                 conn.execute(f"DELETE FROM {table}")
-            conn.executemany("INSERT INTO book_tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
+            conn.executemany(f"INSERT INTO book_tasks VALUES ({', '.join('?' * 15)})", tasks)
             conn.executemany("INSERT INTO book_routines VALUES (?, ?, ?)", [(n, r.key, r.text) for n, r in enumerate(book.routines)])
-            conn.executemany("INSERT INTO book_lines (note_id, item, line, task, routine) VALUES (?, ?, ?, ?, ?)", lines)
+            conn.executemany("INSERT INTO book_lines VALUES (?, ?, ?, ?, ?, ?)", lines)
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('task_book', ?)", (state,))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('task_counts', ?)", (json.dumps(task_counts_of(book)),))
         return True
 
     # -- reading it back -------------------------------------------------------------------------
 
-    def _lines(self, column: str, ns: Iterable[int] | None) -> Iterator[tuple[int, Occurrence]]:
-        """(task or routine n, occurrence) of these tasks' (routines') lines, in time order."""
+    def _lines(self, column: str, ns: Iterable[int] | None, *, seqs: Iterable[int] | None = None) -> Iterator[tuple[int, Occurrence]]:
+        """(task or routine n, occurrence) of these tasks' (routines') lines, in time order; or of
+        the lines `seqs` alone."""
         wanted = None if ns is None else sorted(set(ns))
         where = f"l.{column} IS NOT NULL"
-        if wanted is not None and len(wanted) <= _SCAN_ABOVE:
+        if seqs is not None:
+            where = f"l.seq IN ({','.join(str(int(n)) for n in sorted(set(seqs))) or 'NULL'})"
+        elif wanted is not None and len(wanted) <= _SCAN_ABOVE:
             where = f"l.{column} IN ({','.join(str(int(n)) for n in wanted) or 'NULL'})"
-        keep = set(wanted) if wanted is not None and len(wanted) > _SCAN_ABOVE else None
+        keep = set(wanted) if seqs is None and wanted is not None and len(wanted) > _SCAN_ABOVE else None
         sql = (
             f"SELECT l.{column}, n.path, {_OCCURRENCE} FROM book_lines l"
             " JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item JOIN notes n ON n.id = l.note_id"
@@ -192,11 +303,46 @@ class StoredBook:
         """These tasks (every task when None), in book order, each with every line it had."""
         if self.linked is not None:
             return self.linked.tasks if ns is None else [self.linked.tasks[n] for n in sorted(set(ns))]
+        found = self._heads(ns, lambda row, parent: Task(row[1], row[2], [], parent))
+        for n, o in self._lines("task", None if ns is None else found):
+            found[n].occurrences.append(o)
+        return list(found.values())
+
+    def summaries(self, ns: Iterable[int]) -> list[Task]:
+        """These tasks as a listing shows them: what it prints from their summary rows and their
+        first and latest lines; the other lines are read when asked for (`fill` reads many at once)."""
+        if self.linked is not None:
+            return self.tasks(ns)
+        found = self._heads(ns, lambda row, parent: StoredTask(self, row, parent))
+        ends = {t.first_seq for t in found.values()} | {t.latest_seq for t in found.values()}
+        at: dict[int, list[Occurrence]] = {}
+        for n, o in self._lines("task", None, seqs=ends):
+            at.setdefault(n, []).append(o)
+        for n, t in found.items():
+            got = at[n]
+            t._ends = (got[0], got[-1])
+        return list(found.values())
+
+    def fill(self, tasks: Iterable[Task]) -> None:
+        """Read the lines of these stored tasks (one SELECT), before each is asked for them."""
+        waiting = {t.n: t for t in tasks if isinstance(t, StoredTask) and not t.filled}
+        if not waiting:
+            return
+        got: dict[int, list[Occurrence]] = {n: [] for n in waiting}
+        for n, o in self._lines("task", waiting):
+            got[n].append(o)
+        for n, t in waiting.items():
+            t.occurrences = got[n]
+
+    def _heads(self, ns: Iterable[int] | None, make: Any) -> dict[int, Any]:
+        """n -> a task made by `make(row, parent id)` from each book_tasks row asked for, with its
+        sub-tasks' ids."""
         wanted = None if ns is None else sorted(set(ns))
         if wanted is not None and not wanted:
-            return []
+            return {}
+        columns = "n, id, kind, parent, first_seen, last_seen, done_on, carried, lines, first_seq, latest_seq"
         if wanted is None or len(wanted) > _SCAN_ABOVE:
-            head = list(self.conn.execute("SELECT n, id, kind, parent FROM book_tasks ORDER BY n"))
+            head = list(self.conn.execute(f"SELECT {columns} FROM book_tasks ORDER BY n"))
             if wanted is not None:
                 keep = set(wanted)
                 ids = {r[0]: r[1] for r in head}
@@ -205,21 +351,19 @@ class StoredBook:
                 ids = {r[0]: r[1] for r in head}
         else:
             listed = ",".join(map(str, wanted))
-            head = list(self.conn.execute(f"SELECT n, id, kind, parent FROM book_tasks WHERE n IN ({listed}) ORDER BY n"))
+            head = list(self.conn.execute(f"SELECT {columns} FROM book_tasks WHERE n IN ({listed}) ORDER BY n"))
             parents = sorted({r[3] for r in head if r[3] is not None})
             ids = {r[0]: r[1] for r in head}
             if parents:
                 ids.update(self.conn.execute(f"SELECT n, id FROM book_tasks WHERE n IN ({','.join(map(str, parents))})"))
-        found = {n: Task(task_id, kind, [], ids.get(parent) if parent is not None else None) for n, task_id, kind, parent in head}
+        found = {row[0]: make(row, ids.get(row[3]) if row[3] is not None else None) for row in head}
         subtask_sql = "SELECT parent, id FROM book_tasks WHERE parent IS NOT NULL"
         if wanted is not None and len(wanted) <= _SCAN_ABOVE:
             subtask_sql += f" AND parent IN ({','.join(map(str, wanted))})"
         for parent, task_id in self.conn.execute(subtask_sql + " ORDER BY n"):
             if parent in found:
                 found[parent].subtasks.append(task_id)
-        for n, o in self._lines("task", wanted):
-            found[n].occurrences.append(o)
-        return list(found.values())
+        return found
 
     def candidates(self, where: list[str], args: list[Any]) -> list[tuple[int, str, str]]:
         """(n, text, section JSON) of the tasks whose summary row matches every SQL condition."""
@@ -247,9 +391,10 @@ class StoredBook:
     def counts(self) -> dict[str, int]:
         """What `labnotes index` says of tasks (see queries.tasks.task_counts), in SQL."""
         if self.linked is not None:
-            from labnotes.queries.tasks import task_counts
-
-            return task_counts(self.idx, book=self.linked)
+            return task_counts_of(self.linked)
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'task_counts'").fetchone()
+        if row is not None:
+            return dict(json.loads(row[0]))
         tasks, open_tasks, placeholders = self.conn.execute(
             "SELECT coalesce(sum(kind = 'task'), 0), coalesce(sum(kind = 'task' AND NOT closed), 0),"
             " coalesce(sum(kind = 'placeholder'), 0) FROM book_tasks"
@@ -300,4 +445,4 @@ class StoredBook:
         return [got[i] for i in ids if i in got]
 
 
-__all__ = ["StoredBook"]
+__all__ = ["StoredBook", "StoredTask", "task_counts_of"]

@@ -14,7 +14,7 @@ from typing import Any, Union
 from labnotes.parse.model import Entry
 from labnotes.queries.filters import QueryError, matcher, parse_day, select_notes, status_char
 from labnotes.tasks import Occurrence, Routine, Task, TaskBook, link_tasks
-from labnotes.queries.taskbook import StoredBook
+from labnotes.queries.taskbook import StoredBook, StoredTask, task_counts_of
 from labnotes.tasks.identity import routine_keys
 from labnotes.vault import VaultIndex
 
@@ -178,7 +178,8 @@ def list_tasks(
             continue
         if until_day and (first is None or first > until_day):
             continue
-        if in_note is not None and all(o.note != in_note for o in t.occurrences):
+        # (a stored task was chosen by its lines' notes in SQL: its lines are not read for this)
+        if in_note is not None and not isinstance(t, StoredTask) and all(o.note != in_note for o in t.occurrences):
             continue
         if section_key and not any(section_key in s.casefold() for s in t.latest.section):
             continue
@@ -223,12 +224,12 @@ def _candidates(
         for n, text, section in book.candidates(where, args)
         if (not section_key or any(section_key in s.casefold() for s in json.loads(section))) and match(text)
     ]
-    return book.tasks(ns)
+    return book.summaries(ns)
 
 
 def _age_order(t: Task) -> tuple[int, str, str, int]:
     first = t.first_seen
-    o = t.occurrences[0]
+    o = t.first
     return (0 if first else 1, first.isoformat() if first else "", o.note, o.line)
 
 
@@ -299,11 +300,4 @@ def task_counts(idx: VaultIndex, *, book: Book | None = None) -> dict[str, int]:
     book = _stored(idx, book)
     if isinstance(book, StoredBook):
         return book.counts()
-    real = book.real()
-    return {
-        "tasks": len(real),
-        "open_tasks": sum(1 for t in real if not t.closed),
-        "routines": len(book.routines),
-        "placeholders": len(book.placeholders()),
-        "task_lines": sum(len(t.occurrences) for t in book.tasks) + sum(len(r.occurrences) for r in book.routines),
-    }
+    return task_counts_of(book)

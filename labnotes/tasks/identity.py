@@ -32,6 +32,7 @@ from labnotes.tasks.model import Occurrence, Routine, Task, TaskBook
 from labnotes.tasks.text import carry_target, is_placeholder, section_key, task_key, without_carry_link
 
 PLACEHOLDER, TASK = "placeholder", "task"
+_NONE: list[str] = []  # never appended to
 
 
 def _order(o: Occurrence) -> tuple[int, str, str, int]:
@@ -142,6 +143,8 @@ class _Draft:
 
 
 def _explicit_ids(o: Occurrence) -> list[str]:
+    if not o.task_id and not o.block_id:
+        return _NONE  # most lines: no list built
     ids = []
     if o.task_id:
         ids.append(f"🆔{o.task_id}")
@@ -161,7 +164,7 @@ def _ids(drafts: list[_Draft]) -> list[str]:
     used: dict[str, int] = {}
     for d in drafts:
         first = d.occurrences[0]
-        explicit = next((x for o in d.occurrences for x in _explicit_ids(o)), None)
+        explicit = next((x for o in d.occurrences if o.task_id or o.block_id for x in _explicit_ids(o)), None)
         basis = explicit or (d.key if d.kind == TASK else f"placeholder {first.text.strip()}")
         base = f"{_stem(first.note)}#{_digest(basis)}"
         n = used.get(base, 0) + 1

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 # Status types as the Obsidian Tasks plugin names them; a plain checkbox maps to one by its character.
 DONE, CANCELLED, IN_PROGRESS, TODO, NON_TASK = "DONE", "CANCELLED", "IN_PROGRESS", "TODO", "NON_TASK"
 _TYPE_OF_CHAR = {"x": DONE, "X": DONE, "-": CANCELLED, "/": IN_PROGRESS, " ": TODO}
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One task line: where it is and what it says there."""
+class Occurrence(NamedTuple):
+    """One task line: where it is and what it says there.
+
+    A named tuple, not a dataclass: a vault has hundreds of thousands of task lines, and linking
+    them builds one each (a tuple is made several times faster than a frozen dataclass).
+    """
 
     note: str  # vault-relative path
     day: dt.date | None  # the note's day; None for a note without one (only an explicit id links it)
@@ -72,6 +76,15 @@ class Task:
     @property
     def latest(self) -> Occurrence:
         return self.occurrences[-1]
+
+    @property
+    def first(self) -> Occurrence:
+        """Its first line (in time order): where it was written down."""
+        return self.occurrences[0]
+
+    @property
+    def line_count(self) -> int:
+        return len(self.occurrences)
 
     @property
     def text(self) -> str:
@@ -211,24 +224,24 @@ class Routine:
         }
 
 
-@dataclass(slots=True)
+@dataclass
 class TaskBook:
-    """Every task and routine of a vault, with lookups by id and by place."""
+    """Every task and routine of a vault, with lookups by id and by place (built when first asked)."""
 
     tasks: list[Task]
     routines: list[Routine]
-    by_id: dict[str, Task] = field(default_factory=dict)
-    by_place: dict[tuple[str, int], Task] = field(default_factory=dict)
-    routine_at: dict[tuple[str, int], Routine] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        for t in self.tasks:
-            self.by_id[t.id] = t
-            for o in t.occurrences:
-                self.by_place[(o.note, o.line)] = t
-        for r in self.routines:
-            for o in r.occurrences:
-                self.routine_at[(o.note, o.line)] = r
+    @cached_property
+    def by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+    @cached_property
+    def by_place(self) -> dict[tuple[str, int], Task]:
+        return {(o.note, o.line): t for t in self.tasks for o in t.occurrences}
+
+    @cached_property
+    def routine_at(self) -> dict[tuple[str, int], Routine]:
+        return {(o.note, o.line): r for r in self.routines for o in r.occurrences}
 
     def real(self) -> list[Task]:
         """The tasks someone has to do: not placeholders."""

@@ -110,6 +110,7 @@ def section_key(section: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_placeholder(text: str) -> bool:
     """Empty or number-only task text (`1. [ ] `, `1. [ ] 1`): a template's blank, nobody's task."""
     if "<" in text:

@@ -96,13 +96,16 @@ SCHEMA: list[str] = [
 # The task book (labnotes.queries.taskbook, the tasks engineer's): which task each task line is, as
 # linked from the notes the store held when `meta.task_book` was written. Written after the notes
 # change, at the first question about tasks; read back instead of linking every task line again.
-# Added within schema 2: a store made before them gets them when opened (nothing else moves).
+# Added within schema 2: a store made before them, or with other book tables (`meta.book_schema`),
+# gets them anew when opened (nothing else moves: they are linked again from the task rows).
+BOOK_SCHEMA_VERSION = "2"
 BOOK_SCHEMA: list[str] = [
     # One row per task (`n`: its place in the book, in link order), with what a listing filters on.
     """CREATE TABLE IF NOT EXISTS book_tasks (
         n INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, parent INTEGER,
         status TEXT NOT NULL, closed INTEGER NOT NULL, first_seen TEXT, last_seen TEXT, done_on TEXT,
-        text TEXT NOT NULL, section TEXT NOT NULL)""",
+        text TEXT NOT NULL, section TEXT NOT NULL,
+        carried INTEGER NOT NULL, lines INTEGER NOT NULL, first_seq INTEGER NOT NULL, latest_seq INTEGER NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS book_tasks_id ON book_tasks (id)",
     "CREATE INDEX IF NOT EXISTS book_tasks_parent ON book_tasks (parent) WHERE parent IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS book_routines (n INTEGER PRIMARY KEY, key TEXT NOT NULL, text TEXT NOT NULL)",
@@ -115,7 +118,6 @@ BOOK_SCHEMA: list[str] = [
     "CREATE INDEX IF NOT EXISTS book_lines_place ON book_lines (note_id, line)",
 ]
 SCHEMA += BOOK_SCHEMA
-_BOOK_NAMES = [s.split(" IF NOT EXISTS ", 1)[1].split()[0] for s in BOOK_SCHEMA]
 
 _TABLES = ["meta", "notes", "aliases", "attachments", *(p.table for p in PARTS), "note_text", "book_tasks", "book_routines", "book_lines"]
 
@@ -186,11 +188,15 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             if not self._current(conn, fingerprint):
                 self._create(conn, fingerprint)
-            names = ", ".join(f"'{n}'" for n in _BOOK_NAMES)
-            if conn.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})").fetchone()[0] < len(_BOOK_NAMES):
+            if self._meta(conn, "book_schema") != BOOK_SCHEMA_VERSION:
                 with self.write(conn):
-                    for statement in BOOK_SCHEMA:
-                        conn.execute(statement)
+                    if self._meta(conn, "book_schema") != BOOK_SCHEMA_VERSION:
+                        for name in ("book_tasks", "book_routines", "book_lines"):
+                            conn.execute(f"DROP TABLE IF EXISTS {name}")
+                        for statement in BOOK_SCHEMA:
+                            conn.execute(statement)
+                        conn.execute("DELETE FROM meta WHERE key = 'task_book'")
+                        conn.execute("INSERT OR REPLACE INTO meta VALUES ('book_schema', ?)", (BOOK_SCHEMA_VERSION,))
             if self._meta(conn, "config") != config_key:
                 # The notes were parsed under another .labnotes.yaml: parse them all again.
                 with self.write(conn):
