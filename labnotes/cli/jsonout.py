@@ -135,7 +135,8 @@ def dumps(data: Any) -> str:
 def flat(obj: Any) -> dict[str, Any]:
     """`dataclasses.asdict(obj)`, without asdict's deep copy of every plain value (a copy of a
     string is the string): nested dataclasses become dicts, lists are copied."""
-    names, values = _fields(type(obj))
+    cls: Any = type(obj)
+    names, values = _fields(cls)
     got = values(obj)
     if len(names) == 1:
         got = (got,)
@@ -145,7 +146,7 @@ def flat(obj: Any) -> dict[str, Any]:
 
 
 @functools.cache
-def _fields(cls: type) -> tuple[tuple[str, ...], Callable[[Any], Any]]:
+def _fields(cls: Any) -> tuple[tuple[str, ...], Callable[[Any], Any]]:
     names = tuple(f.name for f in dataclasses.fields(cls))
     return names, operator.attrgetter(*names)
 
