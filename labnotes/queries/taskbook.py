@@ -248,18 +248,14 @@ class StoredBook:
         n_of = {t.id: n for n, t in enumerate(book.tasks)}
         tasks = []
         lines: list[tuple[int, int, int, int, int | None, int | None]] = []
-        sections: dict[tuple[str, ...], str] = {}
         for n, t in enumerate(book.tasks):
             first, last, done = t.first_seen, t.last_seen, t.done_on
-            section = t.latest.section
-            if section not in sections:
-                sections[section] = json.dumps(list(section), ensure_ascii=False)
             start = len(lines)
             lines.extend((start + k, *places[id(o)], n, None) for k, o in enumerate(t.occurrences))
             tasks.append((
                 n, t.id, t.kind, n_of.get(t.parent) if t.parent is not None else None, t.status, int(t.closed),
                 first.isoformat() if first else None, last.isoformat() if last else None, done.isoformat() if done else None,
-                t.text, sections[section], t.carried, len(t.occurrences), start, len(lines) - 1,
+                t.carried, len(t.occurrences), start, len(lines) - 1,
             ))  # fmt: skip
         for n, r in enumerate(book.routines):
             start = len(lines)
@@ -269,7 +265,7 @@ class StoredBook:
                 return False  # the notes moved while this process linked: the next question links again
             for table in ("book_tasks", "book_routines", "book_lines"):
                 conn.execute(f"DELETE FROM {table}")
-            conn.executemany(f"INSERT INTO book_tasks VALUES ({', '.join('?' * 15)})", tasks)
+            conn.executemany(f"INSERT INTO book_tasks VALUES ({', '.join('?' * 13)})", tasks)
             conn.executemany("INSERT INTO book_routines VALUES (?, ?, ?)", [(n, r.key, r.text) for n, r in enumerate(book.routines)])
             conn.executemany("INSERT INTO book_lines VALUES (?, ?, ?, ?, ?, ?)", lines)
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('task_book', ?)", (state,))
@@ -278,33 +274,39 @@ class StoredBook:
 
     # -- reading it back -------------------------------------------------------------------------
 
-    def _lines(self, column: str, ns: Iterable[int] | None, *, seqs: Iterable[int] | None = None) -> Iterator[tuple[int, Occurrence]]:
-        """(task or routine n, occurrence) of these tasks' (routines') lines, in time order; or of
-        the lines `seqs` alone."""
-        wanted = None if ns is None else sorted(set(ns))
-        where = f"l.{column} IS NOT NULL"
-        if seqs is not None:
-            where = f"l.seq IN ({','.join(str(int(n)) for n in sorted(set(seqs))) or 'NULL'})"
-        elif wanted is not None and len(wanted) <= _SCAN_ABOVE:
-            where = f"l.{column} IN ({','.join(str(int(n)) for n in wanted) or 'NULL'})"
-        keep = set(wanted) if seqs is None and wanted is not None and len(wanted) > _SCAN_ABOVE else None
-        sql = (
-            f"SELECT l.{column}, n.path, {_OCCURRENCE} FROM book_lines l"
-            " JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item JOIN notes n ON n.id = l.note_id"
-            f" WHERE {where} ORDER BY l.seq"
-        )
+    def _lines(self, column: str, ranges: Iterable[tuple[int, int]] | None = None) -> Iterator[tuple[int, Occurrence]]:
+        """(task or routine n, occurrence) of every task's (routine's) lines, in time order; or of the
+        lines in these (first seq, last seq) ranges alone."""
+        head = f"SELECT l.{column}, n.path, {_OCCURRENCE}"
+        joins = " JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item JOIN notes n ON n.id = l.note_id"
         rows = _Rows(self.idx)
-        for row in self.conn.execute(sql):
-            if keep is not None and row[0] not in keep:
-                continue
-            yield row[0], rows.occurrence(row[1], row[2:])
+        if ranges is None:
+            for row in self.conn.execute(f"{head} FROM book_lines l{joins} WHERE l.{column} IS NOT NULL ORDER BY l.seq"):
+                yield row[0], rows.occurrence(row[1], row[2:])
+            return
+        wanted = sorted(set(ranges))
+        for start in range(0, len(wanted), 2000):
+            chunk = wanted[start : start + 2000]
+            values = ",".join(f"({int(a)}, {int(b)})" for a, b in chunk)
+            sql = (
+                f"WITH want(a, b) AS (VALUES {values}) {head} FROM want w JOIN book_lines l ON l.seq BETWEEN w.a AND w.b{joins}"
+                " ORDER BY l.seq"
+            )
+            for row in self.conn.execute(sql):
+                yield row[0], rows.occurrence(row[1], row[2:])
 
     def tasks(self, ns: Iterable[int] | None = None) -> list[Task]:
         """These tasks (every task when None), in book order, each with every line it had."""
         if self.linked is not None:
             return self.linked.tasks if ns is None else [self.linked.tasks[n] for n in sorted(set(ns))]
-        found = self._heads(ns, lambda row, parent: Task(row[1], row[2], [], parent))
-        for n, o in self._lines("task", None if ns is None else found):
+        spans: dict[int, tuple[int, int]] = {}
+
+        def make(row: tuple[Any, ...], parent: str | None) -> Task:
+            spans[row[0]] = (row[9], row[10])
+            return Task(row[1], row[2], [], parent)
+
+        found = self._heads(ns, make)
+        for n, o in self._lines("task", None if ns is None else spans.values()):
             found[n].occurrences.append(o)
         return list(found.values())
 
@@ -316,7 +318,7 @@ class StoredBook:
         found = self._heads(ns, lambda row, parent: StoredTask(self, row, parent))
         ends = {t.first_seq for t in found.values()} | {t.latest_seq for t in found.values()}
         at: dict[int, list[Occurrence]] = {}
-        for n, o in self._lines("task", None, seqs=ends):
+        for n, o in self._lines("task", [(s, s) for s in ends]):
             at.setdefault(n, []).append(o)
         for n, t in found.items():
             got = at[n]
@@ -329,7 +331,7 @@ class StoredBook:
         if not waiting:
             return
         got: dict[int, list[Occurrence]] = {n: [] for n in waiting}
-        for n, o in self._lines("task", waiting):
+        for n, o in self._lines("task", [(t.first_seq, t.latest_seq) for t in waiting.values()]):
             got[n].append(o)
         for n, t in waiting.items():
             t.occurrences = got[n]
@@ -365,18 +367,25 @@ class StoredBook:
                 found[parent].subtasks.append(task_id)
         return found
 
-    def candidates(self, where: list[str], args: list[Any]) -> list[tuple[int, str, str]]:
-        """(n, text, section JSON) of the tasks whose summary row matches every SQL condition."""
-        sql = "SELECT n, text, section FROM book_tasks b"
+    def candidates(self, where: list[str], args: list[Any], *, words: bool = False) -> list[tuple[int, str, str]]:
+        """(n, text as the task's latest line has it, section JSON of that line) of the tasks whose
+        summary row matches every SQL condition; text and section are "" unless `words`."""
+        if words:
+            sql = (
+                "SELECT b.n, i.text, i.section FROM book_tasks b JOIN book_lines l ON l.seq = b.latest_seq"
+                " JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item"
+            )
+        else:
+            sql = "SELECT b.n, '', '' FROM book_tasks b"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return list(self.conn.execute(sql + " ORDER BY n", args))
+        return list(self.conn.execute(sql + " ORDER BY b.n", args))
 
     def routines(self) -> list[Routine]:
         if self.linked is not None:
             return self.linked.routines
         found = [Routine(text, key) for _, key, text in self.conn.execute("SELECT n, key, text FROM book_routines ORDER BY n")]
-        for n, o in self._lines("routine", None):
+        for n, o in self._lines("routine"):
             found[n].occurrences.append(o)
         return found
 
@@ -425,6 +434,7 @@ class StoredBook:
         note_id = self.idx.note_id(rel)
         if note_id is None:
             return None
+        # A scan of book_lines: an index for this one look-up would cost more than it saves.
         rows = list(self.conn.execute("SELECT task, routine FROM book_lines WHERE note_id = ? AND line = ? ORDER BY seq", (note_id, line)))
         tasks = [t for t, _ in rows if t is not None]
         if tasks:

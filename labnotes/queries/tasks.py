@@ -16,6 +16,7 @@ from labnotes.queries.filters import QueryError, matcher, parse_day, select_note
 from labnotes.tasks import Occurrence, Routine, Task, TaskBook, link_tasks
 from labnotes.queries.taskbook import StoredBook, StoredTask, task_counts_of
 from labnotes.tasks.identity import routine_keys
+from labnotes.tasks.text import without_carry_link
 from labnotes.vault import VaultIndex
 
 @dataclass(slots=True)
@@ -158,7 +159,7 @@ def list_tasks(
         if in_note is None:
             raise QueryError(f"no note {note!r} in the vault")
     if isinstance(book, StoredBook):
-        listed = _candidates(book, status, want, done_day, since_day, until_day, in_note, placeholders, section_key, match)
+        listed = _candidates(book, status, want, done_day, since_day, until_day, in_note, placeholders, section_key, grep, match)
     else:
         listed = book.tasks
     out = []
@@ -193,36 +194,39 @@ def list_tasks(
 
 def _candidates(
     book: StoredBook, status: str | None, want: str | None, done_day: dt.date | None, since_day: dt.date | None,
-    until_day: dt.date | None, in_note: str | None, placeholders: bool, section_key: str | None, match: Callable[[str], bool],
+    until_day: dt.date | None, in_note: str | None, placeholders: bool, section_key: str | None, grep: str | None,
+    match: Callable[[str], bool],
 ) -> list[Task]:  # fmt: skip
     """The tasks `list_tasks` keeps, chosen on the stored book's summary rows (the same tests, in SQL
     where they can be) before any task's lines are read."""
     where: list[str] = []
     args: list[Any] = []
     if not placeholders:
-        where.append("kind = 'task'")
+        where.append("b.kind = 'task'")
     if done_day is not None:
-        where.append("done_on >= ?")
+        where.append("b.done_on >= ?")
         args.append(done_day.isoformat())
     elif status is None:
-        where.append("NOT closed")
+        where.append("NOT b.closed")
     elif want is not None:
-        where.append("status IN ('x', 'X')" if want == "x" else "status = ?")
+        where.append("b.status IN ('x', 'X')" if want == "x" else "b.status = ?")
         args.extend([] if want == "x" else [want])
     if since_day is not None:
-        where.append("last_seen >= ?")
+        where.append("b.last_seen >= ?")
         args.append(since_day.isoformat())
     if until_day is not None:
-        where.append("first_seen <= ?")
+        where.append("b.first_seen <= ?")
         args.append(until_day.isoformat())
     if in_note is not None:
         note_id = book.idx.note_id(in_note)
-        where.append("EXISTS (SELECT 1 FROM book_lines l WHERE l.task = b.n AND l.note_id = ?)")
+        where.append("b.n IN (SELECT task FROM book_lines WHERE note_id = ? AND task IS NOT NULL)")
         args.append(note_id if note_id is not None else -1)
+    words = bool(section_key) or grep is not None  # the latest line's words are read only for these
     ns = [
         n
-        for n, text, section in book.candidates(where, args)
-        if (not section_key or any(section_key in s.casefold() for s in json.loads(section))) and match(text)
+        for n, text, section in book.candidates(where, args, words=words)
+        if not words
+        or ((not section_key or any(section_key in s.casefold() for s in json.loads(section))) and match(without_carry_link(text)))
     ]
     return book.summaries(ns)
 

@@ -98,24 +98,23 @@ SCHEMA: list[str] = [
 # change, at the first question about tasks; read back instead of linking every task line again.
 # Added within schema 2: a store made before them, or with other book tables (`meta.book_schema`),
 # gets them anew when opened (nothing else moves: they are linked again from the task rows).
-BOOK_SCHEMA_VERSION = "2"
+BOOK_SCHEMA_VERSION = "3"
 BOOK_SCHEMA: list[str] = [
-    # One row per task (`n`: its place in the book, in link order), with what a listing filters on.
+    # One row per task (`n`: its place in the book, in link order), with what a listing filters on;
+    # its lines are book_lines first_seq … latest_seq (a task's lines are written together).
     """CREATE TABLE IF NOT EXISTS book_tasks (
         n INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, parent INTEGER,
         status TEXT NOT NULL, closed INTEGER NOT NULL, first_seen TEXT, last_seen TEXT, done_on TEXT,
-        text TEXT NOT NULL, section TEXT NOT NULL,
         carried INTEGER NOT NULL, lines INTEGER NOT NULL, first_seq INTEGER NOT NULL, latest_seq INTEGER NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS book_tasks_id ON book_tasks (id)",
     "CREATE INDEX IF NOT EXISTS book_tasks_parent ON book_tasks (parent) WHERE parent IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS book_routines (n INTEGER PRIMARY KEY, key TEXT NOT NULL, text TEXT NOT NULL)",
-    # One row per task line, in link (time) order: the task row (`tasks` at note_id, item) it is,
-    # and the task or routine it belongs to.
+    # One row per task line: the task row (`tasks` at note_id, item) it is, and the task or routine
+    # it belongs to; each task's lines in a run of `seq`, in time order (the tasks' runs in book
+    # order, then the routines'). No index but the rowid: a task's lines are a range of it.
     """CREATE TABLE IF NOT EXISTS book_lines (
         seq INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, item INTEGER NOT NULL, line INTEGER NOT NULL,
         task INTEGER, routine INTEGER)""",
-    "CREATE INDEX IF NOT EXISTS book_lines_task ON book_lines (task) WHERE task IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS book_lines_place ON book_lines (note_id, line)",
 ]
 SCHEMA += BOOK_SCHEMA
 
