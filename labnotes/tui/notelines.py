@@ -11,7 +11,9 @@ the parsed link itself. Imports no Textual: the widget in `notetext.py` draws th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from rich.style import Style
 from rich.text import Text
@@ -45,13 +47,11 @@ class NoteLine:
     task: tuple[str, int] | None = None
 
 
-def query_rows(results, lines: list[NoteLine]) -> list[NoteLine]:
-    """`lines` with each query block's answer drawn under its closing fence, as Obsidian shows
-    the block's tasks in place (the `QueryResult`s of `run_query_blocks`)."""
-    if not results:
-        return lines
+def query_block_rows(results) -> dict[int, list[NoteLine]]:
+    """Each query block's answer as rows, by the line of its closing fence (where Obsidian shows
+    the block's tasks), from the `QueryResult`s of `run_query_blocks`."""
     after: dict[int, list[NoteLine]] = {}
-    for r in results:
+    for r in results or ():
         rows = after.setdefault(r.end_line, [])
         if r.error is not None:
             rows.append(NoteLine(r.end_line, Text(f"  ⚠ query: {r.error}", "bold #f7768e")))
@@ -68,6 +68,14 @@ def query_rows(results, lines: list[NoteLine]) -> list[NoteLine]:
                 row.no_wrap, row.overflow, row.end = False, "fold", ""
                 rows.append(NoteLine(r.end_line, row, task=(t.note, t.line)))
         rows.append(NoteLine(r.end_line, Text(f"  {r.shown} of {r.total} tasks", "dim italic")))
+    return after
+
+
+def query_rows(results, lines: list[NoteLine]) -> list[NoteLine]:
+    """`lines` with each query block's answer drawn under its closing fence."""
+    after = query_block_rows(results)
+    if not after:
+        return lines
     out: list[NoteLine] = []
     for nl in lines:
         out.append(nl)
@@ -79,27 +87,86 @@ def query_rows(results, lines: list[NoteLine]) -> list[NoteLine]:
 def note_lines(source: str, note: Note, *, ok: "set[int] | None" = None) -> list[NoteLine]:
     """Every line of `source` (parsed as `note`) drawn for the terminal. `ok`, when given, names
     the links that resolve; the others are drawn dim."""
-    # The parser's line breaks (\n, \r\n, \r), so line N here is line N of `note`.
-    raw_lines = LINE_BREAK.split(strip_bom(source))
-    by_line: dict[int, list[tuple[int, Link]]] = {}
-    for k, link in enumerate(note.links):
-        by_line.setdefault(link.line, []).append((k, link))
-    front = front_matter_span(raw_lines)
-    front_end = front[1] if front else 0
-    out: list[NoteLine] = []
-    fence: str | None = None
-    for n, raw in enumerate(raw_lines, 1):
-        if n <= front_end:
-            out.append(NoteLine(n, Text(printable(raw), "dim")))
-            continue
-        if fence is not None or _FENCE.match(raw):
-            m = _FENCE.match(raw)
-            if m and (fence is None or m.group(1).startswith(fence)):
-                fence = m.group(1)[:3] if fence is None else None
-            out.append(NoteLine(n, Text(printable(raw.expandtabs(4)), "#e6a86e")))
-            continue
-        out.append(_line(n, raw, sorted(by_line.get(n, []), key=lambda kl: kl[1].col), ok))
-    return out
+    return list(NoteLines(source, note.links, ok=ok))
+
+
+_TEXT, _FRONT, _CODE = 0, 1, 2
+
+
+class NoteLines(Sequence[NoteLine]):
+    """A note's rows (its lines, and query blocks' answers under their fences), each drawn the
+    first time it is asked for: a 1,400-line note opens by drawing the forty lines on screen.
+
+    `links` are the note's links in `note.links` order (the store's copy will do: K is an index
+    into them). Which lines are front matter or code is found in one cheap pass up front, as a
+    fence changes how every line after it reads."""
+
+    def __init__(self, source: str, links: Sequence[Link], *, ok: "set[int] | None" = None,
+                 after: "dict[int, list[NoteLine]] | None" = None) -> None:  # fmt: skip
+        # The parser's line breaks (\n, \r\n, \r), so line N here is line N of the note.
+        self._raw = LINE_BREAK.split(strip_bom(source))
+        self._ok = ok
+        self._by_line: dict[int, list[tuple[int, Link]]] = {}
+        for k, link in enumerate(links):
+            self._by_line.setdefault(link.line, []).append((k, link))
+        front = front_matter_span(self._raw)
+        front_end = front[1] if front else 0
+        kinds = bytearray(len(self._raw))
+        fence: str | None = None
+        for n, raw in enumerate(self._raw):
+            if n < front_end:
+                kinds[n] = _FRONT
+                continue
+            m = _FENCE.match(raw) if fence is not None or "`" in raw or "~" in raw else None
+            if fence is not None or m:
+                if m and (fence is None or m.group(1).startswith(fence)):
+                    fence = m.group(1)[:3] if fence is None else None
+                kinds[n] = _CODE
+        self._kinds = kinds
+        # A slot is a note line (0-based) drawn when asked for, or a ready query row.
+        after = after or {}
+        self._slots: list[int | NoteLine] = []
+        for n in range(len(self._raw)):
+            self._slots.append(n)
+            if n + 1 in after:
+                self._slots.extend(after[n + 1])
+        self._drawn: dict[int, NoteLine] = {}
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @overload
+    def __getitem__(self, i: int) -> NoteLine: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[NoteLine]: ...
+    def __getitem__(self, i: "int | slice") -> "NoteLine | list[NoteLine]":
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        slot = self._slots[i]
+        if not isinstance(slot, int):
+            return slot
+        nl = self._drawn.get(slot)
+        if nl is None:
+            nl = self._drawn[slot] = self._draw(slot)
+        return nl
+
+    def line_of(self, i: int) -> int:
+        """The 1-based note line of row `i`, without drawing it."""
+        slot = self._slots[i]
+        return slot + 1 if isinstance(slot, int) else slot.line
+
+    def has_links(self, i: int) -> bool:
+        slot = self._slots[i]
+        return isinstance(slot, int) and self._kinds[slot] == _TEXT and slot + 1 in self._by_line
+
+    def _draw(self, n: int) -> NoteLine:
+        raw, kind = self._raw[n], self._kinds[n]
+        if kind == _FRONT:
+            return NoteLine(n + 1, Text(printable(raw), "dim"))
+        if kind == _CODE:
+            return NoteLine(n + 1, Text(printable(raw.expandtabs(4)), "#e6a86e"))
+        links = sorted(self._by_line.get(n + 1, []), key=lambda kl: kl[1].col)
+        return _line(n + 1, raw, links, self._ok)
 
 
 def _line(n: int, raw: str, links: list[tuple[int, Link]], ok: "set[int] | None") -> NoteLine:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,7 +24,8 @@ from labnotes.queries.links import backlinks
 from labnotes.parse.model import Link, Note
 from labnotes.printable import printable
 from labnotes.tui.data import VaultData, note_order
-from labnotes.tui.notelines import note_lines, query_rows
+from labnotes.tui.namelist import NameList
+from labnotes.tui.notelines import NoteLines, query_block_rows
 from labnotes.tui.notetext import NoteText
 from labnotes.tui.text import name as shown
 from labnotes.tui.toggling import toggle_and_say
@@ -65,11 +66,12 @@ class NotesView(Vertical):
         self.data: VaultData | None = None
         self.current: Visit | None = None
         self.history: list[Visit] = []
-        self.note: Note | None = None
+        self.note: Note | None = None  # parsed in a worker after the note shows
+        self.links: list[Link] = []  # the open note's links, from the store
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield OptionList(id="note-list")
+            yield NameList(id="note-list")
             with Vertical(id="note-main"):
                 yield Label("", id="note-title", classes="summary")
                 yield NoteText(id="note-text")
@@ -105,17 +107,15 @@ class NotesView(Vertical):
 
     def show(self, data: VaultData) -> None:
         self.data = data
-        notes = self.query_one("#note-list", OptionList)
-        notes.clear_options()
+        notes = self.query_one("#note-list", NameList)
         if data.index is None:
+            notes.set_items([], Text)
             return
         rels = note_order(data.index, set(data.index.notes))
         if not rels:
             self.query_one("#note-title", Label).update("This vault has no notes yet.")
         cells = LIST_CELLS["note-list"]
-        notes.add_options([Option(one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=cells), id=rel) for rel in rels])
-        if rels and notes.highlighted is None:
-            notes.highlighted = 0  # a list that gets focus shows where its cursor is
+        notes.set_items(rels, lambda rel: one_line(rel.rsplit("/", 1)[-1].removesuffix(".md"), cells=cells))
         if self.current is not None:
             if self.current.rel in data.index.notes:
                 self.call_later(self._draw, self.current, False)
@@ -151,28 +151,45 @@ class NotesView(Vertical):
         except OSError as exc:
             self.notify(f"Cannot read {shown(visit.rel)}: {exc.strerror or exc}", severity="error", markup=False)
             return
-        self.note = index.notes[visit.rel]
+        # The store's copy of the note's links, not a parse of the note (a 1,400-line note takes
+        # a quarter of a second to parse): what `enter` and `space` need is parsed in a worker.
+        self.note = None
+        self.links = index.facts[visit.rel].link_objects()
+        self._parse(visit.rel)
         day = index.note_day(visit.rel)
         self.query_one("#note-title", Label).update(
             Text.assemble((shown(visit.rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
                           (f"  ← {len(self.history)}" if self.history else "", "dim"))  # fmt: skip
         )
-        self._resolved = {k for k, link in enumerate(self.note.links) if link.kind != "wiki" or index.resolve(link, visit.rel).ok}
+        self._resolved = {k for k, link in enumerate(self.links) if link.kind != "wiki" or index.resolve(link, visit.rel).ok}
         text = self.query_one(NoteText)
         text.display = True
         self.query_one("#note-hint").display = False
-        lines = query_rows(self._queries(visit.rel, source), note_lines(source, self.note, ok=self._resolved))
+        lines = NoteLines(source, self.links, ok=self._resolved, after=query_block_rows(self._queries(visit.rel, source)))
         if scroll:
             text.set_lines(lines, visit.line)
         else:  # the same note re-read (changed on disk): the cursor stays where it was
             keep = text.line
             text.set_lines(lines, keep)
         self._fill_links(visit.rel)
-        note_list = self.query_one("#note-list", OptionList)
-        try:
-            note_list.highlighted = note_list.get_option_index(visit.rel)
-        except Exception:
-            pass
+        self.query_one("#note-list", NameList).select_id(visit.rel)
+
+    @work(thread=True, exclusive=True, group="note-parse", exit_on_error=False)
+    def _parse(self, rel: str) -> None:
+        """The open note parsed off the UI thread: its tasks and entries, for `enter` and `space`."""
+        if self.data is not None and self.data.index is not None and rel in self.data.index.notes:
+            note = self.data.index.notes[rel]
+            self.app.call_from_thread(self._parsed, rel, note)
+
+    def _parsed(self, rel: str, note: Note) -> None:
+        if self.current is not None and self.current.rel == rel:
+            self.note = note
+
+    def _open_note(self) -> Note | None:
+        """The open note, parsed now if the worker has not yet done it (a key pressed at once)."""
+        if self.note is None and self.current is not None and self.data is not None and self.data.index is not None:
+            self.note = self.data.index.notes.get(self.current.rel)
+        return self.note
 
     def selected_place(self) -> tuple[str, int] | None:
         return (self.current.rel, self.query_one(NoteText).line) if self.current is not None else None
@@ -201,12 +218,12 @@ class NotesView(Vertical):
         return self.query_one(NoteText).line
 
     def _fill_links(self, rel: str) -> None:
-        assert self.data is not None and self.data.index is not None and self.note is not None
+        assert self.data is not None and self.data.index is not None
         index = self.data.index
         out = self.query_one("#note-links", OptionList)
         out.clear_options()
         options: list[Option | None] = [Option(Text("links", "bold"), disabled=True)]
-        wiki = [(k, link) for k, link in enumerate(self.note.links) if link.kind == "wiki"]
+        wiki = [(k, link) for k, link in enumerate(self.links) if link.kind == "wiki"]
         for k, link in wiki:
             style = "" if k in self._resolved else "dim strike"
             options.append(Option(one_line(("↪ " if link.embed else "→ ", "#7aa2f7"), (link_name(link), style)), id=f"out:{k}"))
@@ -241,18 +258,20 @@ class NotesView(Vertical):
     def _activated(self, event: NoteText.Activated) -> None:
         """enter in the text: the link under the cursor, else the line's task or entry."""
         event.stop()
-        if self.note is None or self.current is None:
+        if self.current is None:
             return
         if event.task is not None:
             self.post_message(OpenTask(*event.task))
             return
-        if event.link is not None and 0 <= event.link < len(self.note.links):
-            self.follow(self.note.links[event.link])
+        if event.link is not None and 0 <= event.link < len(self.links):
+            self.follow(self.links[event.link])
             return
-        rel = self.current.rel
-        if any(e.line == event.line for e in self.note.entries):
+        rel, note = self.current.rel, self._open_note()
+        if note is None:
+            self.notify(f"{shown(rel)} could not be read.", severity="warning", markup=False)
+        elif any(e.line == event.line for e in note.entries):
             self.post_message(OpenEntry(rel, event.line))
-        elif any(item.line == event.line and item.task is not None for item in self.note.list_items):
+        elif any(item.line == event.line and item.task is not None for item in note.list_items):
             self.post_message(OpenTask(rel, event.line))
         else:
             self.notify("No link, task or entry on this line.", timeout=2)
@@ -262,28 +281,29 @@ class NotesView(Vertical):
         """space in the text: the task of that line, or the one a query block lists there, toggled
         as in the Tasks view; the vault is read again, so the note and its query results both show it."""
         event.stop()
-        if self.note is None or self.current is None or self.data is None:
+        if self.current is None or self.data is None:
             return
+        note = self._open_note()
         if event.task is not None:
             rel, line = event.task
-        elif any(item.line == event.line and item.task is not None for item in self.note.list_items):
+        elif note is not None and any(item.line == event.line and item.task is not None for item in note.list_items):
             rel, line = self.current.rel, event.line
         else:
             self.notify("No task on this line.", timeout=2)
             return
         toggle_and_say(self, self.data, rel, line)
 
-    @on(OptionList.OptionSelected, "#note-list")
-    def _picked_note(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id and (self.current is None or event.option.id != self.current.rel):
-            self.open(event.option.id)
+    @on(NameList.Picked, "#note-list")
+    def _picked_note(self, event: NameList.Picked) -> None:
+        if self.current is None or event.id != self.current.rel:
+            self.open(event.id)
             self.query_one(NoteText).focus()  # the list may hide now (80 columns): keys go to the note
 
     @on(OptionList.OptionSelected, "#note-links")
     def _picked_link(self, event: OptionList.OptionSelected) -> None:
         kind, _, n = (event.option.id or "").partition(":")
-        if kind == "out" and self.note is not None:
-            self.follow(self.note.links[int(n)])
+        if kind == "out" and int(n) < len(self.links):
+            self.follow(self.links[int(n)])
         elif kind == "in":
             row = self._backlinks[int(n)]
             self.open(row.note, row.line)
