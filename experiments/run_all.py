@@ -1,11 +1,14 @@
 """Run every experiment in the manifest and write one results file for this device.
 
-    python -m experiments.run_all [--device auto|cpu|cuda] [--quick] [--seed N] [--out FILE] [--only ID ...]
+    python -m experiments.run_all [--device auto|cpu|cuda] [--quick] [--seed N] [--out FILE] [--only ID ...] [--update]
 
 Each experiment runs in its own process, exactly as `python -m experiments.<id>` would; its
 last stdout line (the JSON result) and its wall time are collected into
 `experiments/results/<device-slug>.json` (`<device-slug>-quick.json` with --quick), with the
-device name and the torch / CUDA / cuDNN versions. Progress goes to stderr. Exit status: 0
+device name and the torch / CUDA / cuDNN versions. `--update` keeps the rows of the file
+that is there and replaces only the experiments run now (a full-size rerun of one
+experiment need not redo half an hour of the others); each row says when it ran. Progress
+goes to stderr. Exit status: 0
 when every experiment ran and reproduced, 1 when one failed or did not reproduce, 2 for bad
 input.
 """
@@ -115,6 +118,21 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def _kept_rows(p: _Parser, out: Path, env: dict, quick: bool, seed: int) -> dict[str, dict]:
+    """The rows of the results file `--update` adds to, by id; one of another run's kind is refused."""
+    if not out.is_file():
+        return {}
+    try:
+        old = json.loads(out.read_text(encoding="utf-8"))
+        rows = {r["id"]: r for r in old["experiments"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        p.error(f"--update: {out} is not a run_all results file ({exc})")
+    theirs = (old.get("device"), old.get("quick"), old.get("seed"))
+    if theirs != (env["device"], quick, seed):
+        p.error(f"--update: {out} holds device {theirs[0]}, quick {theirs[1]}, seed {theirs[2]}; this run is {env['device']}, {quick}, {seed}")
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = _Parser(prog="python -m experiments.run_all", description="Run every experiment in experiments/manifest.yaml.")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -122,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--out", type=Path, default=None, help="results file (default: experiments/results/<device-slug>.json)")
     p.add_argument("--only", nargs="+", metavar="ID", help="run only these experiments")
+    p.add_argument("--update", action="store_true",
+                   help="keep the results file's other rows and replace those run now (same device, size and seed only)")
     a = p.parse_args(argv)
     import torch
 
@@ -135,13 +155,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         experiments = [e for e in experiments if e["id"] in a.only]
     env = environment(a.device)
     device = "cuda" if env["cuda"] is not None else "cpu"
+    out = a.out or HERE / "results" / f"{slug(env['device'])}{'-quick' if a.quick else ''}.json"
+    kept = _kept_rows(p, out, env, a.quick, a.seed) if a.update else {}
     rows = []
     for exp in experiments:
         print(f"[run_all] {exp['id']} ...", file=sys.stderr, flush=True)
         row = run_one(exp, device, a.quick, a.seed)
         state = "reproduced" if row["result"] and row["result"].get("reproduced") else ("FAILED" if row["result"] is None else "NOT reproduced")
         print(f"[run_all] {exp['id']}: {state} in {row['wall_seconds']:.1f} s ({row['cpu_seconds']:.1f} s CPU)", file=sys.stderr, flush=True)
-        rows.append(row)
+        rows.append({**row, "ran_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")})
+    if kept:
+        run_now = {r["id"]: r for r in rows}
+        rows = [run_now.get(e["id"]) or kept[e["id"]] for e in load_manifest() if e["id"] in run_now or e["id"] in kept]
     report = {
         **env,
         "device_slug": slug(env["device"]),
@@ -153,7 +178,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "total_cpu_seconds": round(sum(r["cpu_seconds"] for r in rows), 3),
         "experiments": rows,
     }
-    out = a.out or HERE / "results" / f"{slug(env['device'])}{'-quick' if a.quick else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -97,3 +97,22 @@ def test_run_all_rejects_an_unknown_experiment():
     proc = run("-m", "experiments.run_all", "--quick", "--only", "nope")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == ["python -m experiments.run_all: error: --only: not in the manifest: nope"]
+
+
+def test_run_all_update_replaces_only_the_experiments_it_runs(tmp_path):
+    out = tmp_path / "results.json"
+    assert run("-m", "experiments.run_all", "--quick", "--device", "cpu", "--out", str(out), "--only", "mask_ratio").returncode == 0
+    first = json.loads(out.read_text())["experiments"][0]
+    proc = run("-m", "experiments.run_all", "--quick", "--device", "cpu", "--out", str(out), "--only", "summed_masks", "--update")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    assert [e["id"] for e in report["experiments"]] == ["summed_masks", "mask_ratio"]  # manifest order, both kept
+    assert report["experiments"][1] == first  # the row not run again is the file's, as it was
+    assert report["experiments"][0]["ran_at"] >= first["ran_at"]
+    assert report["all_reproduced"] is True
+    assert report["total_cpu_seconds"] == pytest.approx(sum(e["cpu_seconds"] for e in report["experiments"]), abs=0.01)
+    # Rows of another kind of run are not mixed in: one line, exit 2, the file untouched.
+    before = out.read_text()
+    proc = run("-m", "experiments.run_all", "--quick", "--device", "cpu", "--seed", "1", "--out", str(out), "--only", "mask_ratio", "--update")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "seed 0" in proc.stderr
+    assert out.read_text() == before
