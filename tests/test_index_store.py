@@ -353,3 +353,46 @@ def test_export_writes_a_copy_that_sqlite3_opens(tmp_path):
     again = CliRunner().invoke(app, ["export", "--sqlite", str(out), "--vault", str(vault)])
     assert again.exit_code == 1 and "--force" in again.stderr
     assert CliRunner().invoke(app, ["export", "--sqlite", str(out), "--vault", str(vault), "--force"]).exit_code == 0
+
+
+def test_entry_ids_kept_only_where_they_are_not_stem_at_timestamp(tmp_path):
+    vault = tmp_path / "v"
+    (vault / "Diary").mkdir(parents=True)
+    # Two entries of one minute (the second is `~2`), and a file name with a dot in its stem.
+    (vault / "Diary" / "2024-12-01.md").write_text(
+        "1. [ ] task\n\t1. 2024-12-01-10:00 周日：first\n\t2. 2024-12-01-10:00 周日：same minute\n", encoding="utf-8"
+    )
+    (vault / "Diary" / "v1.2 notes.md").write_text("- 2024-12-02-09:30 周一：dotted\n", encoding="utf-8")
+    idx = build_index(vault)
+    ids = [e.id for _, e in idx.entries()]
+    assert ids == ["2024-12-01@2024-12-01T10:00", "2024-12-01@2024-12-01T10:00~2", "v1.2 notes@2024-12-02T09:30"]
+    stored = [r[0] for r in idx.store.conn.execute("SELECT entry_id FROM entries e JOIN notes n ON n.id = e.note_id ORDER BY n.path, e.seq")]
+    assert stored == [None, "2024-12-01@2024-12-01T10:00~2", None]
+    for eid in ids:
+        found = idx.entry(eid)
+        assert found is not None and found[1].id == eid
+    assert idx.entry_at("Diary/2024-12-01.md", 3).id == ids[1]
+    assert [e.id for e in idx.notes["Diary/v1.2 notes.md"].entries] == [ids[2]]
+    assert [r[1] for r in idx.timeline_entries()] == ids
+    idx.close()
+
+
+def test_a_cold_index_leaves_no_page_to_reclaim(tmp_path):
+    # Part tables fill in key order and their pages split half full; the cold index compacts.
+    vault = make_notes(tmp_path / "v", count=9)
+    for n in range(300):
+        path = vault / "Log" / f"log {n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"- [ ] step {i} of {n} [[log {i}]] [[missing {i}]]\n" for i in range(12)), encoding="utf-8")
+    idx = build_index(vault)
+    assert idx.stats.parsed == 309
+    path = idx.stats.cache_path
+    idx.close()
+    copy = tmp_path / "copy.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(f"VACUUM INTO '{copy}'")
+    conn.close()
+    assert path.stat().st_size <= copy.stat().st_size
+    again = build_index(vault)
+    assert again.stats.parsed == 0 and len(again.links(unresolved=True)) == 300 * 12
+    again.close()

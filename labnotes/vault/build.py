@@ -93,8 +93,9 @@ def build_index(
         store.set_attachments(now - had, had - now)
     stats.cache_written = (rewritten or restamped or had != now) and path is not None
 
-    if stats.parsed and not known:
-        store.optimize_text()  # a cold index: one segment instead of one per batch
+    cold = bool(stats.parsed and not known)
+    if cold:
+        store.optimize_text()  # one full-text segment instead of one per batch
     elif rewritten:
         _forget_stale_text(store, root)
     idx = VaultIndex(root, config, store, problems, sorted(scan.attachments), stats)
@@ -102,6 +103,8 @@ def build_index(
         from labnotes.vault.linking import resolve_again
 
         resolve_again(idx, store.touched_keys, store.touched_paths)
+    if cold:
+        store.compact()  # after the links' resolutions were written into their rows
     stats.seconds = time.perf_counter() - started
     return idx
 

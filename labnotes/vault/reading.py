@@ -42,6 +42,10 @@ _ENTRY = PART["entries"]
 _ITEM = PART["tasks"]
 _LINK = PART["links"]
 _RESOLUTION = "resolved, heading_line, block_line, ok, reason, via"
+# An entry's id, stored only where it is not `<stem>@<timestamp>` (rows.note_rows).
+_ENTRY_ID = "coalesce(e.entry_id, n.stem || '@' || e.timestamp)"
+# The entries' columns in stored order, read from `entries e JOIN notes n`.
+_ENTRY_COLUMNS = ", ".join(_ENTRY_ID if c == "entry_id" else f"e.{c}" for c in select_columns(_ENTRY).split(", "))
 
 
 class Reader:
@@ -55,6 +59,8 @@ class Reader:
     # -- per note, for the facts ---------------------------------------------------------------
 
     def part_of(self, table: str, note_id: int) -> list[Any]:
+        if table == "entries":
+            return [e for _, e in self.entries(note_ids=[note_id], order="note")]
         part = PART[table]
         rows = self.conn.execute(f"SELECT {select_columns(part)} FROM {table} WHERE note_id = ? ORDER BY seq", (note_id,))
         return [obj_of(part, r) for r in rows]
@@ -85,12 +91,11 @@ class Reader:
     def entries(
         self, *, note_ids: Iterable[int] | None = None, entry_id: str | None = None, order: str = "time"
     ) -> Iterator[tuple[str, Entry]]:
-        cols = ", ".join(f"e.{c}" for c in select_columns(_ENTRY).split(", "))
         where, args = _where(note_ids, "e.note_id")
         if entry_id is not None:
-            where.append("e.entry_id = ?")
+            where.append(f"{_ENTRY_ID} = ?")
             args.append(entry_id)
-        sql = f"SELECT n.path, {cols} FROM entries e JOIN notes n ON n.id = e.note_id"
+        sql = f"SELECT n.path, {_ENTRY_COLUMNS} FROM entries e JOIN notes n ON n.id = e.note_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY e.timestamp, n.path, e.line" if order == "time" else " ORDER BY n.path, e.seq"
@@ -99,7 +104,8 @@ class Reader:
 
     def entry_at(self, note_id: int, line: int) -> Entry | None:
         row = self.conn.execute(
-            f"SELECT {select_columns(_ENTRY)} FROM entries WHERE note_id = ? AND (line = ? OR item_line = ?) ORDER BY seq LIMIT 1",
+            f"SELECT {_ENTRY_COLUMNS} FROM entries e JOIN notes n ON n.id = e.note_id"
+            " WHERE e.note_id = ? AND (e.line = ? OR e.item_line = ?) ORDER BY e.seq LIMIT 1",
             (note_id, line, line),
         ).fetchone()
         return obj_of(_ENTRY, row) if row else None
@@ -161,7 +167,7 @@ class Reader:
             where.append("substr(e.timestamp, 1, 10) >= ?")
             args.append(since)
         sql = (
-            "SELECT n.path, e.entry_id, e.line, e.timestamp, e.weekday, e.weekday_ok, e.text, e.struck, e.highlights,"
+            f"SELECT n.path, {_ENTRY_ID}, e.line, e.timestamp, e.weekday, e.weekday_ok, e.text, e.struck, e.highlights,"
             " e.thread_line FROM entries e JOIN notes n ON n.id = e.note_id"
         )
         if where:
@@ -177,7 +183,7 @@ class Reader:
         `note_ids`), in note and file order: what `check` reads of entries."""
         where, args = _where(note_ids, "e.note_id")
         sql = (
-            "SELECT n.path, e.entry_id, e.line, e.timestamp, e.weekday, e.weekday_ok, e.thread_line"
+            f"SELECT n.path, {_ENTRY_ID}, e.line, e.timestamp, e.weekday, e.weekday_ok, e.thread_line"
             " FROM entries e JOIN notes n ON n.id = e.note_id"
         )
         if where:

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import json
 import typing
+from pathlib import PurePath
 from typing import Any, Iterable
 
 from labnotes.parse.model import (
@@ -297,6 +298,10 @@ def note_rows(note: Note, text: str) -> NoteRows:
         parts[part.table] = [row_of(part, obj, extra) for obj in getattr(note, part.attr)]
     tasks = [i.task is not None for i in note.list_items]
     parts["tasks"] = [row for row, keep in zip(parts["tasks"], tasks) if keep]
+    # An entry's id is `<stem>@<timestamp>` but for a second entry of one minute (`~2`): stored
+    # only when it is not (NULL: the reader writes it back from notes.stem), a fifth of a row.
+    stem = note_stem(note.path)
+    parts["entries"] = [(None, *row[1:]) if row[0] == f"{stem}@{row[3]}" else row for row in parts["entries"]]
     return NoteRows(
         day=note.date,
         frontmatter=None if note.frontmatter is None else _dump(note.frontmatter),
@@ -314,6 +319,11 @@ def note_rows(note: Note, text: str) -> NoteRows:
         },
         words=index_text(text),
     )
+
+
+def note_stem(rel: str) -> str:
+    """The file name without its suffix, as entry ids begin (parse.entries.assign_ids)."""
+    return PurePath(rel).stem
 
 
 def note_lines(text: str) -> list[str]:

@@ -19,11 +19,11 @@ from typing import Any, Iterable, Iterator
 
 from labnotes.settings.locations import cache_dir
 from labnotes.vault.resolve import name_key
-from labnotes.vault.rows import DERIVED, PARTS, NoteRows
+from labnotes.vault.rows import DERIVED, PARTS, NoteRows, note_stem
 from labnotes.vault.scan import Stamp
 
 # Bumped whenever a table or column changes meaning; a database of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_MS = 30_000
 # Full text: one row per note (its pieces, labnotes.vault.words), rowid = notes.text_rowid, new
 # for every version of the note. Old versions' rows are never deleted one by one (a contentless
@@ -55,6 +55,7 @@ SCHEMA: list[str] = [
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
+        stem TEXT NOT NULL,
         size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
         hash BLOB NOT NULL,
         day TEXT,
@@ -285,10 +286,10 @@ class Store:
             for rel, stamp, digest, rows in batch:
                 stale += self._delete(conn, rel)
                 cur = conn.execute(
-                    "INSERT INTO notes (path, name, size, mtime_ns, ctime_ns, inode, hash, day, frontmatter,"
+                    "INSERT INTO notes (path, name, stem, size, mtime_ns, ctime_ns, inode, hash, day, frontmatter,"
                     " line_count, tasks, open_tasks, entries, metrics, text_rowid)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (rel, name_key(rel), *stamp, digest, rows.day, rows.frontmatter, rows.line_count,
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (rel, name_key(rel), note_stem(rel), *stamp, digest, rows.day, rows.frontmatter, rows.line_count,
                      rows.tasks, rows.open_tasks, rows.entries, rows.metrics, next_rowid),
                 )  # fmt: skip
                 note_id = cur.lastrowid
@@ -381,6 +382,19 @@ class Store:
         """Merge the full-text index's segments into one (smaller, faster): after a cold index."""
         with self.write() as conn:
             conn.execute("INSERT INTO note_text(note_text) VALUES ('optimize')")
+
+    def compact(self) -> None:
+        """Write the database afresh, every page full (VACUUM): after a cold index. Its tables are
+        B-trees keyed by (note, row) that fill in key order, and such a tree's pages split half
+        full: on 10,000 notes the store was 151 MB, 140 MB after. Skipped, with no harm done,
+        when another process holds the database."""
+        if self.path is None:
+            return
+        try:
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass
 
     def export(self, dest: Path) -> None:
         """A consistent copy of the store in one file (no -wal beside it), for sqlite3, Datasette
