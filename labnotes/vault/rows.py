@@ -133,8 +133,8 @@ def column_name(part: Part, field: str) -> str:
     return RENAMED.get(field, field)
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+# One encoder for every row (json.dumps with options makes one per call).
+_dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 def _plain(value: Any) -> Any:
@@ -295,9 +295,10 @@ def note_rows(note: Note, text: str) -> NoteRows:
     parts: dict[str, list[tuple[Any, ...]]] = {}
     for part in PARTS:
         extra = part.extra_fields()
-        parts[part.table] = [row_of(part, obj, extra) for obj in getattr(note, part.attr)]
-    tasks = [i.task is not None for i in note.list_items]
-    parts["tasks"] = [row for row, keep in zip(parts["tasks"], tasks) if keep]
+        objs = getattr(note, part.attr)
+        if part.table == "tasks":  # most list items are plain: no row for them
+            objs = [i for i in objs if i.task is not None]
+        parts[part.table] = [row_of(part, obj, extra) for obj in objs]
     # An entry's id is `<stem>@<timestamp>` but for a second entry of one minute (`~2`): stored
     # only when it is not (NULL: the reader writes it back from notes.stem), a fifth of a row.
     stem = note_stem(note.path)
@@ -314,7 +315,7 @@ def note_rows(note: Note, text: str) -> NoteRows:
         parts=parts,
         derived={
             "links": [(link_key(x), int(is_checked(x))) for x in note.links],
-            "tasks": [tree for tree, item in zip(task_tree(note), note.list_items) if item.task is not None],
+            "tasks": task_tree(note, tasks_only=True),
             "warnings": [(getattr(w, "code", None),) for w in note.warnings],
         },
         words=index_text(text),
@@ -342,8 +343,9 @@ DERIVED: dict[str, tuple[str, ...]] = {
 }
 
 
-def task_tree(note: Note) -> list[tuple[int | None, int]]:
-    """(line of the task above, tasks above) for every item, through plain items.
+def task_tree(note: Note, *, tasks_only: bool = False) -> list[tuple[int | None, int]]:
+    """(line of the task above, tasks above) for every item (every task item, `tasks_only`),
+    through plain items.
 
     Items are keyed by (line, depth) (`- 1. plan` starts two items on one line), and every walk
     goes one level up at a time, so a note can never hang the index.
@@ -351,6 +353,8 @@ def task_tree(note: Note) -> list[tuple[int | None, int]]:
     tree = ItemTree(note.list_items)
     out = []
     for item in note.list_items:
+        if tasks_only and item.task is None:
+            continue
         above = tree.tasks_above(item)
         out.append((above[0].line if above else None, len(above)))
     return out

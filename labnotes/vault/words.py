@@ -30,13 +30,13 @@ def pieces(text: str) -> set[str]:
 def _pieces(text: str, *, lone_characters: bool) -> set[str]:
     folded = text.casefold()
     out: set[str] = set()
-    for m in CJK.finditer(folded):
-        run = m.group()
+    # Each distinct run and word once: a note repeats most of its words.
+    for run in set(CJK.findall(folded)):
         if len(run) > 1:
             out.update(run[i : i + 2] for i in range(len(run) - 1))
         elif lone_characters:
             out.add(run)
-    for word in WORD.findall(CJK.sub(" ", folded)):
+    for word in set(WORD.findall(CJK.sub(" ", folded))):
         if len(word) >= 3:
             out.update(word[i : i + 3] for i in range(len(word) - 2))
     return out
