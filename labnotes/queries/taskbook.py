@@ -228,14 +228,21 @@ class StoredBook:
         rows = _Rows(idx)
         occurrences: list[Occurrence] = []
         places: dict[int, tuple[int, int, int]] = {}
+        # Every block id at once (few notes have them): a look-up per line in SQL costs more.
+        blocks = dict(((note_id, line), block) for note_id, line, block in self.conn.execute(
+            "SELECT note_id, line, block FROM blocks ORDER BY note_id, seq"))  # fmt: skip
         sql = (
-            f"SELECT i.note_id, i.seq, n.path, {_OCCURRENCE} FROM tasks i JOIN notes n ON n.id = i.note_id"
+            f"SELECT i.note_id, i.seq, n.path, {_OCCURRENCE.replace(_BLOCK, 'NULL')} FROM tasks i JOIN notes n ON n.id = i.note_id"
             " WHERE i.task IS NOT NULL ORDER BY n.path, i.seq"
         )
         for row in self.conn.execute(sql):
             rel = row[2]
             if rel in templates:
                 continue
+            if blocks:
+                block = blocks.get((row[0], row[3]))
+                if block is not None:
+                    row = (*row[:8], block, *row[9:])
             o = rows.occurrence(rel, row[3:])
             if keep is not None and not keep(o):
                 continue
@@ -248,14 +255,26 @@ class StoredBook:
         n_of = {t.id: n for n, t in enumerate(book.tasks)}
         tasks = []
         lines: list[tuple[int, int, int, int, int | None, int | None]] = []
+        iso: dict[dt.date | None, str | None] = {None: None}
         for n, t in enumerate(book.tasks):
-            first, last, done = t.first_seen, t.last_seen, t.done_on
+            occurrences = t.occurrences
+            latest = occurrences[-1]
+            if len(occurrences) == 1:  # most tasks (every placeholder): no walk over lines
+                first = last = latest.day
+                carried = 0
+            else:
+                days = [o.day for o in occurrences if o.day is not None]
+                first, last = (days[0], days[-1]) if days else (None, None)
+                carried = max(0, len(set(days)) - 1)
+            done = t.done_on if latest.done else None
+            for day in (first, last, done):
+                if day not in iso:
+                    iso[day] = day.isoformat()  # type: ignore[union-attr]
             start = len(lines)
-            lines.extend((start + k, *places[id(o)], n, None) for k, o in enumerate(t.occurrences))
+            lines.extend([(start + k, *places[id(o)], n, None) for k, o in enumerate(occurrences)])
             tasks.append((
-                n, t.id, t.kind, n_of.get(t.parent) if t.parent is not None else None, t.status, int(t.closed),
-                first.isoformat() if first else None, last.isoformat() if last else None, done.isoformat() if done else None,
-                t.carried, len(t.occurrences), start, len(lines) - 1,
+                n, t.id, t.kind, n_of.get(t.parent) if t.parent is not None else None, latest.status, int(latest.closed),
+                iso[first], iso[last], iso[done], carried, len(occurrences), start, len(lines) - 1,
             ))  # fmt: skip
         for n, r in enumerate(book.routines):
             start = len(lines)

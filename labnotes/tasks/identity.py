@@ -23,9 +23,11 @@ One pass over the occurrences with dictionary look-ups: linear in the number of 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from itertools import groupby
 
 from labnotes.tasks.model import Occurrence, Routine, Task, TaskBook
@@ -35,10 +37,12 @@ PLACEHOLDER, TASK = "placeholder", "task"
 _NONE: list[str] = []  # never appended to
 
 
-def _order(o: Occurrence) -> tuple[int, str, str, int]:
-    return (0, o.day.isoformat(), o.note, o.line) if o.day is not None else (1, "", o.note, o.line)
+def _order(o: Occurrence) -> tuple[int, dt.date | str, str, int]:
+    # Dated notes first, by day (dates compare only with dates: the first item keeps them apart).
+    return (0, o.day, o.note, o.line) if o.day is not None else (1, "", o.note, o.line)
 
 
+@lru_cache(maxsize=1 << 14)
 def _stem(rel: str) -> str:
     name = rel.rsplit("/", 1)[-1]
     return name[:-3] if name.lower().endswith(".md") else name
@@ -82,9 +86,11 @@ class _Linker:
             parent = at_line.get(o.parent_line) if o.parent_line is not None else None
             section = section_key(o.section)
             slot = (section, parent.n if parent is not None else -1, key)
+            # Each rule only where it can apply: most lines have no id and no carry-over link.
+            has_id = o.task_id or o.block_id
             draft = (
-                self._by_explicit(o, claimed)
-                or self._by_carry_link(o, key, section, claimed)
+                (self._by_explicit(o, claimed) if has_id else None)
+                or (self._by_carry_link(o, key, section, claimed) if "([[" in o.text else None)
                 or (self._by_words(o, slot, claimed) if dated else None)
             )
             if draft is None:
@@ -94,8 +100,9 @@ class _Linker:
             draft.parent = parent
             claimed.add(draft.n)
             at_line[o.line] = draft
-            for explicit in _explicit_ids(o):
-                self.by_explicit.setdefault(explicit, draft)
+            if has_id:
+                for explicit in _explicit_ids(o):
+                    self.by_explicit.setdefault(explicit, draft)
             seen_here[slot].append(draft)
             seen_any[(section, key)].append(draft)
             keys_here[key].append(draft)
