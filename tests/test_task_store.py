@@ -80,7 +80,9 @@ def generated(root: Path) -> Path:
     (root / "Notes").mkdir()
     (root / "Notes" / "plans.md").write_text(
         "# Plans\n- [ ] write the draft 🆔 draft1 📅 2024-03-01 ^draft\n"
-        "    - plain\n        - [x] outline ✅ 2024-02-20\n- [-] dropped idea ❌ 2024-02-21\n- [ ] \n",
+        "    - plain\n        - [x] outline ✅ 2024-02-20\n- [-] dropped idea ❌ 2024-02-21\n- [ ] \n"
+        # One blocked by an open task, one after a done one (not blocked), one an open task waits on.
+        "- [ ] review the draft ⛔ draft1 🔼\n- [x] old step 🆔 old1\n- [ ] after the old step ⛔ old1 ⏫\n",
         encoding="utf-8",
     )
     return root
@@ -278,3 +280,21 @@ def test_a_listing_reads_no_task_lines_beyond_the_first_and_latest(both):
     assert not any(isinstance(t, taskbook.StoredTask) and t.filled for t in got)
     stored.fill(got)
     assert got == [by_id[t.id] for t in got]
+
+
+def test_a_listing_by_fields_sees_each_task_as_over_the_whole_vault(both, monkeypatch):
+    from labnotes.queries.taskquery import options
+    from labnotes.queries.taskquery.blocks import vault_tasks
+
+    idx, stored, _ = both
+    listed = q.list_tasks(idx, book=stored, status="any", placeholders=True, today=TODAY)
+    everything = {(v.note, v.line): v for v in vault_tasks(idx)}
+    views = options._latest_views(idx, listed)
+    for t in listed:
+        place = (t.latest.note, t.latest.line)
+        assert views.get(place) == everything.get(place)
+    flag_sets = ({"blocked": True}, {"sort": "due"}, {"group": "status", "limit": 5}, {"priority": "medium+"})
+    got = [options.select_tasks(idx, listed, options.TaskOptions.from_flags(today=TODAY, **f)) for f in flag_sets]
+    monkeypatch.setattr(options, "_latest_views", lambda idx, tasks: everything)  # as it was: every task line's view
+    want = [options.select_tasks(idx, listed, options.TaskOptions.from_flags(today=TODAY, **f)) for f in flag_sets]
+    assert [[(name, [t.id for t in ts]) for name, ts in g] for g in got] == [[(name, [t.id for t in ts]) for name, ts in w] for w in want]

@@ -184,13 +184,36 @@ def asks_anything(o: TaskOptions) -> bool:
 def select_tasks(idx: "VaultIndex", tasks: list["Task"], o: TaskOptions) -> list[tuple[str | None, list["Task"]]]:
     """`select_each` for tasks across notes: each seen as its latest line (with that line's Tasks
     fields, blocked when it depends on a task line that is not done), aged by its days open."""
-    from labnotes.queries.taskquery.blocks import vault_tasks
-
-    views = {(q.note, q.line): q for q in vault_tasks(idx)}
+    views = _latest_views(idx, tasks)
     today = o.today or dt.date.today()
     return select_each(
         tasks, lambda t: views.get((t.latest.note, t.latest.line)), o, age=lambda t: t.days_open(today)
     )
+
+
+def _latest_views(idx: "VaultIndex", tasks: list["Task"]) -> dict[tuple[str, int], QueryTask]:
+    """The query view of each task's latest line, `blocked` / `blocking` as over every task of the
+    vault: only lines with a 🆔 or a ⛔ can block or be blocked, so only those are read besides
+    (not every task line of the vault)."""
+    from labnotes.queries.taskquery.model import link_dependencies, query_task
+
+    places = {(t.latest.note, t.latest.line) for t in tasks}
+    templates = idx.templates
+    places.update(
+        (rel, line)
+        for rel, line in idx.store.conn.execute(
+            "SELECT n.path, t.line FROM tasks t JOIN notes n ON n.id = t.note_id"
+            " WHERE t.task_id IS NOT NULL OR t.depends_on IS NOT NULL"
+        )
+        if rel not in templates
+    )
+    views = {}
+    for (rel, line), item in idx.task_items_at(places).items():
+        view = query_task(rel, item, idx.facts[rel].day if rel in idx.facts else None)
+        if view is not None:
+            views[(rel, line)] = view
+    link_dependencies(views.values())
+    return views
 
 
 # What a thing without Tasks fields sorts and groups as.
