@@ -9,7 +9,7 @@ pytest.importorskip("textual")
 
 from labnotes.lab import provenance  # noqa: E402
 from labnotes.tui.finder import Finder, Place  # noqa: E402
-from tuikit import SEED_REL, SIZE, SMALL, app_for, copy_vault, fake_repo, loaded, scenario  # noqa: E402
+from tuikit import SEED_REL, SIZE, SMALL, app_for, copy_vault, fake_repo, loaded, scenario, shown_for  # noqa: E402
 
 
 def test_the_finder_ranks_names_first_and_matches_fuzzily():
@@ -60,8 +60,7 @@ async def test_slash_in_notes_searches_the_text_and_jumps_to_the_line(tmp_path):
         await pilot.press("slash")
         await pilot.pause()
         await pilot.press(*"sum_mask in_mask")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await shown_for(pilot, "sum_mask in_mask")
         hits = pilot.app.screen.hits
         assert hits and all("sum_mask" in h.label and "in_mask" in h.label for h in hits)
         assert (SEED_REL, 118) in [(h.rel, h.line) for h in hits]
@@ -116,3 +115,34 @@ async def test_a_query_block_is_answered_in_the_note_and_enter_opens_a_listed_ta
         assert pilot.app.query_one("#views").active == "tasks"
         row = pilot.app.query_one("#task-tree").cursor_node.data
         assert (row.latest.note, row.latest.line) == ("Diary/2024/2024-12-06.md", 33)
+
+
+@scenario
+async def test_a_burst_of_keys_is_one_search_and_more_results_come_at_the_lists_end(tmp_path, monkeypatch):
+    from labnotes.tui import fulltext, switcher
+
+    vault = copy_vault(tmp_path)
+    (vault / "科研" / "梯度日志.md").write_text("".join(f"- 第 {n} 次: 梯度爆炸 grad_norm\n" for n in range(1, 131)), encoding="utf-8")
+    asked: list[tuple[str, int]] = []
+    search = fulltext.search
+    monkeypatch.setattr(fulltext, "search", lambda index, q, **kw: asked.append((q, kw["limit"])) or search(index, q, **kw))
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press(*"grad_norm")  # faster than DEBOUNCE_S a key
+        await shown_for(pilot, "grad_norm")
+        screen = pilot.app.screen
+        assert [q for q, _ in asked] == ["grad_norm"]  # not g, gr, gra, …
+        assert len(screen.hits) == switcher.PAGE and all("grad_norm" in h.label for h in screen.hits)
+        assert f"{switcher.PAGE} shown · more below" in str(screen.query_one("#find-status").render())
+
+        for _ in range(6):  # to the end of the list: the next page comes
+            await pilot.press("pagedown")
+        await shown_for(pilot, "grad_norm")
+        assert asked[-1] == ("grad_norm", 2 * switcher.PAGE) and len(screen.hits) == 2 * switcher.PAGE
+        for _ in range(6):
+            await pilot.press("pagedown")
+        await shown_for(pilot, "grad_norm")
+        assert len(screen.hits) == 130 and "more below" not in str(screen.query_one("#find-status").render())
+        assert screen.query_one("#find-results").highlighted >= 100  # the cursor stayed where it was

@@ -94,3 +94,17 @@ def put_cursor(tree, node) -> None:
 
 def notifications(app) -> list[str]:
     return [f"{n.title} {n.message}" for n in app._notifications]
+
+
+async def shown_for(pilot, query: str, limit: float = 20.0) -> None:
+    """Wait until the find screen's list shows the answer to `query` (it searches after a pause
+    in the typing, in a worker)."""
+    import time
+
+    t = time.perf_counter()
+    while time.perf_counter() - t < limit:
+        shown = getattr(pilot.app.screen, "shown_for", None)
+        if shown is not None and shown[0] == query and not [w for w in pilot.app.workers if w.group == "find" and w.is_running]:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()

@@ -309,15 +309,15 @@ class LabnotesApp(App[None]):
 
     # -- finding ------------------------------------------------------------------------------
 
-    def find_places(self, query: str) -> list[Place]:
+    def find_places(self, query: str, limit: int = 50) -> list[Place]:
         """The quick switcher's answer; before the finder is built, notes by name only."""
         if self.finder is not None:
-            return self.finder.find(query)
+            return self.finder.find(query, limit)
         if self.data is None or self.data.index is None:
             return []
         words = query.casefold().split()
         rels = [rel for rel in self.data.index.notes if all(w in rel.casefold() for w in words)]
-        return [Place("note", rel.rsplit("/", 1)[-1].removesuffix(".md"), rel, 1, rel) for rel in sorted(rels)[:50]]
+        return [Place("note", rel.rsplit("/", 1)[-1].removesuffix(".md"), rel, 1, rel) for rel in sorted(rels)[:limit]]
 
     def action_switcher(self) -> None:
         if isinstance(self.screen, FindScreen):
@@ -331,9 +331,9 @@ class LabnotesApp(App[None]):
             return
         index = self.data.index
 
-        def find(query: str) -> list[Place]:
+        def find(query: str, limit: int) -> list[Place]:
             worker = get_current_worker()
-            return fulltext.search(index, query, cancelled=lambda: worker.is_cancelled)
+            return fulltext.search(index, query, limit=limit, cancelled=lambda: worker.is_cancelled)
 
         self.push_screen(FindScreen("Search the text of every note", "words to find, in any order", find,
                                     in_thread=True, status=fulltext.said), self._found)  # fmt: skip

@@ -16,7 +16,7 @@ from labnotes.tui.finder import Place
 
 LIMIT = 200
 # How many of the newest notes a query too short for the store's index reads.
-SHORT_NOTES = 500
+SHORT_NOTES = 200
 
 
 def search(index, query: str, *, limit: int = LIMIT, cancelled: Callable[[], bool] = lambda: False) -> list[Place]:
