@@ -128,7 +128,7 @@ def test_a_search_too_short_for_the_index_reads_only_the_newest_notes_and_says_s
     vault = tmp_path / "vault"
     shutil.copytree(Path(__file__).resolve().parent.parent / "vault", vault)
     idx = build_index(vault)
-    assert "newest 500 notes" in fulltext.said("lr") and fulltext.said("sum_mask") == ""
+    assert f"newest {fulltext.SHORT_NOTES} notes" in fulltext.said("lr") and fulltext.said("sum_mask") == ""
     newest = fulltext.newest_first(idx, ["partialconv"], limit=200, cancelled=lambda: False, notes=1)
     assert newest and {p.rel for p in newest} == {"Diary/2024/2024-12-06.md"}
     everywhere = fulltext.newest_first(idx, ["partialconv"], limit=200, cancelled=lambda: False)
