@@ -5,7 +5,6 @@ life) and `routines` (the daily template's tasks and their record).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -210,7 +209,9 @@ def _task_json(
         item = items.get((t.latest.note, t.latest.line))
     else:
         item = idx.notes[t.latest.note].item_at(t.latest.line) if t.latest.note in idx.notes else None
-    data["fields"] = asdict(item.fields) if item is not None and item.fields is not None else None
+    from labnotes.cli.jsonout import flat  # asdict without its deep copy of every plain value
+
+    data["fields"] = flat(item.fields) if item is not None and item.fields is not None else None
     if dates is not None:
         opened, done = dates.get(t.id, (None, None))
         data["opened_at"] = opened.date if opened else None
@@ -242,7 +243,9 @@ def _occurrences(
     idx = open_index(vault)
     rows = _query(lambda: q.tasks(idx, status=status, section=section, note=note, since=since, until=until, grep=grep, placeholders=placeholders))
     if json:
-        print_json([asdict(r) for r in rows])
+        from labnotes.cli.jsonout import flat
+
+        print_json([flat(r) for r in rows])
         return
     last_note, last_section = None, None
     for r in rows:
