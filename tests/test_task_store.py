@@ -131,6 +131,7 @@ def test_the_stored_book_is_the_linked_book(both):
     assert book.tasks == fresh.tasks  # ids, kinds, every line of each, parents, sub-tasks
     assert book.routines == fresh.routines
     assert q.task_counts(both[0], book=stored) == q.task_counts(both[0], book=fresh)
+    assert stored.statuses() == {t.status for t in fresh.tasks if t.kind == "task"}
 
 
 LISTINGS = [

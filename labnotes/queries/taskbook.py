@@ -431,6 +431,12 @@ class StoredBook:
         lines = self.conn.execute("SELECT count(*) FROM book_lines").fetchone()[0]
         return {"tasks": tasks, "open_tasks": open_tasks, "routines": routines, "placeholders": placeholders, "task_lines": lines}
 
+    def statuses(self) -> set[str]:
+        """The status characters the tasks (not placeholders) stand at now."""
+        if self.linked is not None:
+            return {t.status for t in self.linked.tasks if t.kind == "task"}
+        return {s for (s,) in self.conn.execute("SELECT DISTINCT status FROM book_tasks WHERE kind = 'task'")}
+
     def find(self, key: str) -> Task | None:
         """`TaskBook.find`: by id, else the first task with that 🆔 or block id on any line."""
         if self.linked is not None:
