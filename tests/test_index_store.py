@@ -396,3 +396,29 @@ def test_a_cold_index_leaves_no_page_to_reclaim(tmp_path):
     again = build_index(vault)
     assert again.stats.parsed == 0 and len(again.links(unresolved=True)) == 300 * 12
     again.close()
+
+
+def test_a_warm_start_reads_the_notes_table_once_and_a_change_reads_it_again(tmp_path, monkeypatch):
+    from labnotes.vault.reading import Reader
+
+    vault = make_notes(tmp_path / "v")
+    closed(build_index(vault))
+    fresh = Reader.note_rows
+
+    def not_again(self):
+        raise AssertionError("a warm start has read the notes table already")
+
+    monkeypatch.setattr(Reader, "note_rows", not_again)
+    idx = build_index(vault)
+    assert idx.stats.parsed == 0
+    assert idx._rows == fresh(idx.reader)
+    assert idx.facts["Diary/2024-12-02.md"].tasks == 1
+    idx.close()
+    monkeypatch.setattr(Reader, "note_rows", fresh)
+    (vault / "Diary/2024-12-02.md").write_text("# 今日计划\n\n1. [ ] one\n2. [x] two\n", encoding="utf-8")
+    (vault / "Diary/2024-12-03.md").unlink()
+    idx = build_index(vault)
+    assert idx.stats.parsed == 1
+    assert idx.facts["Diary/2024-12-02.md"].tasks == 2 and "Diary/2024-12-03.md" not in idx.facts
+    assert idx._rows == fresh(idx.reader)
+    idx.close()

@@ -61,7 +61,8 @@ class VaultIndex:
         self.config = config
         self.store = store
         self.reader = Reader(store.conn)
-        self._rows = self.reader.note_rows()
+        opened = store.opened_rows()
+        self._rows = opened if opened is not None else self.reader.note_rows()
         self.notes = NoteStore(self.reader, self._rows, self._reparse)
         self.facts: Mapping[str, StoredFacts] = FactsMap(self.reader, self._rows)
         self.attachments = attachments

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from labnotes.settings.locations import cache_dir
+from labnotes.vault.reading import NoteRow
 from labnotes.vault.resolve import name_key
 from labnotes.vault.rows import DERIVED, PARTS, NoteRows, note_stem
 from labnotes.vault.scan import Stamp
@@ -155,6 +156,8 @@ class Store:
         # What this process wrote: links whose key or target is here are resolved again.
         self.touched_keys: set[str] = set()
         self.touched_paths: set[str] = set()
+        self._notes_written = False
+        self._opened_rows: dict[str, NoteRow] = {}
         if path is None:
             self.conn = self._open(fingerprint, config_key)
             return
@@ -261,6 +264,7 @@ class Store:
         return Store._Write(conn or self.conn)
 
     def _clear_notes(self, conn: sqlite3.Connection) -> None:
+        self._notes_written = True
         for table in ("notes", "aliases", "attachments", *(p.table for p in PARTS)):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("INSERT INTO note_text(note_text) VALUES ('delete-all')")
@@ -269,8 +273,18 @@ class Store:
     # -- reading ---------------------------------------------------------------------------------
 
     def known(self) -> dict[str, Known]:
-        rows = self.conn.execute("SELECT path, id, size, mtime_ns, ctime_ns, inode, hash FROM notes")
+        """What the store holds of each note, by path; the notes' rows as a VaultIndex reads them
+        are kept from the same SELECT (`opened_rows`), for as long as no note is written."""
+        rows = self.conn.execute(
+            "SELECT path, id, size, mtime_ns, ctime_ns, inode, hash, day, tasks, open_tasks, entries FROM notes ORDER BY path"
+        ).fetchall()
+        self._opened_rows = {r[0]: NoteRow(r[1], r[0], r[7], r[8], r[9], r[10]) for r in rows}
         return {r[0]: Known(r[1], Stamp(r[2], r[3], r[4], r[5]), r[6]) for r in rows}
+
+    def opened_rows(self) -> "dict[str, NoteRow] | None":
+        """The notes' rows as read when the store was opened (Reader.note_rows), or None when
+        notes were written or dropped since: a warm start reads the notes table once."""
+        return None if self._notes_written else self._opened_rows
 
     def attachments(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT path FROM attachments")}
@@ -279,6 +293,7 @@ class Store:
 
     def replace_notes(self, batch: Iterable[tuple[str, Stamp, bytes, NoteRows]]) -> list[int]:
         """Write each note's rows, replacing what the store held of it; one transaction."""
+        self._notes_written = True
         ids: list[int] = []
         with self.write() as conn:
             next_rowid = int(self._meta(conn, "next_text_rowid") or 1)
@@ -337,6 +352,7 @@ class Store:
         return 1  # its full-text row is stale now
 
     def delete_notes(self, rels: Iterable[str]) -> None:
+        self._notes_written = True
         with self.write() as conn:
             stale = sum(self._delete(conn, rel) for rel in rels)
             conn.execute("UPDATE meta SET value = value + ? WHERE key = 'stale_text_rows'", (stale,))
