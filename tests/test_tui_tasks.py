@@ -12,6 +12,8 @@ import pytest
 pytest.importorskip("textual")
 
 from labnotes.tasks import Routine, Task  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
+from rich.console import Console  # noqa: E402
 from tuikit import SEED_REL, SIZE, SMALL, app_for, copy_vault, loaded, nodes, notifications, put_cursor, scenario  # noqa: E402
 
 DEC6 = "Diary/2024/2024-12-06.md"
@@ -338,3 +340,25 @@ async def test_enter_on_a_done_task_in_a_note_shows_it_in_tasks_though_not_done_
         cursor = tree_of(pilot.app).cursor_node.data
         assert isinstance(cursor, Task) and cursor.text == "修改 PartialOct" and cursor.status == "x"
         assert pilot.app.query_one("#task-status").value == "any"
+
+
+@scenario
+async def test_due_dates_and_priorities_are_columns_of_their_own(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from labnotes.tui import tasks
+
+    monkeypatch.setattr(tasks, "today", lambda: dt.date(2024, 12, 6))
+    vault = copy_vault(tmp_path)
+    note = vault / DEC6
+    note.write_text(note.read_text(encoding="utf-8") + "\n## 截止\n- [ ] 交报销单 ⏫ 📅 2024-12-01\n- [ ] 回复审稿 📅 2024-12-10\n"
+                    "- [ ] 整理文献 🔽\n", encoding="utf-8")  # fmt: skip
+    async with app_for(vault).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        rows = {n.data.text.split(" ")[0]: n.label for n in nodes(tree_of(pilot.app)) if isinstance(n.data, Task)}
+        late, review, reading = rows["交报销单"], rows["回复审稿"], rows["整理文献"]
+        assert "📅12-01 ⏫ 交报销单" in late.plain and "2024-12-01" not in late.plain  # the field once, as a column
+        assert "📅12-10    回复审稿" in review.plain and "        🔽 整理文献" in reading.plain
+        assert late.get_style_at_offset(Console(), late.plain.index("📅")).color.name == "#f7768e"  # overdue: red
+        plain = rows["思考在代码层面如何将小波卷积与部分卷积结合"].plain  # no fields: blank cells, the words aligned
+        assert cell_len(plain[: plain.index("思考")]) == cell_len(review.plain[: review.plain.index("回复审稿")])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from labnotes.tui.taskcols import due_cell, priority_cell
 from labnotes.tui.text import checkbox, inline, stamp
 
 if TYPE_CHECKING:
@@ -32,10 +33,13 @@ def age(days: int | None) -> str:
     return "" if days is None else f"{days}d"
 
 
-def task_row(t: "Task", today: dt.date, *, note: bool = False) -> Text:
+def task_row(t: "Task", today: dt.date, *, note: bool = False,
+             fields: "tuple[str | None, str | None, str | None] | None" = None, columns: bool = False) -> Text:  # fmt: skip
     """`[/]  731d 6× 准备修改综述论文  :33`: the task once, where it lives now. Its age (days open,
     or the day it was done) and carry count come first, in columns: a long task's words are cut
-    at the tree's edge, its life must not be."""
+    at the tree's edge, its life must not be. With `columns` (the vault's tasks have due dates or
+    priorities), its due date and priority mark follow (`fields`: (due, priority, the text without
+    its fields)), and the words are shown without the fields the columns show."""
     style = "dim" if t.closed else ""
     if t.done:
         when = f"✓{t.done_on:%m-%d}" if t.done_on is not None else "done"
@@ -44,10 +48,17 @@ def task_row(t: "Task", today: dt.date, *, note: bool = False) -> Text:
         when = "" if t.closed or days is None else age(days)
     carried = f"{t.carried}×" if t.carried else ""
     where = f"  {_name(t.latest.note)}:{t.latest.line}" if note else f"  :{t.latest.line}"
-    return Text.assemble(
-        checkbox(t.status), (f" {when:>6} {carried:>3} ", "dim" if t.closed else "#e0af68"),
-        inline(t.text or "(empty)", style), (where, "dim"),
-    )  # fmt: skip
+    row = Text.assemble(checkbox(t.status), (f" {when:>6} {carried:>3} ", "dim" if t.closed else "#e0af68"))
+    words = t.text
+    if columns:
+        due, priority, description = fields or (None, None, None)
+        shown, urgency = due_cell(due, today)
+        row.append(shown, "dim" if t.closed else urgency)  # a closed task's due date is no alarm
+        row.append(" " + priority_cell(priority) + " ")
+        words = description or words
+    row.append_text(inline(words or "(empty)", style))
+    row.append(where, "dim")
+    return row
 
 
 def routine_row(r: "Routine") -> Text:

@@ -32,6 +32,7 @@ from labnotes.tasks import Routine, Task
 from labnotes.tui.data import VaultData, note_order
 from labnotes.tui.messages import OpenNote
 from labnotes.tui.toggling import toggle_and_say
+from labnotes.tui.taskcols import due_and_priority
 from labnotes.tui.tasklife import routine_detail, routine_row, task_detail, task_row
 from labnotes.tui.text import checkbox, inline, name, stamp
 
@@ -278,8 +279,10 @@ class TasksView(Vertical):
             for name, ts in groups:
                 parent = tree.root if name is None else tree.root.add(
                     Text.assemble((name, "bold #7aa2f7"), (f"  {len(ts)}", "dim")), data=Heading(name), expand=True)  # fmt: skip
+                cols = due_and_priority(data.index)
                 for t in ts:
-                    parent.add_leaf(task_row(t, self.today, note=True), data=t)
+                    parent.add_leaf(task_row(t, self.today, note=True, fields=cols.get((t.latest.note, t.latest.line)),
+                                             columns=bool(cols)), data=t)  # fmt: skip
         summary.update(self._summary(shown, routines))
         if keep is not None:
             select_row(tree, keep)
@@ -539,6 +542,7 @@ def add_tasks(note_node: TreeNode[object], data: VaultData, ts: list[Task], toda
     sections: dict[tuple[str, ...], TreeNode[object]] = {}
     by_id: dict[str, TreeNode[object]] = {}
     by_line: dict[int, TreeNode[object]] = {}
+    cols = due_and_priority(data.index)
     for t in ts:
         parent = by_id.get(t.parent) if t.parent is not None else None
         if parent is None:
@@ -547,7 +551,8 @@ def add_tasks(note_node: TreeNode[object], data: VaultData, ts: list[Task], toda
             if parent is None:
                 title = " › ".join(key) or "(no heading)"
                 parent = sections[key] = note_node.add(Text(title, style="bold #7aa2f7"), data=Place(rel, t.latest.line), expand=True)
-        by_id[t.id] = by_line[t.latest.line] = parent.add(task_row(t, today), data=t, expand=True)
+        row = task_row(t, today, fields=cols.get((t.latest.note, t.latest.line)), columns=bool(cols))
+        by_id[t.id] = by_line[t.latest.line] = parent.add(row, data=t, expand=True)
     # Each task's log entries in this note under it, in the note's order (read from the store's rows).
     for e in data.index.entries_by_note([rel]).get(rel, []):
         node = by_line.get(e.thread_line) if e.thread_line is not None else None
