@@ -146,7 +146,10 @@ class LabnotesApp(App[None]):
     def reload(self) -> None:
         """Read the vault again (cheap: the index cache re-reads only changed notes)."""
         # Only the first read shows the newest notes early; a re-read keeps the old tree until done.
-        early = (lambda data: self.post_message(Loaded(data))) if self.data is None else None
+        def first_look(data: VaultData) -> None:
+            self.post_message(Loaded(data))
+
+        early = first_look if self.data is None else None
         data = load(self.vault, self.settings.experiments_dir, self.settings.run_log, early=early, progress=self._indexing)
         if self.sub_title != self._subtitle():
             self.call_from_thread(self._say_indexing, None)
@@ -361,7 +364,7 @@ class LabnotesApp(App[None]):
     def action_add_task(self) -> None:
         if not self._vault_ready():
             return
-        assert self.data is not None
+        assert self.data is not None and self.data.index is not None
         place = self._selected()
         hint = None
         if place is not None:
@@ -454,7 +457,7 @@ class LabnotesApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`x` only while an experiment runs, `c` only while the idle run panel is open: keys
         that do nothing stay out of the footer."""
-        if action in ("stop_run", "close_run") and self.is_mounted:
+        if action in ("stop_run", "close_run") and self.screen_stack:  # asked before the first screen too
             panels = self.query(RunPanel)
             if not panels:
                 return False

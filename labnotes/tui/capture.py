@@ -45,6 +45,7 @@ class CaptureScreen(ModalScreen["Captured | None"]):
             yield Label(self.where, id="capture-where")
             if self.sections:
                 options = [(" › ".join(s) or "(no heading)", n) for n, s in enumerate(self.sections)]
+                assert self.section is not None  # one of the sections, whenever there are any
                 yield Select(options, value=self.sections.index(self.section), allow_blank=False, id="capture-section")
             if self.lead:
                 yield Label(Text(self.lead, "#bb9af7"), id="capture-lead")
@@ -61,7 +62,8 @@ class CaptureScreen(ModalScreen["Captured | None"]):
             return
         section = None
         if self.sections:
-            section = self.sections[int(self.query_one("#capture-section", Select).value)]
+            picked = self.query_one("#capture-section", Select).value
+            section = self.sections[picked if isinstance(picked, int) else 0]  # a Select without a blank
         self.dismiss(Captured(text, section))
 
 

@@ -163,6 +163,7 @@ class ExperimentsView(Horizontal):
         if not found:
             title.update(Text("no figures yet: r runs it" if last is None else "", "dim"))
             return
+        assert last is not None  # figures came from it
         fig = found[self.figure % len(found)]
         where = f"  {self.figure % len(found) + 1}/{len(found)} · g next · run {last.get('run_id')}"
         title.update(Text.assemble(("figure ", "bold"), (fig.name, "bold #7dcfff"), (where, "dim")))
@@ -176,7 +177,7 @@ class ExperimentsView(Horizontal):
             shown = [(x, v) for x, v in zip(xs, values) if v is not None and (v > 0 or fig.spread <= 1e3)]
             if shown:
                 plt.plot([x for x, _ in shown], [v for _, v in shown], label=variant, marker="braille", color=color)
-        plt.xticks(xs, fig.points)
+        plt.xticks([float(x) for x in xs], fig.points)
         chart.refresh()
 
 

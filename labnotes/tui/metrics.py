@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Label
 
 from labnotes.queries.metrics import metrics
@@ -137,7 +138,7 @@ class MetricsView(VerticalScroll):
             summary.update("no daily life tables with numbers or times yet")
             return
         summary.update(f"{len(rows)} days with a life table, {rows[0]['day']} … {rows[-1]['day']}")
-        widgets = []
+        widgets: list[Widget] = []
         for s in found:
             low, high, last = min(s.values), max(s.values), s.values[-1]
             head = Text.assemble((s.name, "bold"), "  ",

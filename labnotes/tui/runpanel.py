@@ -112,13 +112,21 @@ class RunPanel(Vertical):
         log = self.query_one(Log)
         elapsed = self.query_one("#run-elapsed", Label)
         call = self.app.call_from_thread
+
+        def write(text: str) -> None:
+            call(log.write, text)
+
+        def stderr(text: str) -> None:
+            if not self._stopping:
+                write(text)
+
         return RerunEvents(
-            begin=lambda exp, argv: call(log.write, "$ python " + " ".join(argv[1:]) + "\n"),  # what runs, exactly
-            stdout=lambda text: call(log.write, text),
-            stderr=lambda text: None if self._stopping else call(log.write, text),
+            begin=lambda exp, argv: write("$ python " + " ".join(argv[1:]) + "\n"),  # what runs, exactly
+            stdout=write,
+            stderr=stderr,
             tick=lambda s: call(elapsed.update, f"{int(s) // 60}:{int(s) % 60:02d}"),
             annotated=lambda entry_id, path: annotated.append(entry_id),
-            warning=lambda text: call(log.write, f"labnotes: {text}\n"),
+            warning=lambda text: write(f"labnotes: {text}\n"),
         )
 
     def _work(self, workspace: Workspace, plan: RerunPlan, stopper: Stopper) -> None:

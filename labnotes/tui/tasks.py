@@ -490,7 +490,8 @@ class GitStory:
         if self._history is None:
             return self._notice
         try:
-            (found,) = task_histories(self._history, [t], q.task_book(data.index))  # type: ignore[union-attr]
+            assert data.index is not None
+            (found,) = task_histories(self._history, [t], q.task_book(data.index))
         except Exception as exc:  # git failed mid-read: the pane says so, the rest stays
             return f"no history: {exc}"
         said = []

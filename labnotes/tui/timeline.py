@@ -196,7 +196,7 @@ def _walk(tree: Tree[object]):
         stack.extend(reversed(node.children))
 
 
-def _find(tree: Tree[object], key: tuple[str, object]) -> object | None:
+def _find(tree: Tree[object], key: tuple[str, object]) -> TreeNode[object] | None:
     stack = list(tree.root.children)
     while stack:
         node = stack.pop()
