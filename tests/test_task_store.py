@@ -299,3 +299,19 @@ def test_a_listing_by_fields_sees_each_task_as_over_the_whole_vault(both, monkey
     monkeypatch.setattr(options, "_latest_views", lambda idx, tasks: everything)  # as it was: every task line's view
     want = [options.select_tasks(idx, listed, options.TaskOptions.from_flags(today=TODAY, **f)) for f in flag_sets]
     assert [[(name, [t.id for t in ts]) for name, ts in g] for g in got] == [[(name, [t.id for t in ts]) for name, ts in w] for w in want]
+
+
+def test_a_note_another_labnotes_added_meanwhile_is_linked_on_its_day(tmp_path):
+    copy = tmp_path / "v"
+    __import__("shutil").copytree(REPO / "vault", copy)
+    idx = build_index(copy)  # this process's index, opened before the note came
+    newest = sorted(copy.rglob("2024-12-0*.md"))[-1]
+    (newest.parent / "2024-12-20.md").write_text("# 今日计划\n\n1. [ ] a task of the 20th\n", encoding="utf-8")
+    build_index(copy).close()  # another labnotes indexes it (and its stored book is not written yet)
+    stored = q.task_store(idx)  # links from the store's rows as they are now
+    (task,) = [t for t in stored.book().tasks if t.text == "a task of the 20th"]
+    assert task.first_seen == __import__("datetime").date(2024, 12, 20)
+    idx.close()
+    fresh = build_index(copy)
+    assert stored.book().tasks == q.linked_book(fresh).tasks
+    fresh.close()

@@ -58,10 +58,15 @@ class _Rows:
         self.days: dict[str, dt.date | None] = {}
         self.sections: dict[str, tuple[str, ...]] = {}
 
-    def occurrence(self, rel: str, row: tuple[Any, ...]) -> Occurrence:
+    def occurrence(self, rel: str, row: tuple[Any, ...], stored_day: str | None) -> Occurrence:
         day = self.days.get(rel, False)
         if day is False:
-            day = self.days[rel] = self.idx.note_day(rel)
+            # From the row read, not the index's notes as it opened: another labnotes may have
+            # added a note since (VaultIndex.note_day reads the same column the same way).
+            try:
+                day = self.days[rel] = dt.date.fromisoformat(stored_day) if stored_day else None
+            except ValueError:
+                day = self.days[rel] = None
         raw = row[3]
         section = self.sections.get(raw)
         if section is None:
@@ -232,7 +237,7 @@ class StoredBook:
         blocks = dict(((note_id, line), block) for note_id, line, block in self.conn.execute(
             "SELECT note_id, line, block FROM blocks ORDER BY note_id, seq"))  # fmt: skip
         sql = (
-            f"SELECT i.note_id, i.seq, n.path, {_OCCURRENCE.replace(_BLOCK, 'NULL')} FROM tasks i JOIN notes n ON n.id = i.note_id"
+            f"SELECT i.note_id, i.seq, n.path, n.day, {_OCCURRENCE.replace(_BLOCK, 'NULL')} FROM tasks i JOIN notes n ON n.id = i.note_id"
             " WHERE i.task IS NOT NULL ORDER BY n.path, i.seq"
         )
         for row in self.conn.execute(sql):
@@ -240,14 +245,14 @@ class StoredBook:
             if rel in templates:
                 continue
             if blocks:
-                block = blocks.get((row[0], row[3]))
+                block = blocks.get((row[0], row[4]))
                 if block is not None:
-                    row = (*row[:8], block, *row[9:])
-            o = rows.occurrence(rel, row[3:])
+                    row = (*row[:9], block, *row[10:])
+            o = rows.occurrence(rel, row[4:], row[3])
             if keep is not None and not keep(o):
                 continue
             occurrences.append(o)
-            places[id(o)] = (row[0], row[1], row[3])
+            places[id(o)] = (row[0], row[1], row[4])
         return link_tasks(occurrences, routines=self.routine_texts), places
 
     def _write(self, state: str, book: TaskBook, places: dict[int, tuple[int, int, int]]) -> bool:
@@ -296,12 +301,12 @@ class StoredBook:
     def _lines(self, column: str, ranges: Iterable[tuple[int, int]] | None = None) -> Iterator[tuple[int, Occurrence]]:
         """(task or routine n, occurrence) of every task's (routine's) lines, in time order; or of the
         lines in these (first seq, last seq) ranges alone."""
-        head = f"SELECT l.{column}, n.path, {_OCCURRENCE}"
+        head = f"SELECT l.{column}, n.path, n.day, {_OCCURRENCE}"
         joins = " JOIN tasks i ON i.note_id = l.note_id AND i.seq = l.item JOIN notes n ON n.id = l.note_id"
         rows = _Rows(self.idx)
         if ranges is None:
             for row in self.conn.execute(f"{head} FROM book_lines l{joins} WHERE l.{column} IS NOT NULL ORDER BY l.seq"):
-                yield row[0], rows.occurrence(row[1], row[2:])
+                yield row[0], rows.occurrence(row[1], row[3:], row[2])
             return
         wanted = sorted(set(ranges))
         for start in range(0, len(wanted), 2000):
@@ -312,7 +317,7 @@ class StoredBook:
                 " ORDER BY l.seq"
             )
             for row in self.conn.execute(sql):
-                yield row[0], rows.occurrence(row[1], row[2:])
+                yield row[0], rows.occurrence(row[1], row[3:], row[2])
 
     def tasks(self, ns: Iterable[int] | None = None) -> list[Task]:
         """These tasks (every task when None), in book order, each with every line it had."""
