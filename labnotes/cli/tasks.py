@@ -55,8 +55,13 @@ def _age(days: int | None) -> str:
 
 
 def _print_task(t: "Task", today: dt.date, depth: int) -> None:
+    typer.echo("\n".join(_task_lines(t, today, depth)))
+
+
+def _task_lines(t: "Task", today: dt.date, depth: int) -> list[str]:
+    """A task as a listing prints it: its words, then its life and place."""
     pad = "  " * depth
-    typer.echo(f"{pad}[{t.status}] {_short(t.text, 100 - 2 * depth)}")
+    head = f"{pad}[{t.status}] {_short(t.text, 100 - 2 * depth)}"
     first = t.first_seen
     if t.done:
         when = f"done {t.done_on}" if t.done_on else "done"
@@ -65,7 +70,7 @@ def _print_task(t: "Task", today: dt.date, depth: int) -> None:
         life = f"{_status_word(t.status)} {_age(t.days_open(today))}" + (f", since {first}" if first else "")
     carried = f" · carried {t.carried}×" if t.carried else ""
     section = " › ".join(t.latest.section)
-    typer.echo(f"{pad}    {life}{carried} · {t.latest.place}" + (f" ({section})" if section else "") + f" · {t.id}")
+    return [head, f"{pad}    {life}{carried} · {t.latest.place}" + (f" ({section})" if section else "") + f" · {t.id}"]
 
 
 @app.command()
@@ -151,12 +156,15 @@ def tasks(
             print_json([_task_json(idx, t, today, items, dates if history else None) for _, ts in groups for t in ts])
             return
         shown = 0
+        grouped: list[str] = []  # written at once: an echo per line is most of a long listing's time
         for name, ts in groups:
             if name is not None:
-                typer.echo(f"## {name}")
+                grouped.append(f"## {name}")
             for t in ts:
-                _print_task(t, today, 0)
+                grouped.extend(_task_lines(t, today, 0))
             shown += len(ts)
+        if grouped:
+            typer.echo("\n".join(grouped))
         typer.echo(count(shown, "task"), err=True)
         return
     if json:
@@ -172,19 +180,23 @@ def tasks(
         else:
             roots.append(t)
 
+    out: list[str] = []  # written at once: an echo per line is most of a long listing's time
+
     def show(t: "Task", depth: int) -> None:
-        _print_task(t, today, depth)
+        out.extend(_task_lines(t, today, depth))
         if t.id in dates:
             opened, done = dates[t.id]
             said = [f"opened {_short_date(opened.date)} ({opened.sha[:7]})"] if opened else []
             said += [f"done {_short_date(done.date)} ({done.sha[:7]})"] if done else []
             if said:
-                typer.echo(f"{'  ' * depth}    git: {' · '.join(said)}")
+                out.append(f"{'  ' * depth}    git: {' · '.join(said)}")
         for kid in children.get(t.id, []):
             show(kid, depth + 1)
 
     for t in roots:
         show(t, 0)
+    if out:
+        typer.echo("\n".join(out))
     lines = sum(t.line_count for t in found)
     typer.echo(f"{count(len(found), 'task')} ({count(lines, 'line')} in the notes)", err=True)
 
