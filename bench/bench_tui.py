@@ -19,7 +19,8 @@ build_index warms the cache. Each repeat starts a fresh app with `App.run_test()
                 search waits for a pause in the typing: that wait counts); and "sum_mask"
                 typed at 0.06 s a key, from the last key to its results
                 (peer: read every note file and `str.find` in it — a scan with no index)
-  note opening  the 1,400-line note, from the message to its lines drawn
+  note opening  the 1,400-line note, from the message to its lines drawn, from the Tasks view
+                (the Notes view shows for the first time), then again from the Notes view
                 (peer: Textual's Markdown widget on the same text, which the Notes view used)
 
 Targets: first paint ≤ 1.5 s, switcher and search ≤ 0.2 s a keystroke, note opening ≤ 0.3 s.
@@ -38,7 +39,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-TARGETS = {"first paint": 1.5, "switcher": 0.2, "search": 0.2, "search, typed": 0.2, "search, no match": 0.2, "note opening": 0.3}
+TARGETS = {"note opening, again": 0.3, "first paint": 1.5, "switcher": 0.2, "search": 0.2, "search, typed": 0.2, "search, no match": 0.2, "note opening": 0.3}
 BIG_NOTE = "Diary/big-note-1400-lines.md"
 # CPU seconds of the process (every thread) while the note opened: on a shared machine the wall
 # clock also counts other people's work.
@@ -74,7 +75,7 @@ async def one_start(vault: Path, measure_rest: bool, only: str | None = None) ->
             return out
         if only == "note":
             if (vault / BIG_NOTE).exists():
-                out["note opening"] = await open_big(pilot, app)
+                out["note opening"] = await open_big(pilot, app, out)
             return out
         await until(pilot, lambda: app.finder is not None, 0.01, 120)
         out["places"] = str(app.finder.size if app.finder else 0)
@@ -98,12 +99,14 @@ async def one_start(vault: Path, measure_rest: bool, only: str | None = None) ->
         await pilot.press("escape")
         await pilot.pause()
         if only != "find" and (vault / BIG_NOTE).exists():  # an existing vault may lack it
-            out["note opening"] = await open_big(pilot, app)
+            out["note opening"] = await open_big(pilot, app, out)
     return out
 
 
-async def open_big(pilot, app) -> float:
-    """The 1,400-line note opened at line 700, from the message to its lines on screen."""
+async def open_big(pilot, app, out: dict) -> float:
+    """The 1,400-line note opened at line 700, from the message to its lines on screen: first
+    from another view (the Notes view shows for the first time), then again from the Notes view
+    after another note (`note opening, again` in out)."""
     from labnotes.tui.messages import OpenNote
 
     text = app.query_one("#note-text")
@@ -112,7 +115,18 @@ async def open_big(pilot, app) -> float:
     await until(pilot, lambda: len(text.lines) >= 1400 and text.line == 700)
     await pilot.pause()
     OPENING_CPU.append(time.process_time() - cpu)
-    return time.perf_counter() - t
+    first = time.perf_counter() - t
+    other = next(rel for rel in app.data.index.notes if rel != BIG_NOTE)
+    app.post_message(OpenNote(other, 1))
+    await until(pilot, lambda: len(text.lines) < 1400)
+    await pilot.pause(0.5)
+    t, cpu = time.perf_counter(), time.process_time()
+    app.post_message(OpenNote(BIG_NOTE, 300))
+    await until(pilot, lambda: len(text.lines) >= 1400 and text.line == 300)
+    await pilot.pause()
+    OPENING_CPU.append(time.process_time() - cpu)
+    out["note opening, again"] = time.perf_counter() - t
+    return first
 
 
 async def per_key(pilot, app, query: str, in_thread: bool = False) -> list[float]:
@@ -191,6 +205,14 @@ def peers(vault: Path, names: list[str]) -> dict[str, float]:
     return {"switcher": loop, "search": scan}
 
 
+def opening_rows(last: dict, md: float) -> list[tuple[str, float, str]]:
+    return [
+        ("note opening", last["note opening"], f"1,400 lines from the Tasks view, CPU {OPENING_CPU[-2]:.3f} s; "
+                                               f"Textual Markdown widget on the same text {md:.3f} s"),
+        ("note opening, again", last["note opening, again"], f"from the Notes view after another note, CPU {OPENING_CPU[-1]:.3f} s"),
+    ]  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notes", type=int, default=2000)
@@ -228,7 +250,7 @@ def main() -> None:
         if "note opening" in last and "switcher" not in last:
             big = (vault / BIG_NOTE).read_text(encoding="utf-8") if (vault / BIG_NOTE).exists() else ""
             md = asyncio.run(markdown_open(big)) if big else float("nan")
-            rows.append(("note opening", last["note opening"], f"1,400 lines, CPU {OPENING_CPU[-1]:.3f} s; Textual Markdown widget on the same text {md:.3f} s"))
+            rows += opening_rows(last, md)
         if "switcher" in last:
             big = (vault / BIG_NOTE).read_text(encoding="utf-8") if (vault / BIG_NOTE).exists() else ""
             peer = peers(vault, names)
@@ -243,7 +265,7 @@ def main() -> None:
                 ("search, no match", max(last["search, no match"]), "worst of 4 keys of a word no note holds"),
             ]  # fmt: skip
             if "note opening" in last:
-                rows.append(("note opening", last["note opening"], f"1,400 lines, CPU {OPENING_CPU[-1]:.3f} s; Textual Markdown widget on the same text {md:.3f} s"))
+                rows += opening_rows(last, md)
         if "switcher" in last:
             for what in ("switcher", "search", "search, no match"):
                 print(f"{what} per key: " + " ".join(f"{x:.3f}" for x in last[what]))  # type: ignore[union-attr]
