@@ -85,6 +85,8 @@ def generated(root: Path) -> Path:
         "- [ ] review the draft ⛔ draft1 🔼\n- [x] old step 🆔 old1\n- [ ] after the old step ⛔ old1 ⏫\n",
         encoding="utf-8",
     )
+    # A note whose only tasks are a template's empty placeholders: no query views (as vault_tasks).
+    (root / "Notes" / "blank.md").write_text("# Blank\n- [ ] \n- [ ] \n", encoding="utf-8")
     return root
 
 

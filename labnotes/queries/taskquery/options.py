@@ -207,6 +207,9 @@ def _latest_views(idx: "VaultIndex", tasks: list["Task"]) -> dict[tuple[str, int
         )
         if rel not in templates
     )
+    # As VaultIndex.task_items (what vault_tasks reads): a note whose only tasks are empty template
+    # placeholders has no query views.
+    places = {(rel, line) for rel, line in places if rel in idx.facts and idx.facts[rel].tasks}
     views = {}
     for (rel, line), item in idx.task_items_at(places).items():
         view = query_task(rel, item, idx.facts[rel].day if rel in idx.facts else None)
