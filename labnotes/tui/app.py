@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from labnotes.settings.locations import experiments_dir as vault_experiments, is_sample, resolve_vault, runs_dir
@@ -28,6 +28,7 @@ from labnotes.tui import capture, fulltext, jobs
 from labnotes.tui.experiments import ExperimentsView
 from labnotes.tui.finder import Finder, Place, places
 from labnotes.tui.help import HelpScreen
+from labnotes.tui.keyfooter import KeyFooter
 from labnotes.tui.metrics import MetricsView
 from labnotes.tui.notes import NotesView, OpenEntry, OpenTask
 from labnotes.tui.runpanel import RunPanel, RunSettings, describe
@@ -118,7 +119,7 @@ class LabnotesApp(App[None]):
             with TabPane("5 Metrics", id="metrics"):
                 yield MetricsView(id="metrics-view")
         yield RunPanel(self.settings, id="run-panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(RunPanel).display = False

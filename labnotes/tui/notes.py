@@ -155,7 +155,8 @@ class NotesView(Vertical):
         # a quarter of a second to parse): what `enter` and `space` need is parsed in a worker.
         self.note = None
         self.links = index.facts[visit.rel].link_objects()
-        self._parse(visit.rel)
+        # After the note is on screen: a parse racing the first paint for the CPU slows it.
+        self.set_timer(PARSE_AFTER_S, lambda: self._parse(visit.rel))
         day = index.note_day(visit.rel)
         self.query_one("#note-title", Label).update(
             Text.assemble((shown(visit.rel), "bold"), (f"  {day.isoformat()}" if day else "", "dim"),
@@ -308,6 +309,8 @@ class NotesView(Vertical):
             row = self._backlinks[int(n)]
             self.open(row.note, row.line)
 
+
+PARSE_AFTER_S = 0.3
 
 HINT = ("Pick a note: ctrl+p or o finds one by name, heading, task or entry; / searches the text; "
         "n lists every note.")
