@@ -108,3 +108,25 @@ async def test_a_stopped_run_reads_stopped_not_a_traceback(tmp_path):
         assert "Traceback" not in shown and "KeyboardInterrupt" not in shown
         assert pilot.app.query_one("#run-panel").display  # a stopped run stays to be read
         assert "■" in tree.cursor_node.label.plain  # the row's verdict mark: stopped
+
+
+@scenario
+async def test_the_footer_shows_the_keys_of_the_focused_view(tmp_path):
+    from textual.widgets._footer import FooterKey
+
+    from labnotes.tui.messages import OpenNote
+
+    def shown(app) -> list[str]:
+        return [k.description for k in app.query(FooterKey)]
+
+    async with app_for(copy_vault(tmp_path)).run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert "Sort" in shown(pilot.app) and "Follow link / open task" not in shown(pilot.app)
+        pilot.app.post_message(OpenNote(SEED_REL, 29))
+        await pilot.pause()
+        await pilot.pause()
+        assert "Follow link / open task" in shown(pilot.app) and "Sort" not in shown(pilot.app)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Sort" in shown(pilot.app) and "Follow link / open task" not in shown(pilot.app)
