@@ -90,6 +90,26 @@ def test_sigint_to_the_experiments_process_group_records_an_interrupted_run(tmp_
     assert (outcome.ended - outcome.started).total_seconds() < 30
 
 
+def test_a_labnotes_started_with_sigint_ignored_still_stops_its_experiment(tmp_path):
+    # A shell's background job (`labnotes rerun … &` in a script, cron) starts with SIGINT ignored,
+    # and a child inherits that; the experiment must still stop at the SIGINT labnotes sends it.
+    exp = fake_repo(tmp_path, slow=SLOW).get("slow")
+    started: list = []
+
+    def on_stdout(text: str) -> None:
+        if "ready" in text:
+            os.killpg(started[0].pid, signal.SIGINT)
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        outcome = run_experiment(exp, RunOptions(), repo_root=tmp_path, on_start=started.append, on_stdout=on_stdout)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert outcome.interrupted and outcome.status == "interrupted"
+    assert (outcome.ended - outcome.started).total_seconds() < 30
+    assert outcome.argv[1:3] == ["-m", "experiments.slow"]  # the record says what ran, not how it was started
+
+
 def test_ctrl_c_in_labnotes_stops_the_experiment_and_kills_one_that_ignores_it(tmp_path):
     # The terminal sends Ctrl-C to labnotes only (the child has its own process group);
     # labnotes passes it on, and kills the child when it does not stop within the grace time.

@@ -116,11 +116,29 @@ def run_experiment(
     )
 
 
+# A job a shell starts in the background (`labnotes rerun … &` in a script, cron) has SIGINT
+# ignored, and a child inherits that: the SIGINT labnotes sends to stop the experiment (in its own
+# process group, so only labnotes signals it) would then do nothing until the kill after the grace
+# time. The experiment then starts through this, which gives SIGINT its default action back.
+_WITH_SIGINT = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)"
+)
+
+
+def _spawned(argv: list[str]) -> list[str]:
+    """`argv` as started: `python -m module …`, or the same through `_WITH_SIGINT` when this
+    process has SIGINT ignored."""
+    if os.name == "posix" and argv[1:2] == ["-m"] and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        return [argv[0], "-c", _WITH_SIGINT, *argv[2:]]
+    return argv
+
+
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONUNBUFFERED="1")  # so its output streams as it is printed
     env.pop("PYTHONSAFEPATH", None)  # `-m experiments.x` needs the cwd on sys.path
     return subprocess.Popen(
-        argv,
+        _spawned(argv),
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
