@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from labnotes.queries.storedtask import StoredTask
 from labnotes.tasks import Occurrence, Routine, Task, TaskBook, link_tasks
+from labnotes.vault.build import source_stamps
 
 if TYPE_CHECKING:
     from labnotes.vault import VaultIndex
@@ -41,14 +42,7 @@ _OCCURRENCE = f"i.line, i.task, i.text, i.section, i.task_parent, {_BLOCK}, i.ta
 
 
 def _code_stamp() -> str:
-    parts = [BOOK_VERSION]
-    for src in _CODE:
-        try:
-            st = src.stat()
-            parts.append(f"{src.name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{src.name}:missing")
-    return ",".join(parts)
+    return ",".join([BOOK_VERSION, *source_stamps(_CODE)])
 
 
 class _Rows:
