@@ -162,34 +162,31 @@ class Reader:
     ) -> list[tuple[str, str, int, str, str | None, bool, str, bool, list[str], int | None]]:
         """(note, id, line, timestamp, weekday, weekday_ok, text, struck, highlights, thread line)
         of every entry (of `note_ids`; stamped on day `since` or later), in note and file order."""
-        where, args = _where(note_ids, "e.note_id")
-        if since is not None:
-            where.append("substr(e.timestamp, 1, 10) >= ?")
-            args.append(since)
-        sql = (
-            f"SELECT n.path, {_ENTRY_ID}, e.line, e.timestamp, e.weekday, e.weekday_ok, e.text, e.struck, e.highlights,"
-            " e.thread_line FROM entries e JOIN notes n ON n.id = e.note_id"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY n.path, e.seq"
+        rows = self._entries("e.text, e.struck, e.highlights, e.thread_line", note_ids, since)
         return [
             (r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], bool(r[7]), json.loads(r[8]) if r[8] != "[]" else [], r[9])
-            for r in self.conn.execute(sql, args)
+            for r in rows
         ]
 
     def entry_stamps(self, note_ids: Iterable[int] | None = None) -> list[tuple[str, str, int, str, str | None, bool, int | None]]:
         """(note, id, line, timestamp, weekday, weekday_ok, thread line) of every entry (of
         `note_ids`), in note and file order: what `check` reads of entries."""
+        return [(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in self._entries("e.thread_line", note_ids, None)]
+
+    def _entries(self, more: str, note_ids: Iterable[int] | None, since: str | None) -> sqlite3.Cursor:
+        """Every entry's (note, id, line, timestamp, weekday, weekday_ok, then the `more` columns),
+        in note and file order."""
         where, args = _where(note_ids, "e.note_id")
+        if since is not None:
+            where.append("substr(e.timestamp, 1, 10) >= ?")
+            args.append(since)
         sql = (
-            f"SELECT n.path, {_ENTRY_ID}, e.line, e.timestamp, e.weekday, e.weekday_ok, e.thread_line"
+            f"SELECT n.path, {_ENTRY_ID}, e.line, e.timestamp, e.weekday, e.weekday_ok, {more}"
             " FROM entries e JOIN notes n ON n.id = e.note_id"
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY n.path, e.seq"
-        return [(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in self.conn.execute(sql, args)]
+        return self.conn.execute(sql + " ORDER BY n.path, e.seq", args)
 
     def task_occurrences(self, note_ids: Iterable[int] | None = None) -> Iterator[tuple[Any, ...]]:
         """(note, line, status, text, section, task above, block id, 🆔, ✅, status type, struck)
